@@ -1,0 +1,139 @@
+// The DigiCert CertCentral sandbox: an HTTPS server on loopback that behaves like CertCentral's
+// Services API v2 for the endpoints taskhost uses. Tests, the quick-start demo and benchmarks
+// all run against it. It is test code: it is never linked into the plugin or the host.
+//
+// Endpoints (paths are under `base_path`, default "/services/v2"):
+//   PUT  /domain/{id}/dcv/emails              resend DCV emails: 204, records the resend
+//   GET  /domain/{id}?include_dcv=true&...    domain info
+//   GET  /domain/{id}/dcv/emails              the addresses DigiCert would mail
+//   GET  /domain?filters[search]=NAME         list domains matching NAME
+// Errors use DigiCert's body shape: {"errors":[{"code":"...","message":"..."}]}.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbox {
+
+// Which certificate the server presents. Every kind is made fresh at start.
+enum class TlsIdentity {
+    kTrusted,     // signed by the sandbox CA (ca_file()), SAN DNS:localhost, IP:127.0.0.1
+    kWrongHost,   // signed by the same CA, but for DNS:wrong-host.invalid only
+    kSelfSigned,  // a self-signed "localhost" certificate that no CA vouches for
+};
+
+struct SandboxDomain {
+    int64_t id = 0;
+    std::string name;                       // "example.com"
+    bool validated = false;                 // DCV complete: is_pending_validation=false
+    std::vector<std::string> whois_emails;  // extra eligible addresses
+    std::vector<std::string> dns_txt_emails;
+};
+
+struct SandboxKey {
+    std::string key;
+    // "manager" may resend; "view_only" (DigiCert role 102) may only GET: PUT answers 403
+    // access_denied|missing_permission.
+    std::string role = "manager";
+};
+
+struct RateWindow {
+    int requests = 0;  // 0: this window is off
+    std::chrono::milliseconds per{0};
+};
+
+struct SandboxOptions {
+    std::string bind_host = "127.0.0.1";
+    uint16_t port = 0;  // 0: an ephemeral port
+    std::string base_path = "/services/v2";
+    TlsIdentity identity = TlsIdentity::kTrusted;
+    std::vector<SandboxDomain> domains;
+    std::vector<SandboxKey> keys;
+    // DigiCert's limits are per API key, rolling windows: 100 per 5 s and 1000 per 3 min.
+    // Over either, the key is locked out for `lockout` and EVERY request answers 429
+    // request_limit_exceeded.
+    RateWindow short_window{100, std::chrono::seconds(5)};
+    RateWindow long_window{1000, std::chrono::minutes(3)};
+    std::chrono::milliseconds lockout{std::chrono::seconds(5)};
+    // CertCentral does not document Retry-After; send it on 429 only when set (seconds).
+    std::optional<int> retry_after_seconds;
+    // Where the CA certificate (PEM) and the server's key material are written. Created when
+    // missing. Empty: a fresh private temporary directory, removed on destruction.
+    std::string state_dir;
+};
+
+// One injected fault. A rule matches requests by method and path suffix; it fires for the
+// requests numbered [skip, skip + count) among those it matches (count < 0: forever).
+struct FaultRule {
+    std::string method;       // "" matches any method
+    std::string path_suffix;  // "" matches any path; e.g. "/dcv/emails"
+    int skip = 0;
+    int count = 1;
+    enum class Action {
+        kStatus,   // answer `status` with `body` (raw bytes; "" = DigiCert error JSON)
+        kReset,    // close the TCP connection without answering (RST)
+        kStall,    // accept, read the request, then say nothing for `delay`, then close
+        kLatency,  // wait `delay`, then answer normally
+    } action = Action::kStatus;
+    int status = 500;
+    std::string body;
+    std::string content_type = "application/json";
+    std::map<std::string, std::string> headers;  // extra response headers (e.g. Retry-After)
+    std::chrono::milliseconds delay{0};
+};
+
+// Everything the server received, as it came off the wire (after TLS).
+struct RecordedRequest {
+    std::string method;
+    std::string target;  // path + query, as sent
+    std::string http_version;
+    std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
+    std::string body;
+    std::string header(const std::string& name) const;  // case-insensitive; "" when absent
+};
+
+// A resend the sandbox accepted (answered 204).
+struct AcceptedResend {
+    int64_t domain_id = 0;
+    std::string name_scope;
+    std::string locale;
+    std::vector<std::string> requested;  // email_array as sent
+    std::vector<std::string> mailed;     // the addresses the sandbox "mailed"
+    std::chrono::system_clock::time_point at;
+};
+
+class SandboxServer {
+  public:
+    explicit SandboxServer(SandboxOptions options);
+    ~SandboxServer();  // stops and joins every handler thread
+    SandboxServer(const SandboxServer&) = delete;
+    SandboxServer& operator=(const SandboxServer&) = delete;
+
+    uint16_t port() const;
+    std::string base_url() const;  // "https://localhost:PORT/services/v2"
+    std::string ca_file() const;   // PEM of the sandbox CA (what a client trusts)
+
+    void add_fault(FaultRule rule);
+    void clear_faults();
+
+    std::vector<RecordedRequest> requests() const;
+    std::vector<AcceptedResend> accepted_resends() const;
+    size_t rate_limited_count() const;    // how many 429 request_limit_exceeded it answered
+    size_t connections_accepted() const;  // TCP connections (TLS handshakes attempted)
+    void reset_records();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Reads a fixture: {"domains":[{"id":..,"name":..,"validated":..,"whois_emails":[..],
+// "dns_txt_emails":[..]}]}. Throws std::runtime_error naming the file and the field.
+std::vector<SandboxDomain> load_domain_fixture(const std::string& path);
+
+}  // namespace sandbox
