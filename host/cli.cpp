@@ -1,0 +1,75 @@
+#include "cli.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "bounded_json.h"
+#include "cli_help.h"
+#include "outcome.h"
+#include "plugins_command.h"
+#include "run_command.h"
+
+namespace taskhost {
+namespace {
+
+int help_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty()) {
+        out << main_help();
+        return kExitOk;
+    }
+    if (args.size() > 1) {
+        err << "taskhost: help takes at most one COMMAND; fix: taskhost help run" << std::endl;
+        return kExitUsage;
+    }
+    const std::string& topic = args[0];
+    if (topic == "run") {
+        out << run_help();
+    } else if (topic == "plugins") {
+        out << plugins_help();
+    } else if (topic == "help" || topic == "--help" || topic == "-h") {
+        out << help_help();
+    } else {
+        err << "taskhost: help: \"" << printable(topic, 64)
+            << "\" is not a command; fix: use run, plugins or help" << std::endl;
+        return kExitUsage;
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int taskhost_main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+                  std::ostream& err) {
+    if (argc < 2) {
+        err << main_help();
+        return kExitUsage;
+    }
+    const std::string command = argv[1];
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    if (command == "run") {
+        return run_command(rest, in, out, err);
+    }
+    if (command == "plugins") {
+        return plugins_command(rest, out, err);
+    }
+    if (command == "help") {
+        return help_command(rest, out, err);
+    }
+    if (command == "--help" || command == "-h") {
+        if (!rest.empty()) {
+            return help_command(rest, out, err);
+        }
+        out << main_help();
+        return kExitOk;
+    }
+    if (command == "--version") {
+        out << version_text();
+        return kExitOk;
+    }
+    err << "taskhost: " << (command[0] == '-' ? "unknown flag " : "unknown command ") << "\""
+        << printable(command, 64) << "\"; fix: see taskhost --help" << std::endl;
+    return kExitUsage;
+}
+
+}  // namespace taskhost

@@ -1,0 +1,37 @@
+// The command line of each subcommand, parsed into plain values. Unknown flags, missing flag
+// values and repeated flags are usage errors that name the flag.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host_error.h"
+#include "task_request.h"
+
+namespace taskhost {
+
+struct RunOptions {
+    CommandLineTask task;
+    std::optional<std::string> spec_source;  // a file, or "-" for stdin
+    std::optional<std::string> config;
+    bool detailed_exitcodes = false;
+    bool pretty = false;
+    bool help = false;
+};
+
+struct PluginsOptions {
+    std::optional<std::string> config;
+    bool json = false;
+    bool help = false;
+};
+
+// `args` are the words after the subcommand name.
+Result<RunOptions> parse_run_args(const std::vector<std::string>& args);
+Result<PluginsOptions> parse_plugins_args(const std::vector<std::string>& args);
+
+// Whether --detailed-exitcodes is among `args`, looked up before parsing so that even a usage
+// error is reported with the exit code the caller asked for.
+bool wants_detailed_exitcodes(const std::vector<std::string>& args);
+
+}  // namespace taskhost

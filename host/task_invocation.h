@@ -1,0 +1,34 @@
+// One call of plugin_execute: the taskhost_host struct and its callbacks, the outcome the
+// plugin emits (exactly once), and the host's defences against a careless plugin: no outcome,
+// two outcomes, an outcome that is not JSON, the key echoed back (scrubbed to [redacted]).
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <iosfwd>
+#include <string>
+
+#include "account_key.h"
+#include "task_request.h"
+
+namespace taskhost {
+
+constexpr size_t kMaxOutcomeBytes = 1024 * 1024;
+constexpr size_t kMaxOutcomeDepth = 64;
+constexpr size_t kMaxLogLineBytes = 8192;
+
+struct InvocationResult {
+    Poco::JSON::Object::Ptr outcome;  // always an object, already scrubbed of the key
+    std::string outcome_json;         // one line, scrubbed: what goes to stdout
+    int plugin_return = 0;
+};
+
+// Runs `request` in its plugin generation (held for the whole call). Plugin log lines go to
+// `log` as "taskhost: [level] plugin NAME: message". `key` may be null (dry run without key).
+InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log);
+
+// Every occurrence of `secret` (as is, and as it looks inside a JSON string) replaced by
+// [redacted]. An empty secret changes nothing.
+std::string scrub_secret(std::string text, const std::string& secret);
+
+}  // namespace taskhost
