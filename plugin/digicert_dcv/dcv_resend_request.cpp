@@ -1,0 +1,56 @@
+#include "dcv_resend_request.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+namespace digicert_dcv {
+
+HttpHeaders DcvResendRequest::headers(bool redact_key) const {
+    HttpHeaders out = {
+        {"Content-Type", "application/json"},
+        {"Accept", "application/json"},
+        {"User-Agent", kUserAgent},
+        {"Content-Length", std::to_string(body.size())},
+    };
+    if (!api_key.empty()) {
+        out.emplace_back(kApiKeyHeader, redact_key ? kRedacted : api_key);
+    }
+    return out;
+}
+
+DcvResendRequest build_dcv_resend_request(const DcvResendSpec& spec) {
+    const DcvResendParams& params = spec.params;
+    DcvResendRequest request;
+    request.method = "PUT";
+    request.host = spec.connection.base_url.host;
+    request.port = spec.connection.base_url.port;
+    const std::string path = "/domain/" + std::to_string(params.domain_id) + "/dcv/emails";
+    request.target = spec.connection.base_url.path + path;
+    request.url = spec.connection.base_url.normalised() + path;
+    request.api_key = spec.connection.api_key;
+
+    // Every field is optional for DigiCert; absent ones mean "all eligible addresses, default
+    // language, the domain's own name", so only what the user gave is sent.
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (params.name_scope) {
+        body.set("name_scope", *params.name_scope);
+    }
+    if (params.locale) {
+        body.set("locale", *params.locale);
+    }
+    if (params.email_array) {
+        Poco::JSON::Array::Ptr emails = new Poco::JSON::Array;
+        for (const std::string& address : *params.email_array) {
+            emails->add(address);
+        }
+        body.set("email_array", emails);
+    }
+    std::ostringstream text;
+    body.stringify(text);
+    request.body = text.str();
+    return request;
+}
+
+}  // namespace digicert_dcv

@@ -1,0 +1,404 @@
+#include "dcv_resend_spec.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cerrno>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+
+#include "printable_text.h"
+
+namespace digicert_dcv {
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// Thrown inside this file only; parse_dcv_resend_spec turns it into a SpecError value.
+struct SpecInvalid {
+    std::string field;
+    std::string msg;
+};
+
+[[noreturn]] void invalid(const std::string& field, const std::string& problem) {
+    throw SpecInvalid{field, field + ": " + problem};
+}
+
+std::string join_path(const std::string& parent, const std::string& name) {
+    return parent.empty() ? name : parent + "." + name;
+}
+
+const char* json_type_name(const Var& v) {
+    if (v.isEmpty()) {
+        return "null";
+    }
+    if (v.type() == typeid(Object::Ptr)) {
+        return "an object";
+    }
+    if (v.type() == typeid(Array::Ptr)) {
+        return "an array";
+    }
+    if (v.isBoolean()) {
+        return "true/false";
+    }
+    if (v.isString()) {
+        return "a string";
+    }
+    if (v.isInteger()) {
+        return "an integer";
+    }
+    if (v.isNumeric()) {
+        return "a number with a fraction or exponent";
+    }
+    return "an unsupported value";
+}
+
+void reject_unknown_fields(const Object& object, const std::string& path,
+                           std::initializer_list<const char*> known) {
+    for (const auto& entry : object) {
+        bool is_known = false;
+        for (const char* name : known) {
+            is_known = is_known || entry.first == name;
+        }
+        if (!is_known) {
+            std::string list;
+            for (const char* name : known) {
+                list += (list.empty() ? "" : ", ") + std::string(name);
+            }
+            invalid(join_path(path, printable_excerpt(entry.first, 64)),
+                    "unknown field; known fields: " + list);
+        }
+    }
+}
+
+Object::Ptr as_object(const Var& value, const std::string& field) {
+    if (value.type() != typeid(Object::Ptr)) {
+        invalid(field, std::string("must be a JSON object, got ") + json_type_name(value));
+    }
+    return value.extract<Object::Ptr>();
+}
+
+// Null counts as absent: agents (Ansible, Salt) pass unset optional parameters as null.
+std::optional<std::string> optional_string(const Object& object, const std::string& path,
+                                           const char* name, std::size_t max_chars,
+                                           bool secret = false) {
+    const Var value = object.get(name);
+    const std::string field = join_path(path, name);
+    if (value.isEmpty()) {
+        return std::nullopt;
+    }
+    if (!value.isString()) {
+        invalid(field, std::string("must be a string, got ") + json_type_name(value));
+    }
+    std::string text = value.extract<std::string>();
+    if (text.empty()) {
+        invalid(field, "is empty; omit the field or give a value");
+    }
+    if (text.size() > max_chars) {
+        invalid(field, "is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                           std::to_string(max_chars));
+    }
+    if (!secret && printable_excerpt(text, max_chars) != text) {
+        invalid(field, "contains control characters: " + quoted_excerpt(text));
+    }
+    return text;
+}
+
+std::optional<int64_t> optional_integer(const Object& object, const std::string& path,
+                                        const char* name, int64_t min, int64_t max) {
+    const Var value = object.get(name);
+    const std::string field = join_path(path, name);
+    if (value.isEmpty()) {
+        return std::nullopt;
+    }
+    if (value.isString()) {
+        invalid(field, "must be a JSON integer, not a string: write it without quotes, e.g. " +
+                           printable_excerpt(value.extract<std::string>(), 24) + " instead of " +
+                           quoted_excerpt(value.extract<std::string>(), 24));
+    }
+    if (value.isBoolean() || !value.isInteger()) {
+        invalid(field, std::string("must be an integer, got ") + json_type_name(value) +
+                           (value.isNumeric() ? " (" + value.toString() + ")" : ""));
+    }
+    if (value.type() == typeid(Poco::UInt64) &&
+        value.extract<Poco::UInt64>() >
+            static_cast<Poco::UInt64>(std::numeric_limits<int64_t>::max())) {
+        invalid(field, "is too large; it must be between " + std::to_string(min) + " and " +
+                           std::to_string(max));
+    }
+    const int64_t number = value.convert<Poco::Int64>();
+    if (number < min || number > max) {
+        invalid(field, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                           ", got " + std::to_string(number));
+    }
+    return number;
+}
+
+std::optional<bool> optional_bool(const Object& object, const std::string& path, const char* name) {
+    const Var value = object.get(name);
+    if (value.isEmpty()) {
+        return std::nullopt;
+    }
+    if (!value.isBoolean()) {
+        invalid(join_path(path, name),
+                std::string("must be true or false, got ") + json_type_name(value));
+    }
+    return value.extract<bool>();
+}
+
+std::optional<Object::Ptr> optional_object(const Object& object, const std::string& path,
+                                           const char* name) {
+    const Var value = object.get(name);
+    if (value.isEmpty()) {
+        return std::nullopt;
+    }
+    return as_object(value, join_path(path, name));
+}
+
+std::vector<std::string> parse_email_array(const Var& value, const std::string& field) {
+    if (value.type() != typeid(Array::Ptr)) {
+        invalid(field,
+                std::string("must be an array of e-mail addresses, got ") + json_type_name(value));
+    }
+    const Array::Ptr array = value.extract<Array::Ptr>();
+    if (array->size() > kMaxEmails) {
+        invalid(field, "has " + std::to_string(array->size()) + " addresses; the limit is " +
+                           std::to_string(kMaxEmails));
+    }
+    std::vector<std::string> emails;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const Var item = array->get(static_cast<unsigned>(i));
+        const std::string item_field = field + "[" + std::to_string(i) + "]";
+        if (!item.isString()) {
+            invalid(item_field, std::string("must be a string, got ") + json_type_name(item));
+        }
+        const std::string address = item.extract<std::string>();
+        if (const auto problem = email_problem(address)) {
+            invalid(item_field, quoted_excerpt(address) + " " + *problem);
+        }
+        emails.push_back(address);
+    }
+    return emails;
+}
+
+DcvResendParams parse_params(const Object& params) {
+    const std::string path = "params";
+    reject_unknown_fields(params, path, {"domain_id", "name_scope", "locale", "email_array"});
+    DcvResendParams out;
+    const auto domain_id =
+        optional_integer(params, path, "domain_id", 1, std::numeric_limits<int64_t>::max());
+    if (!domain_id) {
+        invalid("params.domain_id",
+                "is required: the numeric id of the domain in CertCentral, e.g. 1234567");
+    }
+    out.domain_id = *domain_id;
+    out.name_scope = optional_string(params, path, "name_scope", kMaxFqdnLength + 64);
+    if (out.name_scope) {
+        if (const auto problem = fqdn_problem(*out.name_scope)) {
+            invalid("params.name_scope", quoted_excerpt(*out.name_scope) + " " + *problem);
+        }
+    }
+    out.locale = optional_string(params, path, "locale", 16);
+    if (out.locale) {
+        if (const auto problem = locale_problem(*out.locale)) {
+            invalid("params.locale", quoted_excerpt(*out.locale) + " " + *problem);
+        }
+    }
+    if (const Var emails = params.get("email_array"); !emails.isEmpty()) {
+        out.email_array = parse_email_array(emails, "params.email_array");
+    }
+    return out;
+}
+
+RetrySettings parse_retry(const Object& retry) {
+    const std::string path = "connection.retry";
+    reject_unknown_fields(retry, path,
+                          {"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms"});
+    RetrySettings out;
+    using std::chrono::milliseconds;
+    if (const auto n = optional_integer(retry, path, "max_attempts", 1, 10)) {
+        out.max_attempts = static_cast<int>(*n);
+    }
+    if (const auto ms = optional_integer(retry, path, "initial_delay_ms", 0, 60000)) {
+        out.initial_delay = milliseconds(*ms);
+    }
+    if (const auto ms = optional_integer(retry, path, "max_delay_ms", 0, 300000)) {
+        out.max_delay = milliseconds(*ms);
+    }
+    if (const auto ms = optional_integer(retry, path, "deadline_ms", 100, 3600000)) {
+        out.deadline = milliseconds(*ms);
+    }
+    if (out.max_delay < out.initial_delay) {
+        invalid("connection.retry.max_delay_ms", "(" + std::to_string(out.max_delay.count()) +
+                                                     ") is smaller than initial_delay_ms (" +
+                                                     std::to_string(out.initial_delay.count()) +
+                                                     "); raise it or lower the other");
+    }
+    return out;
+}
+
+void check_api_key(const std::string& key) {
+    // The value is never quoted: not even a part of it.
+    if (!is_printable_ascii(key) || key.find(' ') != std::string::npos) {
+        invalid("connection.api_key",
+                "contains spaces, control or non-ASCII characters; check how the host resolved "
+                "the account's key (a trailing newline in the key file is a common cause)");
+    }
+}
+
+void check_ca_file(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || ::access(path.c_str(), R_OK) != 0) {
+        const int err = errno;
+        invalid("connection.ca_file", "cannot read " + quoted_excerpt(path, 200) + " (" +
+                                          std::strerror(err) + "); give a readable PEM file");
+    }
+    if (!S_ISREG(info.st_mode)) {
+        invalid("connection.ca_file",
+                quoted_excerpt(path, 200) + " is not a regular file; give a PEM file");
+    }
+}
+
+ConnectionSettings parse_connection(const Object& connection, bool dry_run) {
+    const std::string path = "connection";
+    reject_unknown_fields(connection, path,
+                          {"base_url", "api_key", "ca_file", "timeout_ms", "proxy", "retry"});
+    ConnectionSettings out;
+    const auto base_url = optional_string(connection, path, "base_url", kMaxUrlLength);
+    if (!base_url) {
+        invalid("connection.base_url",
+                "is required, e.g. https://www.digicert.com/services/v2 (US) or "
+                "https://certcentral.digicert.eu/services/v2 (EU)");
+    }
+    const auto parsed = parse_https_base_url(*base_url);
+    if (const auto* problem = std::get_if<std::string>(&parsed)) {
+        invalid("connection.base_url", quoted_excerpt(*base_url, 120) + " " + *problem);
+    }
+    out.base_url = std::get<HttpsBaseUrl>(parsed);
+
+    const auto key = optional_string(connection, path, "api_key", kMaxApiKeyLength, true);
+    if (key) {
+        check_api_key(*key);
+        out.api_key = *key;
+    } else if (!dry_run) {
+        invalid("connection.api_key",
+                "is required unless dry_run is true; name an account so the host resolves its "
+                "key (users never write a key into a spec)");
+    }
+    if (const auto ca_file = optional_string(connection, path, "ca_file", kMaxCaFilePathLength)) {
+        check_ca_file(*ca_file);
+        out.ca_file = *ca_file;
+    }
+    if (const auto ms = optional_integer(connection, path, "timeout_ms", 100, 300000)) {
+        out.timeout = std::chrono::milliseconds(*ms);
+    }
+    if (const auto proxy = optional_string(connection, path, "proxy", kMaxUrlLength)) {
+        const auto parsed_proxy = parse_http_proxy_url(*proxy);
+        if (const auto* problem = std::get_if<std::string>(&parsed_proxy)) {
+            invalid("connection.proxy", quoted_excerpt(*proxy, 120) + " " + *problem);
+        }
+        out.proxy = std::get<HttpProxy>(parsed_proxy);
+    }
+    if (const auto retry = optional_object(connection, path, "retry")) {
+        out.retry = parse_retry(**retry);
+    }
+    return out;
+}
+
+// Poco's parser messages can quote input bytes; keep the useful part, drop echoed numbers.
+std::string describe_json_error(const Poco::Exception& e) {
+    const std::string message = e.message();
+    if (message.find("Maximum depth") != std::string::npos) {
+        return "nests deeper than " + std::to_string(kMaxSpecDepth) + " levels";
+    }
+    if (message.find("Not a valid") != std::string::npos) {
+        return "has a number that is too large or malformed";
+    }
+    return printable_excerpt(message, 120);
+}
+
+// Read before validation so that even a rejected spec's outcome names its task and id.
+void read_task_and_id(const Object& root, SpecError& error) {
+    if (const Var task = root.get("task"); task.isString()) {
+        error.task = printable_excerpt(task.extract<std::string>(), 64);
+    }
+    if (const Var id = root.get("id"); id.isString()) {
+        const std::string text = id.extract<std::string>();
+        if (!text.empty() && text.size() <= kMaxIdLength &&
+            printable_excerpt(text, kMaxIdLength) == text) {
+            error.id = text;
+        }
+    }
+}
+
+DcvResendSpec parse_root(const Object& root) {
+    reject_unknown_fields(root, "", {"task", "id", "dry_run", "params", "connection"});
+    const auto task = optional_string(root, "", "task", 64);
+    if (!task) {
+        invalid("task", "is required: \"" + std::string(kTaskName) + "\"");
+    }
+    if (*task != kTaskName) {
+        invalid("task", quoted_excerpt(*task) + " is not a task of this plugin; the only task is " +
+                            std::string(kTaskName));
+    }
+    DcvResendSpec spec;
+    spec.id = optional_string(root, "", "id", kMaxIdLength);
+    spec.dry_run = optional_bool(root, "", "dry_run").value_or(false);
+    const auto params = optional_object(root, "", "params");
+    if (!params) {
+        invalid("params", "is required, with at least domain_id");
+    }
+    spec.params = parse_params(**params);
+    const auto connection = optional_object(root, "", "connection");
+    if (!connection) {
+        invalid("connection", "is required, with base_url and (unless dry_run) api_key");
+    }
+    spec.connection = parse_connection(**connection, spec.dry_run);
+    return spec;
+}
+
+}  // namespace
+
+std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json) {
+    SpecError error;
+    if (json.size() > kMaxSpecBytes) {
+        error.field = "$";
+        error.msg = "task spec is " + std::to_string(json.size()) + " bytes; the limit is " +
+                    std::to_string(kMaxSpecBytes);
+        return error;
+    }
+    Var root;
+    try {
+        Poco::JSON::Parser parser;
+        parser.setDepth(kMaxSpecDepth);
+        root = parser.parse(std::string(json));
+    } catch (const Poco::Exception& e) {
+        error.field = "$";
+        error.msg = "task spec is not valid JSON: " + describe_json_error(e);
+        return error;
+    }
+    if (root.type() != typeid(Object::Ptr)) {
+        error.field = "$";
+        error.msg = std::string("task spec must be a JSON object, got ") + json_type_name(root);
+        return error;
+    }
+    const Object::Ptr object = root.extract<Object::Ptr>();
+    try {
+        return parse_root(*object);
+    } catch (const SpecInvalid& e) {
+        error.field = e.field;
+        error.msg = e.msg;
+        read_task_and_id(*object, error);
+        return error;
+    }
+}
+
+}  // namespace digicert_dcv

@@ -1,0 +1,68 @@
+// The task spec (JSON text in) parsed and validated into a DcvResendSpec value, before any
+// network use. A bad spec yields a SpecError naming the field path and the fix; the value of
+// connection.api_key is never echoed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "spec_field_rules.h"
+
+namespace digicert_dcv {
+
+inline constexpr std::string_view kTaskName = "digicert.dcv.resend";
+
+// Limits: every parser has them.
+inline constexpr std::size_t kMaxSpecBytes = 64 * 1024;
+inline constexpr std::size_t kMaxSpecDepth = 16;
+inline constexpr std::size_t kMaxEmails = 100;
+inline constexpr std::size_t kMaxIdLength = 128;
+inline constexpr std::size_t kMaxApiKeyLength = 256;
+inline constexpr std::size_t kMaxCaFilePathLength = 4096;
+
+struct RetrySettings {
+    int max_attempts = 5;
+    std::chrono::milliseconds initial_delay{500};
+    std::chrono::milliseconds max_delay{30000};
+    std::chrono::milliseconds deadline{120000};  // the whole task, all attempts and waits
+};
+
+struct ConnectionSettings {
+    HttpsBaseUrl base_url;
+    std::string api_key;  // empty only in a dry run without a key
+    std::string ca_file;  // empty: the system trust store only
+    std::chrono::milliseconds timeout{15000};
+    std::optional<HttpProxy> proxy;
+    RetrySettings retry;
+};
+
+struct DcvResendParams {
+    int64_t domain_id = 0;
+    std::optional<std::string> name_scope;
+    std::optional<std::string> locale;
+    std::optional<std::vector<std::string>> email_array;
+};
+
+struct DcvResendSpec {
+    std::optional<std::string> id;
+    bool dry_run = false;
+    DcvResendParams params;
+    ConnectionSettings connection;
+};
+
+struct SpecError {
+    std::string field;  // "params.domain_id", "connection.retry.max_attempts"; "$" = the whole spec
+    std::string msg;    // "<field>: <problem>; <fix>"
+    // What the outcome can still name, when it could be read (sanitised).
+    std::optional<std::string> task;
+    std::optional<std::string> id;
+};
+
+std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json);
+
+}  // namespace digicert_dcv

@@ -1,0 +1,38 @@
+// The host's optional services for one execution (log, cancelled, acquire, throttled), read
+// under the ABI's size rule: a field the host's `size` does not cover, or a NULL callback, is a
+// service it does not offer. Every log line passes through the secret redaction.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "taskhost/plugin.h"
+
+namespace digicert_dcv {
+
+class HostServices {
+  public:
+    explicit HostServices(const taskhost_host* host) : host_(host) {}
+
+    // Anything equal to `secret` is redacted from every later log line.
+    void set_secret(std::string secret) { secret_ = std::move(secret); }
+
+    void log(taskhost_log_level level, const std::string& line) const;
+    bool cancelled() const;
+
+    bool offers_acquire() const;
+    // The host's turn on `bucket`: true to go; false when the host says cancelled / out of time.
+    bool acquire(const std::string& bucket) const;
+    // Tells the host (when it offers `throttled`) that `bucket` got a 429.
+    void throttled(const std::string& bucket, std::chrono::milliseconds retry_after) const;
+
+    // Sleeps `duration` in slices of at most 50 ms, asking `cancelled` between them; false when
+    // cancelled meanwhile.
+    bool sleep_unless_cancelled(std::chrono::milliseconds duration) const;
+
+  private:
+    const taskhost_host* host_;
+    std::string secret_;
+};
+
+}  // namespace digicert_dcv

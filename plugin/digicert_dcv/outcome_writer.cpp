@@ -1,0 +1,149 @@
+#include "outcome_writer.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "printable_text.h"
+
+namespace digicert_dcv {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Object::Ptr ordered_object() {
+    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+// Every string leaves through here: printable, bounded, secret redacted.
+class SafeText {
+  public:
+    explicit SafeText(std::string_view secret) : secret_(secret) {}
+    std::string operator()(std::string_view text, std::size_t max_chars = 2000) const {
+        return redact(printable_excerpt(text, max_chars), secret_);
+    }
+
+  private:
+    std::string_view secret_;
+};
+
+Object::Ptr request_json(const DcvResendRequest& request, const SafeText& text) {
+    Object::Ptr out = ordered_object();
+    out->set("method", request.method);
+    out->set("url", text(request.url));
+    Object::Ptr headers = ordered_object();
+    for (const auto& [name, value] : request.headers(/*redact_key=*/true)) {
+        headers->set(name, text(value));
+    }
+    out->set("headers", headers);
+    // The body is shown as sent: re-read from the very bytes that go on the wire.
+    Poco::JSON::Parser parser;
+    out->set("body", parser.parse(request.body));
+    return out;
+}
+
+Object::Ptr error_json(const TaskError& error, const SafeText& text) {
+    Object::Ptr out = ordered_object();
+    out->set("kind", error_kind_name(error.kind));
+    out->set("msg", text(error.msg));
+    out->set("retryable", error.retryable);
+    Object::Ptr details = ordered_object();
+    if (error.http_status) {
+        details->set("http_status", *error.http_status);
+    }
+    if (!error.api_errors.empty()) {
+        Array::Ptr api_errors = new Array;
+        for (const ApiError& api_error : error.api_errors) {
+            Object::Ptr entry = ordered_object();
+            entry->set("code", text(api_error.code));
+            entry->set("message", text(api_error.message));
+            api_errors->add(entry);
+        }
+        details->set("api_errors", api_errors);
+    }
+    if (!error.field.empty()) {
+        details->set("field", text(error.field));
+    }
+    if (!error.body_excerpt.empty()) {
+        details->set("body_excerpt", text(error.body_excerpt));
+    }
+    out->set("details", details);
+    return out;
+}
+
+std::string stringify(const Object::Ptr& object) {
+    std::ostringstream out;
+    object->stringify(out);
+    return out.str();
+}
+
+}  // namespace
+
+const char* outcome_status_name(OutcomeStatus status) {
+    switch (status) {
+        case OutcomeStatus::kSucceeded:
+            return "succeeded";
+        case OutcomeStatus::kFailed:
+            return "failed";
+        case OutcomeStatus::kSkipped:
+            return "skipped";
+        case OutcomeStatus::kPlanned:
+            return "planned";
+        case OutcomeStatus::kCancelled:
+            return "cancelled";
+    }
+    return "failed";
+}
+
+std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
+    const SafeText text(secret);
+    Object::Ptr out = ordered_object();
+    out->set("task", text(outcome.task, 64));
+    if (outcome.id) {
+        out->set("id", text(*outcome.id, 128));
+    }
+    out->set("status", outcome_status_name(outcome.status));
+    out->set("changed", outcome.changed && !outcome_failed(outcome));
+    out->set("failed", outcome_failed(outcome));
+    out->set("msg", text(outcome.msg));
+    out->set("attempts", outcome.attempts);
+    out->set("duration_ms", outcome.duration_ms);
+    if (outcome.request) {
+        out->set("request", request_json(*outcome.request, text));
+    }
+    if (outcome.http_status) {
+        Object::Ptr response = ordered_object();
+        response->set("http_status", *outcome.http_status);
+        out->set("response", response);
+    }
+    if (outcome.requested) {
+        Array::Ptr requested = new Array;
+        for (const std::string& address : *outcome.requested) {
+            requested->add(text(address, 254));
+        }
+        Object::Ptr recipients = ordered_object();
+        recipients->set("requested", requested);
+        out->set("recipients", recipients);
+    }
+    if (outcome.error && outcome_failed(outcome)) {
+        out->set("error", error_json(*outcome.error, text));
+    }
+    return stringify(out);
+}
+
+std::string write_internal_outcome(std::string_view what) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.msg = "internal error in the digicert_dcv plugin: " + printable_excerpt(what, 200);
+    TaskError error;
+    error.kind = ErrorKind::kInternal;
+    error.msg = outcome.msg;
+    outcome.error = error;
+    return write_outcome(outcome, {});
+}
+
+}  // namespace digicert_dcv

@@ -1,0 +1,99 @@
+#include "session_pool.h"
+
+#include <Poco/Net/Socket.h>
+#include <Poco/Timespan.h>
+
+#include <vector>
+
+#include "tls_context_cache.h"
+
+namespace digicert_dcv {
+namespace {
+
+// An idle keep-alive connection should have nothing to read. If it is readable, the server
+// closed it (EOF) or sent something unasked: either way it cannot carry a request.
+bool looks_dropped(SessionPool::Session& session) {
+    try {
+        if (!session.connected()) {
+            return true;
+        }
+        return session.socket().poll(
+            Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+    } catch (const Poco::Exception&) {
+        return true;
+    }
+}
+
+}  // namespace
+
+SessionPool::Lease::~Lease() {
+    if (pool_ != nullptr && session_ && keep_) {
+        pool_->give_back(endpoint_, std::move(session_));
+    }
+}
+
+SessionPool& SessionPool::shared() {
+    static SessionPool pool;
+    return pool;
+}
+
+SessionPool::SessionPool(SessionPoolLimits limits) : limits_(limits) {}
+
+SessionPool::Lease SessionPool::checkout(const Endpoint& endpoint) {
+    const auto now = std::chrono::steady_clock::now();
+    for (;;) {
+        IdleSession idle;  // declared outside the lock: a discarded session closes unlocked
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            const auto it = idle_.find(endpoint);
+            if (it == idle_.end() || it->second.empty()) {
+                break;
+            }
+            idle = std::move(it->second.back());  // most recent: the least likely to be stale
+            it->second.pop_back();
+        }
+        if (now - idle.since <= limits_.max_idle_age && !looks_dropped(*idle.session)) {
+            return Lease(this, endpoint, std::move(idle.session), /*reused=*/true);
+        }
+    }
+    auto session = std::make_unique<Session>(
+        endpoint.host, endpoint.port, TlsContextCache::shared().context_for(endpoint.ca_file));
+    session->setKeepAlive(true);
+    if (!endpoint.proxy_host.empty()) {
+        session->setProxy(endpoint.proxy_host, endpoint.proxy_port);
+    }
+    return Lease(this, endpoint, std::move(session), /*reused=*/false);
+}
+
+void SessionPool::give_back(const Endpoint& endpoint, std::unique_ptr<Session> session) {
+    if (!session->connected()) {
+        return;
+    }
+    std::unique_ptr<Session> surplus;  // closed outside the lock
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() >= limits_.max_endpoints && idle_.find(endpoint) == idle_.end()) {
+        for (auto it = idle_.begin(); it != idle_.end();) {
+            it = it->second.empty() ? idle_.erase(it) : std::next(it);
+        }
+        if (idle_.size() >= limits_.max_endpoints) {
+            return;  // session closes as `session` goes out of scope
+        }
+    }
+    auto& sessions = idle_[endpoint];
+    sessions.push_back(IdleSession{std::move(session), std::chrono::steady_clock::now()});
+    if (sessions.size() > limits_.max_idle_per_endpoint) {
+        surplus = std::move(sessions.front().session);
+        sessions.pop_front();
+    }
+}
+
+std::size_t SessionPool::idle_count() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t count = 0;
+    for (const auto& entry : idle_) {
+        count += entry.second.size();
+    }
+    return count;
+}
+
+}  // namespace digicert_dcv
