@@ -11,7 +11,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +49,8 @@ struct RateWindow {
     std::chrono::milliseconds per{0};
 };
 
+struct AcceptedResend;
+
 struct SandboxOptions {
     std::string bind_host = "127.0.0.1";
     uint16_t port = 0;  // 0: an ephemeral port
@@ -65,6 +69,12 @@ struct SandboxOptions {
     // Where the CA certificate (PEM) and the server's key material are written. Created when
     // missing. Empty: a fresh private temporary directory, removed on destruction.
     std::string state_dir;
+    // ---- added by the sandbox's owner (nothing above changed) ----
+    // Called on a handler thread for each accepted resend, after it is recorded and before the
+    // 204 goes out (the CLI prints its resend_accepted line from here). Must be thread-safe.
+    std::function<void(const AcceptedResend&)> on_resend;
+    // requests() keeps the newest this many, so a long benchmark cannot exhaust memory.
+    size_t max_recorded_requests = 100000;
 };
 
 // One injected fault. A rule matches requests by method and path suffix; it fires for the
@@ -100,8 +110,8 @@ struct RecordedRequest {
 // A resend the sandbox accepted (answered 204).
 struct AcceptedResend {
     int64_t domain_id = 0;
-    std::string name_scope;
-    std::string locale;
+    std::string name_scope;              // as sent; the domain's name when the body had none
+    std::string locale;                  // as sent; "" when the body had none
     std::vector<std::string> requested;  // email_array as sent
     std::vector<std::string> mailed;     // the addresses the sandbox "mailed"
     std::chrono::system_clock::time_point at;
@@ -115,8 +125,9 @@ class SandboxServer {
     SandboxServer& operator=(const SandboxServer&) = delete;
 
     uint16_t port() const;
-    std::string base_url() const;  // "https://localhost:PORT/services/v2"
-    std::string ca_file() const;   // PEM of the sandbox CA (what a client trusts)
+    std::string base_url() const;   // "https://localhost:PORT/services/v2"
+    std::string ca_file() const;    // PEM of the sandbox CA (what a client trusts)
+    std::string state_dir() const;  // added: where ca.pem and the server keys live
 
     void add_fault(FaultRule rule);
     void clear_faults();
@@ -132,8 +143,9 @@ class SandboxServer {
     std::unique_ptr<Impl> impl_;
 };
 
-// Reads a fixture: {"domains":[{"id":..,"name":..,"validated":..,"whois_emails":[..],
-// "dns_txt_emails":[..]}]}. Throws std::runtime_error naming the file and the field.
+// Reads a fixture (limits: 1 MiB, 10000 domains, 100 addresses per list):
+// {"domains":[{"id":..,"name":..,"validated":..,"whois_emails":[..], "dns_txt_emails":[..]}]}.
+// Throws std::runtime_error naming the file and the field.
 std::vector<SandboxDomain> load_domain_fixture(const std::string& path);
 
 }  // namespace sandbox
