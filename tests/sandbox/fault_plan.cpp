@@ -1,0 +1,45 @@
+#include "fault_plan.h"
+
+namespace sandbox {
+namespace {
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+void FaultPlan::add(FaultRule rule) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.push_back(Entry{std::move(rule), 0});
+}
+
+void FaultPlan::clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.clear();
+}
+
+std::optional<FaultRule> FaultPlan::next(const std::string& method, const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::optional<FaultRule> fired;
+    for (Entry& entry : entries_) {
+        const FaultRule& rule = entry.rule;
+        if (!rule.method.empty() && rule.method != method) {
+            continue;
+        }
+        if (!ends_with(path, rule.path_suffix)) {
+            continue;
+        }
+        const long long number = entry.matched++;
+        const bool in_window =
+            number >= rule.skip &&
+            (rule.count < 0 || number < static_cast<long long>(rule.skip) + rule.count);
+        if (in_window && !fired) {
+            fired = rule;
+        }
+    }
+    return fired;
+}
+
+}  // namespace sandbox
