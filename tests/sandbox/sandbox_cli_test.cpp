@@ -1,0 +1,250 @@
+// The digicert-sandbox CLI: flag checking, key sources, and the real process end to end
+// (ready line, a resend over TLS, the resend line, clean exit on SIGTERM, no key printed).
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "sandbox_cli.h"
+#include "sandbox_test_client.h"
+
+extern char** environ;
+
+namespace {
+
+using sandbox::CliError;
+using sandbox::parse_cli;
+using sandbox_test::kCanaryKey;
+
+std::string cli_error(const std::vector<std::string>& args) {
+    try {
+        parse_cli(args);
+    } catch (const CliError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+TEST(SandboxCli, RefusesBadFlagsNamingTheFlag) {
+    const std::string fixture = DIGICERT_SANDBOX_FIXTURE;
+    const std::vector<std::string> env = {"--fixture", fixture, "--api-key-env", "K"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = env;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    };
+    EXPECT_NE(cli_error({"--api-key-env", "K"}).find("--fixture"), std::string::npos);
+    EXPECT_NE(cli_error({"--fixture", fixture}).find("--api-key-file"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--api-key-file", "/x"})).find("exactly one"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--port", "70000"})).find("--port"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--short-window", "100"})).find("--short-window"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--long-window", "10/0"})).find("--long-window"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--identity", "rogue"})).find("--identity"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--lockout-ms"})).find("--lockout-ms"), std::string::npos);
+    EXPECT_NE(cli_error(with({"--frobnicate"})).find("--frobnicate"), std::string::npos);
+    EXPECT_NE(cli_error({"--fixture", fixture, "--api-key-env", "1BAD"}).find("--api-key-env"),
+              std::string::npos);
+}
+
+TEST(SandboxCli, NeverTakesAKeyFromArgv) {
+    const std::string message = cli_error({"--api-key", kCanaryKey});
+    EXPECT_NE(message.find("never taken from the command line"), std::string::npos);
+    EXPECT_EQ(message.find(kCanaryKey), std::string::npos);
+}
+
+TEST(SandboxCli, ParsesWindowsAndIdentity) {
+    const auto cli = parse_cli({"--fixture=f.json", "--api-key-env", "K", "--short-window", "5/0.5",
+                                "--long-window", "0/1", "--identity", "wrong-host", "--retry-after",
+                                "2", "--lockout-ms", "250"});
+    ASSERT_TRUE(cli.short_window && cli.long_window && cli.lockout);
+    EXPECT_EQ(cli.fixture, "f.json");
+    EXPECT_EQ(cli.short_window->requests, 5);
+    EXPECT_EQ(cli.short_window->per, std::chrono::milliseconds(500));
+    EXPECT_EQ(cli.long_window->requests, 0);
+    EXPECT_EQ(cli.identity, sandbox::TlsIdentity::kWrongHost);
+    EXPECT_EQ(cli.retry_after_seconds, 2);
+    EXPECT_EQ(*cli.lockout, std::chrono::milliseconds(250));
+}
+
+TEST(SandboxCli, KeyFileMustBePrivateAndIsNeverEchoed) {
+    char dir[] = "/tmp/sandbox-cli-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/key";
+    std::ofstream(path) << kCanaryKey << "\n";
+
+    ::chmod(path.c_str(), 0644);
+    try {
+        sandbox::read_key_file(path, "--api-key-file");
+        ADD_FAILURE() << "accepted a world-readable key file";
+    } catch (const CliError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("chmod 600"), std::string::npos) << message;
+        EXPECT_EQ(message.find(kCanaryKey), std::string::npos);
+    }
+    ::chmod(path.c_str(), 0600);
+    EXPECT_EQ(sandbox::read_key_file(path, "--api-key-file"), kCanaryKey);
+
+    std::ofstream(path, std::ios::trunc) << "two words " << kCanaryKey;
+    try {
+        sandbox::read_key_file(path, "--api-key-file");
+        ADD_FAILURE() << "accepted a key with spaces";
+    } catch (const CliError& error) {
+        EXPECT_EQ(std::string(error.what()).find(kCanaryKey), std::string::npos);
+    }
+    ::unlink(path.c_str());
+    ::rmdir(dir);
+}
+
+// ---- the real process ----
+
+struct Child {
+    pid_t pid = -1;
+    int out = -1;  // its stdout
+    int err = -1;  // its stderr
+    std::string out_text, err_text;
+
+    // Reads stdout up to the next newline. The 30 s bound only stops a broken build hanging.
+    std::string read_line() {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (out_text.find('\n') == std::string::npos &&
+               std::chrono::steady_clock::now() < give_up) {
+            pollfd p{out, POLLIN, 0};
+            if (::poll(&p, 1, 1000) > 0) {
+                char buffer[4096];
+                const ssize_t n = ::read(out, buffer, sizeof buffer);
+                if (n <= 0) {
+                    break;
+                }
+                out_text.append(buffer, static_cast<size_t>(n));
+            }
+        }
+        const size_t newline = out_text.find('\n');
+        if (newline == std::string::npos) {
+            return "";
+        }
+        std::string line = out_text.substr(0, newline);
+        out_text.erase(0, newline + 1);
+        all_out += line + "\n";
+        return line;
+    }
+
+    // Waits for exit and collects what is left on both pipes.
+    int wait_exit() {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        char buffer[4096];
+        ssize_t n;
+        while ((n = ::read(out, buffer, sizeof buffer)) > 0) {
+            all_out.append(buffer, static_cast<size_t>(n));
+        }
+        while ((n = ::read(err, buffer, sizeof buffer)) > 0) {
+            err_text.append(buffer, static_cast<size_t>(n));
+        }
+        ::close(out);
+        ::close(err);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::string all_out;
+};
+
+Child spawn_sandbox(const std::vector<std::string>& args, const std::string& key_env_value) {
+    int out_pipe[2], err_pipe[2];
+    EXPECT_EQ(::pipe2(out_pipe, O_CLOEXEC), 0);
+    EXPECT_EQ(::pipe2(err_pipe, O_CLOEXEC), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+    std::vector<std::string> argv_text = {DIGICERT_SANDBOX_BINARY};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_text) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<std::string> env_text = {"SANDBOX_TEST_KEY=" + key_env_value};
+    for (char** e = environ; *e; ++e) {
+        env_text.emplace_back(*e);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env_text) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+
+    Child child;
+    EXPECT_EQ(::posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    child.out = out_pipe[0];
+    child.err = err_pipe[0];
+    return child;
+}
+
+TEST(SandboxCli, ProcessServesAResendAndStopsCleanlyOnSigterm) {
+    Child child = spawn_sandbox(
+        {"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey);
+    const std::string ready_line = child.read_line();
+    ASSERT_FALSE(ready_line.empty()) << "no ready line";
+    Poco::JSON::Parser parser;
+    const auto ready = parser.parse(ready_line).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(ready->getValue<std::string>("event"), "ready");
+    const auto port = static_cast<uint16_t>(ready->getValue<int>("port"));
+    EXPECT_EQ(ready->getValue<std::string>("base_url"),
+              "https://localhost:" + std::to_string(port) + "/services/v2");
+
+    sandbox_test::StrictClient client(ready->getValue<std::string>("ca_file"), port);
+    sandbox_test::Call resend{"PUT", sandbox_test::resend_target(1234567),
+                              R"({"email_array":["admin@example.com","ceo@gmail.com"]})"};
+    EXPECT_EQ(client.send(resend).status, 204);
+
+    const std::string resend_line = child.read_line();
+    Poco::JSON::Parser resend_parser;
+    const auto event = resend_parser.parse(resend_line).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(event->getValue<std::string>("event"), "resend_accepted");
+    EXPECT_EQ(event->getValue<long long>("domain_id"), 1234567);
+    EXPECT_EQ(event->getValue<std::string>("name_scope"), "example.com");
+    EXPECT_EQ(event->getArray("requested")->size(), 2u);
+    EXPECT_EQ(event->getArray("mailed")->size(), 1u);
+
+    ::kill(child.pid, SIGTERM);
+    EXPECT_EQ(child.wait_exit(), 0) << child.err_text;
+    EXPECT_EQ(child.all_out.find(kCanaryKey), std::string::npos);
+    EXPECT_EQ(child.err_text.find(kCanaryKey), std::string::npos);
+}
+
+TEST(SandboxCli, ProcessExits2OnABadFlagNamingIt) {
+    Child child = spawn_sandbox({"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env",
+                                 "SANDBOX_TEST_KEY", "--short-window", "lots"},
+                                kCanaryKey);
+    EXPECT_EQ(child.wait_exit(), 2);
+    EXPECT_NE(child.err_text.find("--short-window"), std::string::npos) << child.err_text;
+    EXPECT_TRUE(child.all_out.empty());
+}
+
+TEST(SandboxCli, ProcessExits2OnABadFixtureNamingTheField) {
+    char path[] = "/tmp/sandbox-cli-fixture-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string text = R"({"domains":[{"id":0,"name":"a.com"}]})";
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    Child child =
+        spawn_sandbox({"--fixture", path, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey);
+    EXPECT_EQ(child.wait_exit(), 2);
+    EXPECT_NE(child.err_text.find("domains[0].id"), std::string::npos) << child.err_text;
+    ::unlink(path);
+}
+
+}  // namespace
