@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -124,7 +125,8 @@ Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const
     }
     Poco::Dynamic::Var parsed;
     try {
-        Poco::JSON::Parser parser;
+        // Keep the writer's key order: outcomes and describes are shown back to people.
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
         parser.setDepth(limits.max_depth + 1);
         parsed = parser.parse(text);
     } catch (const Poco::Exception& e) {
