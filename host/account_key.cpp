@@ -35,7 +35,7 @@ class OpenFile {
     int fd_;
 };
 
-// Trims trailing whitespace and refuses control characters; `where` names the source.
+// Trims trailing whitespace and refuses anything but printable ASCII; `where` names the source.
 Result<ApiKey> finish_key(std::string raw, const std::string& where,
                           const std::string& fix_source) {
     while (!raw.empty() &&
@@ -46,11 +46,16 @@ Result<ApiKey> finish_key(std::string raw, const std::string& where,
         wipe(raw);
         return HostError{where, "is empty", "put the API key in " + fix_source};
     }
+    // A key travels in an HTTP header: printable ASCII without spaces is all it can be.
     for (size_t i = 0; i < raw.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(raw[i]);
-        if (c < 0x20 || c == 0x7f) {
+        if (c <= 0x20 || c >= 0x7f) {
             wipe(raw);
-            return HostError{where, "contains a control character at byte " + std::to_string(i + 1),
+            return HostError{where,
+                             std::string(c < 0x20 || c == 0x7f ? "contains a control character"
+                                         : c == 0x20           ? "contains a space"
+                                                               : "contains a non-ASCII byte") +
+                                 " at byte " + std::to_string(i + 1),
                              "write the key alone on one line in " + fix_source};
         }
     }

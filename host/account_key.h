@@ -34,7 +34,7 @@ void wipe(std::string& secret);
 
 // The key of `account`: from its environment variable (set, non-empty) or its key file (a
 // regular file owned by this user or root, no group/other permission bits, at most 4 KiB).
-// Trailing whitespace is trimmed; control characters are refused.
+// Trailing whitespace is trimmed; control characters, spaces and non-ASCII bytes are refused.
 Result<ApiKey> resolve_account_key(const AccountConfig& account);
 
 }  // namespace taskhost

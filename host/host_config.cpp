@@ -75,7 +75,7 @@ class ConfigReader {
             account.ca_file = path_field(fields, where, "ca_file");
         }
         if (fields->has("timeout_ms")) {
-            account.timeout_ms = integer_field(fields, where, "timeout_ms", 1, 600000);
+            account.timeout_ms = integer_field(fields, where, "timeout_ms", 100, 300000);
         }
         if (fields->has("proxy")) {
             account.proxy = proxy_field(fields, where);
@@ -174,16 +174,16 @@ class ConfigReader {
                           {"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms"});
         RetrySettings retry;
         if (fields->has("max_attempts")) {
-            retry.max_attempts = integer_field(fields, where, "max_attempts", 1, 100);
+            retry.max_attempts = integer_field(fields, where, "max_attempts", 1, 10);
         }
         if (fields->has("initial_delay_ms")) {
-            retry.initial_delay_ms = integer_field(fields, where, "initial_delay_ms", 0, 600000);
+            retry.initial_delay_ms = integer_field(fields, where, "initial_delay_ms", 0, 60000);
         }
         if (fields->has("max_delay_ms")) {
-            retry.max_delay_ms = integer_field(fields, where, "max_delay_ms", 0, 3600000);
+            retry.max_delay_ms = integer_field(fields, where, "max_delay_ms", 0, 300000);
         }
         if (fields->has("deadline_ms")) {
-            retry.deadline_ms = integer_field(fields, where, "deadline_ms", 1, 86400000);
+            retry.deadline_ms = integer_field(fields, where, "deadline_ms", 100, 3600000);
         }
         if (retry.initial_delay_ms && retry.max_delay_ms &&
             *retry.initial_delay_ms > *retry.max_delay_ms) {

@@ -159,6 +159,10 @@ PluginDescription read_description(const Object::Ptr& root, uint32_t host_abi,
         fail(where, "describe $.tasks is " + json_type_name(tasks) + ", expected an array", kFix);
     }
     const Array::Ptr list = tasks.extract<Array::Ptr>();
+    if (list->size() == 0) {
+        // A plugin offering nothing is a broken build, not a plugin to list silently.
+        fail(where, "describe $.tasks is empty: the plugin offers no task", kFix);
+    }
     if (list->size() > kMaxTasksPerPlugin) {
         fail(where,
              "describe lists " + std::to_string(list->size()) + " tasks, more than " +

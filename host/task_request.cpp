@@ -105,7 +105,7 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
     }
     const std::optional<std::string> id = agreeing(cli.id, spec ? spec->id : none, "--id", "id");
     if (id && !is_valid_task_id(*id)) {
-        fail("--id", "is not a usable id", "use at most 256 printable characters");
+        fail("--id", "is not a usable id", "use at most 128 printable characters");
     }
     request.id = id ? *id : default_id();
     request.account = choose_account(

@@ -78,7 +78,7 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
         spec.id = optional_string(root, "id", where);
         if (!is_valid_task_id(*spec.id)) {
             fail(where + ": $.id", "is not a usable id",
-                 "use at most 256 printable characters without control characters");
+                 "use at most 128 printable characters without control characters");
         }
     }
     if (root->has("account")) {
@@ -107,7 +107,7 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
 }  // namespace
 
 bool is_valid_task_id(const std::string& id) {
-    if (id.empty() || id.size() > 256) {
+    if (id.empty() || id.size() > 128) {
         return false;
     }
     for (unsigned char c : id) {
