@@ -1,0 +1,137 @@
+// The outcome JSON: one shape for every status, the key redacted everywhere, text sanitised.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "dcv_resend_task.h"
+#include "outcome_writer.h"
+#include "spec_test_support.h"
+
+namespace {
+
+using namespace digicert_dcv;
+using namespace dcv_test;
+using Poco::JSON::Object;
+
+DcvResendRequest sample_request() {
+    auto parsed = parse_dcv_resend_spec(to_text(valid_spec_object()));
+    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed));
+}
+
+Object::Ptr parse(const std::string& json) {
+    Poco::JSON::Parser parser;
+    return parser.parse(json).extract<Object::Ptr>();
+}
+
+TEST(OutcomeWriter, WritesASucceededOutcomeInTheOneShape) {
+    DcvOutcome outcome;
+    outcome.id = "run-42";
+    outcome.status = OutcomeStatus::kSucceeded;
+    outcome.changed = true;
+    outcome.msg = "DCV emails resent for sub.example.com (domain 1234567)";
+    outcome.attempts = 1;
+    outcome.duration_ms = 12;
+    outcome.request = sample_request();
+    outcome.http_status = 204;
+    outcome.requested = std::vector<std::string>{"admin@example.com"};
+    const std::string json = write_outcome(outcome, kCanaryKey);
+    EXPECT_EQ(json.rfind(R"({"task":"digicert.dcv.resend","id":"run-42","status":"succeeded",)"
+                         R"("changed":true,"failed":false,)",
+                         0),
+              0u)
+        << json;
+    const Object::Ptr root = parse(json);
+    EXPECT_EQ(root->getValue<int>("attempts"), 1);
+    EXPECT_EQ(root->getObject("response")->getValue<int>("http_status"), 204);
+    EXPECT_EQ(root->getObject("request")->getValue<std::string>("method"), "PUT");
+    EXPECT_EQ(
+        root->getObject("request")->getObject("headers")->getValue<std::string>("X-DC-DEVKEY"),
+        "[redacted]");
+    EXPECT_EQ(root->getObject("request")->getObject("body")->getValue<std::string>("locale"), "en");
+    EXPECT_EQ(root->getObject("recipients")->getArray("requested")->getElement<std::string>(0),
+              "admin@example.com");
+    EXPECT_FALSE(root->has("error"));
+    EXPECT_EQ(json.find(kCanaryKey), std::string::npos);
+}
+
+TEST(OutcomeWriter, AFailureCarriesTheErrorAndIsNeverChanged) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.changed = true;  // the writer must not let a failure claim a change
+    outcome.msg = "failed";
+    TaskError error;
+    error.kind = ErrorKind::kPermission;
+    error.msg = "no permission";
+    error.http_status = 403;
+    error.api_errors = {{"access_denied|missing_permission", "denied"}};
+    outcome.error = error;
+    const Object::Ptr root = parse(write_outcome(outcome, ""));
+    EXPECT_FALSE(root->getValue<bool>("changed"));
+    EXPECT_TRUE(root->getValue<bool>("failed"));
+    const Object::Ptr json_error = root->getObject("error");
+    EXPECT_EQ(json_error->getValue<std::string>("kind"), "permission");
+    EXPECT_FALSE(json_error->getValue<bool>("retryable"));
+    EXPECT_EQ(json_error->getObject("details")->getValue<int>("http_status"), 403);
+    EXPECT_EQ(json_error->getObject("details")
+                  ->getArray("api_errors")
+                  ->getObject(0)
+                  ->getValue<std::string>("code"),
+              "access_denied|missing_permission");
+}
+
+TEST(OutcomeWriter, CancelledIsAFailureWithKindCancelled) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kCancelled;
+    TaskError error;
+    error.kind = ErrorKind::kCancelled;
+    outcome.error = error;
+    const Object::Ptr root = parse(write_outcome(outcome, ""));
+    EXPECT_EQ(root->getValue<std::string>("status"), "cancelled");
+    EXPECT_TRUE(root->getValue<bool>("failed"));
+    EXPECT_EQ(root->getObject("error")->getValue<std::string>("kind"), "cancelled");
+}
+
+TEST(OutcomeWriter, RedactsTheKeyWhereverAServerEchoedIt) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.msg = std::string("rejected ") + kCanaryKey;
+    TaskError error;
+    error.kind = ErrorKind::kAuth;
+    error.msg = std::string("key ") + kCanaryKey + " unknown";
+    error.api_errors = {{"invalid_api_key", std::string("bad key: ") + kCanaryKey}};
+    error.body_excerpt = kCanaryKey;
+    outcome.error = error;
+    const std::string json = write_outcome(outcome, kCanaryKey);
+    EXPECT_EQ(json.find(kCanaryKey), std::string::npos);
+    EXPECT_NE(json.find("key [redacted] unknown"), std::string::npos) << json;
+}
+
+TEST(OutcomeWriter, SanitisesControlCharacters) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.msg = "line\nbreak\x1b[31m\xff";
+    const Object::Ptr root = parse(write_outcome(outcome, ""));
+    EXPECT_EQ(root->getValue<std::string>("msg"), "line?break?[31m?");
+}
+
+TEST(OutcomeWriter, AnInvalidSpecOutcomeNamesTheFieldTaskAndId) {
+    const auto parsed = parse_dcv_resend_spec(spec_with("params", "domain_id", "0"));
+    const DcvOutcome outcome = invalid_spec_outcome(std::get<SpecError>(parsed));
+    const Object::Ptr root = parse(write_outcome(outcome, ""));
+    EXPECT_EQ(root->getValue<std::string>("task"), "digicert.dcv.resend");
+    EXPECT_EQ(root->getValue<std::string>("id"), "run-42");
+    EXPECT_EQ(root->getValue<std::string>("status"), "failed");
+    EXPECT_EQ(root->getObject("error")->getValue<std::string>("kind"), "invalid_input");
+    EXPECT_EQ(root->getObject("error")->getObject("details")->getValue<std::string>("field"),
+              "params.domain_id");
+    EXPECT_FALSE(root->has("request")) << "nothing was built, nothing sent";
+}
+
+TEST(OutcomeWriter, TheInternalOutcomeIsValidJson) {
+    const Object::Ptr root = parse(write_internal_outcome("boom\x01"));
+    EXPECT_EQ(root->getObject("error")->getValue<std::string>("kind"), "internal");
+    EXPECT_TRUE(root->getValue<bool>("failed"));
+}
+
+}  // namespace

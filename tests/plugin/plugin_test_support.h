@@ -1,0 +1,114 @@
+// Test support for driving the BUILT digicert_dcv.so through the C ABI: the dlopened library,
+// a host struct that records every callback, task specs aimed at an in-process sandbox, and
+// the sandbox setup the suites share.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sandbox_server.h"
+#include "taskhost/plugin.h"
+
+namespace dcv_plugin_test {
+
+inline constexpr const char* kCanaryKey = "CANARY-KEY-7f3a9c";
+inline constexpr const char* kViewOnlyKey = "VIEW-ONLY-KEY-51d2";
+inline constexpr int64_t kDomainId = 1234567;  // example.com in the sandbox
+inline constexpr int64_t kUnknownDomainId = 7654321;
+
+// digicert_dcv.so, dlopened once (RTLD_NOW | RTLD_LOCAL) for the whole test binary.
+struct LoadedPlugin {
+    void* handle = nullptr;
+    taskhost_plugin_describe_fn describe = nullptr;
+    taskhost_plugin_execute_fn execute = nullptr;
+    static const LoadedPlugin& instance();
+};
+
+// A host that records what the plugin does through the ABI. Thread-safe.
+class RecordingHost {
+  public:
+    RecordingHost();
+    RecordingHost(const RecordingHost&) = delete;
+    RecordingHost& operator=(const RecordingHost&) = delete;
+
+    const taskhost_host* abi() const { return &host_; }
+    // Offer the appended pacing callbacks (acquire answers `acquire_answer`).
+    void offer_pacing(int acquire_answer = 0);
+    // Pretend to be a host built before the pacing fields: `size` stops after `cancelled`,
+    // although the pointers are set (a plugin must not read them).
+    void shrink_to_pre_pacing_size();
+    // cancelled() answers non-zero from its `n`-th call on (1-based).
+    void cancel_from_call(int n) { cancel_from_ = n; }
+
+    std::vector<std::string> emits() const;
+    std::vector<std::string> logs() const;
+    int acquire_calls() const { return acquire_calls_.load(); }
+    int cancelled_calls() const { return cancelled_calls_.load(); }
+    std::vector<uint32_t> throttled_ms() const;
+    std::vector<std::string> buckets() const;
+
+  private:
+    static void on_emit(void* ctx, const char* json, size_t len);
+    static void on_log(void* ctx, int level, const char* message);
+    static int on_cancelled(void* ctx);
+    static int on_acquire(void* ctx, const char* bucket);
+    static void on_throttled(void* ctx, const char* bucket, uint32_t retry_after_ms);
+
+    taskhost_host host_{};
+    mutable std::mutex mutex_;
+    std::vector<std::string> emits_;
+    std::vector<std::string> logs_;
+    std::vector<uint32_t> throttled_;
+    std::vector<std::string> buckets_;
+    std::atomic<int> acquire_calls_{0};
+    std::atomic<int> cancelled_calls_{0};
+    std::atomic<int> cancel_from_{0};
+    int acquire_answer_ = 0;
+};
+
+struct SpecOptions {
+    int64_t domain_id = kDomainId;
+    std::optional<std::string> id = std::string("test-run");
+    std::optional<std::string> name_scope = std::string("example.com");
+    std::optional<std::string> locale = std::string("en");
+    std::optional<std::vector<std::string>> emails = std::vector<std::string>{"admin@example.com"};
+    std::optional<std::string> key = std::string(kCanaryKey);
+    bool dry_run = false;
+    int timeout_ms = 5000;
+    int max_attempts = 3;
+    int initial_delay_ms = 1;
+    int max_delay_ms = 5;
+    int deadline_ms = 30000;
+};
+
+// A task spec aimed at `server` (its base_url, trusting its ca_file).
+std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions& options = {});
+
+struct Execution {
+    int rc = -1;
+    std::string raw;                  // the single emitted outcome
+    Poco::JSON::Object::Ptr outcome;  // parsed
+    int emit_count = 0;
+};
+
+// Runs one plugin_execute with `host` and parses what it emitted.
+Execution execute(const std::string& spec, RecordingHost& host);
+
+// Sandbox options the suites share: the fixture domains, the canary key (manager) and a view-only
+// key, rate windows wide enough that only the plugin's own pacing matters.
+sandbox::SandboxOptions sandbox_options(
+    sandbox::TlsIdentity identity = sandbox::TlsIdentity::kTrusted);
+
+// Outcome accessors.
+std::string status_of(const Execution& e);
+std::string error_kind_of(const Execution& e);
+int attempts_of(const Execution& e);
+
+}  // namespace dcv_plugin_test

@@ -1,0 +1,71 @@
+// The request a spec turns into: method, URL, headers and a body holding only the given fields.
+#include <gtest/gtest.h>
+
+#include "dcv_resend_request.h"
+#include "spec_test_support.h"
+
+namespace {
+
+using namespace digicert_dcv;
+using namespace dcv_test;
+
+DcvResendRequest request_for(const std::string& json) {
+    auto parsed = parse_dcv_resend_spec(json);
+    EXPECT_TRUE(std::holds_alternative<DcvResendSpec>(parsed));
+    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed));
+}
+
+std::string minimal_spec(const std::string& params, const std::string& base_url) {
+    return R"({"task":"digicert.dcv.resend","params":{"domain_id":1234567)" + params +
+           R"(},"connection":{"base_url":")" + base_url + R"(","api_key":"CANARY-KEY-7f3a9c"}})";
+}
+
+TEST(RequestBuilding, IsAPutToTheDomainsDcvEmailsPath) {
+    const DcvResendRequest request =
+        request_for(minimal_spec("", "https://www.digicert.com/services/v2/"));
+    EXPECT_EQ(request.method, "PUT");
+    EXPECT_EQ(request.url, "https://www.digicert.com/services/v2/domain/1234567/dcv/emails");
+    EXPECT_EQ(request.target, "/services/v2/domain/1234567/dcv/emails");
+    EXPECT_EQ(request.host, "www.digicert.com");
+    EXPECT_EQ(request.port, 443);
+}
+
+TEST(RequestBuilding, KeepsANonDefaultPortInTheUrl) {
+    const DcvResendRequest request = request_for(minimal_spec("", "https://localhost:8443/v2"));
+    EXPECT_EQ(request.url, "https://localhost:8443/v2/domain/1234567/dcv/emails");
+    EXPECT_EQ(request.port, 8443);
+}
+
+TEST(RequestBuilding, BodyIsAnEmptyObjectWhenNoFieldIsGiven) {
+    EXPECT_EQ(request_for(minimal_spec("", "https://x.example/v2")).body, "{}");
+}
+
+TEST(RequestBuilding, BodyHoldsOnlyTheGivenFields) {
+    EXPECT_EQ(request_for(minimal_spec(R"(,"locale":"de")", "https://x.example/v2")).body,
+              R"({"locale":"de"})");
+    EXPECT_EQ(request_for(minimal_spec(R"(,"email_array":[])", "https://x.example/v2")).body,
+              R"({"email_array":[]})");
+    EXPECT_EQ(
+        request_for(to_text(valid_spec_object())).body,
+        R"({"name_scope":"sub.example.com","locale":"en","email_array":["admin@example.com"]})");
+}
+
+TEST(RequestBuilding, HeadersCarryTheKeyOnlyWhenNotRedacted) {
+    const DcvResendRequest request = request_for(to_text(valid_spec_object()));
+    const HttpHeaders wire = request.headers(false);
+    const HttpHeaders shown = request.headers(true);
+    const HttpHeaders expected_common = {
+        {"Content-Type", "application/json"},
+        {"Accept", "application/json"},
+        {"User-Agent", "taskhost-digicert-dcv/0.1.0"},
+        {"Content-Length", std::to_string(request.body.size())},
+    };
+    HttpHeaders expected_wire = expected_common;
+    expected_wire.emplace_back("X-DC-DEVKEY", kCanaryKey);
+    HttpHeaders expected_shown = expected_common;
+    expected_shown.emplace_back("X-DC-DEVKEY", "[redacted]");
+    EXPECT_TRUE(wire == expected_wire);
+    EXPECT_TRUE(shown == expected_shown);
+}
+
+}  // namespace
