@@ -91,7 +91,7 @@ std::string build() {
     task->set("summary", "Resend DigiCert domain-control-validation (DCV) emails for a domain");
     task->set("params_schema", params_schema());
     task->set("supports_dry_run", true);
-    task->set("sensitive_params", new Array);
+    task->set("sensitive_params", Array::Ptr(new Array));
     task->set("connection_fields",
               string_array({"base_url", "api_key", "ca_file", "timeout_ms", "proxy", "retry"}));
     task->set("sensitive_connection_fields", string_array({"api_key"}));

@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
@@ -40,8 +41,8 @@ Object::Ptr request_json(const DcvResendRequest& request, const SafeText& text) 
         headers->set(name, text(value));
     }
     out->set("headers", headers);
-    // The body is shown as sent: re-read from the very bytes that go on the wire.
-    Poco::JSON::Parser parser;
+    // The body is shown as sent: re-read, in its order, from the very bytes that go on the wire.
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
     out->set("body", parser.parse(request.body));
     return out;
 }

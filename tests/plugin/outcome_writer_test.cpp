@@ -52,6 +52,8 @@ TEST(OutcomeWriter, WritesASucceededOutcomeInTheOneShape) {
     EXPECT_EQ(root->getObject("recipients")->getArray("requested")->getElement<std::string>(0),
               "admin@example.com");
     EXPECT_FALSE(root->has("error"));
+    EXPECT_NE(json.find(R"("body":)" + outcome.request->body), std::string::npos)
+        << "the body is shown exactly as sent: " << json;
     EXPECT_EQ(json.find(kCanaryKey), std::string::npos);
 }
 
