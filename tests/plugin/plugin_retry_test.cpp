@@ -146,6 +146,23 @@ TEST_F(Retries, CancellationBetweenAttemptsStopsBeforeTheNextRequest) {
     EXPECT_EQ(server_->requests().size(), 1u);
 }
 
+TEST_F(Retries, CancellationInterruptsALongBackoff) {
+    sandbox::FaultRule rule = put_fault(sandbox::FaultRule::Action::kStatus, -1);
+    rule.status = 503;
+    rule.headers["Retry-After"] = "40";  // a fixed 40 s backoff, well inside the deadline
+    server_->add_fault(rule);
+    RecordingHost host;
+    host.cancel_from_call(2);
+    SpecOptions options;
+    options.deadline_ms = 120000;
+    const auto started = std::chrono::steady_clock::now();
+    const Execution e = execute(resend_spec(*server_, options), host);
+    EXPECT_EQ(status_of(e), "cancelled") << e.raw;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20))
+        << "sanity: the backoff sleep noticed the cancellation instead of sleeping 40 s";
+    EXPECT_EQ(server_->requests().size(), 1u);
+}
+
 TEST_F(Retries, CancelledBeforeTheFirstAttemptSendsNothing) {
     RecordingHost host;
     host.cancel_from_call(1);
