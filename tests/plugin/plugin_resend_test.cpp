@@ -147,6 +147,23 @@ TEST_F(Resend, LogsOneInfoLinePerAttemptWithoutKeyOrHeaders) {
     }
 }
 
+TEST_F(Resend, AnOther2xxCountsAsSuccessWithAWarning) {
+    sandbox::FaultRule rule;
+    rule.method = "PUT";
+    rule.status = 200;
+    rule.body = R"({"ok":true})";
+    server_->add_fault(rule);
+    RecordingHost host;
+    const Execution e = execute(resend_spec(*server_), host);
+    EXPECT_EQ(status_of(e), "succeeded") << e.raw;
+    EXPECT_EQ(e.outcome->getObject("response")->getValue<int>("http_status"), 200);
+    bool warned = false;
+    for (const std::string& line : host.logs()) {
+        warned = warned || contains(line, "expected 204 No Content from DigiCert, got 200");
+    }
+    EXPECT_TRUE(warned);
+}
+
 TEST_F(Resend, TheCanaryKeyAppearsInNoOutcomeAndNoLogLine) {
     RecordingHost host;
     execute(resend_spec(*server_), host);  // success
