@@ -26,6 +26,13 @@ void ensure_tls_initialised() {
     static std::once_flag once;
     std::call_once(once, [] {
         Poco::Net::initializeSSL();
+        // Balance the initialisation when the plugin is unloaded (dlclose takes Poco's SSL
+        // libraries with it): otherwise every reload of the plugin leaks OpenSSLInitializer's
+        // state. Plugin statics are destroyed before the libraries they depend on.
+        static const struct SslShutdown {
+            ~SslShutdown() { Poco::Net::uninitializeSSL(); }
+        } ssl_shutdown;
+        (void)ssl_shutdown;
         Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject =
             new Poco::Net::RejectCertificateHandler(false);
         Poco::Net::SSLManager::instance().initializeClient(nullptr, reject,
