@@ -18,7 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string where(const DcvResendRequest& request) {
+std::string where(const CertCentralRequest& request) {
     return request.host + ":" + std::to_string(request.port);
 }
 
@@ -26,9 +26,9 @@ TransportFailure failure(TransportFailureKind kind, std::string msg, bool respon
     return TransportFailure{kind, printable_excerpt(msg, 300), response_started};
 }
 
-// Reads the body: the first kMaxResponseBody bytes are kept, the rest (up to kMaxDrainBytes) is
-// drained so the session can be reused. Returns false when the session must not be reused.
-bool read_body(std::istream& in, HttpResponse& out, Clock::time_point deadline) {
+// Reads the body: the first `keep` bytes are kept, the rest (up to kMaxDrainBytes) is drained so
+// the session can be reused. Returns false when the session must not be reused.
+bool read_body(std::istream& in, HttpResponse& out, std::size_t keep, Clock::time_point deadline) {
     char buffer[8192];
     std::size_t total = 0;
     for (;;) {
@@ -38,10 +38,10 @@ bool read_body(std::istream& in, HttpResponse& out, Clock::time_point deadline) 
             return true;
         }
         total += got;
-        if (out.body.size() < kMaxResponseBody) {
-            out.body.append(buffer, std::min(got, kMaxResponseBody - out.body.size()));
+        if (out.body.size() < keep) {
+            out.body.append(buffer, std::min(got, keep - out.body.size()));
         }
-        out.body_truncated = total > kMaxResponseBody;
+        out.body_truncated = total > keep;
         if (total > kMaxDrainBytes) {
             return false;
         }
@@ -51,7 +51,7 @@ bool read_body(std::istream& in, HttpResponse& out, Clock::time_point deadline) 
     }
 }
 
-HttpResponse exchange(SessionPool::Session& session, const DcvResendRequest& request,
+HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& request,
                       std::chrono::milliseconds timeout, bool& response_started, bool& reusable) {
     const Clock::time_point deadline = Clock::now() + timeout;
     const Poco::Timespan span(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
@@ -73,7 +73,9 @@ HttpResponse exchange(SessionPool::Session& session, const DcvResendRequest& req
 
     std::ostream& body_out = session.sendRequest(http);
     body_out.exceptions(std::ios::badbit);  // rethrow Poco's socket errors instead of hiding them
-    body_out << request.body;
+    if (request.has_body()) {
+        body_out << request.body;
+    }
     body_out.flush();
 
     Poco::Net::HTTPResponse http_response;
@@ -90,13 +92,15 @@ HttpResponse exchange(SessionPool::Session& session, const DcvResendRequest& req
     if (http_response.has("Location")) {
         out.location = printable_excerpt(http_response.get("Location"), 256);
     }
-    reusable = read_body(body_in, out, deadline) && http_response.getKeepAlive();
+    reusable =
+        read_body(body_in, out, std::min(request.max_response_body, kMaxDrainBytes), deadline) &&
+        http_response.getKeepAlive();
     return out;
 }
 
 }  // namespace
 
-AttemptResult CertCentralClient::send(const DcvResendRequest& request,
+AttemptResult CertCentralClient::send(const CertCentralRequest& request,
                                       const ConnectionSettings& connection,
                                       std::chrono::milliseconds timeout) {
     Endpoint endpoint{request.host, request.port, connection.ca_file, "", 0};

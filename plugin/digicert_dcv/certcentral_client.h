@@ -1,4 +1,4 @@
-// Sends one HTTP attempt of a DcvResendRequest to CertCentral through a pooled keep-alive
+// Sends one HTTP attempt of a CertCentralRequest to CertCentral through a pooled keep-alive
 // HTTPS session and returns what happened as a value: a response (status, the headers that
 // matter, a bounded body) or a classified transport failure with a clean message.
 #pragma once
@@ -8,19 +8,18 @@
 #include <string>
 #include <variant>
 
-#include "dcv_resend_request.h"
+#include "certcentral_request.h"
 #include "dcv_resend_spec.h"
 #include "session_pool.h"
 
 namespace digicert_dcv {
 
-inline constexpr std::size_t kMaxResponseBody = 64 * 1024;
 // Past this, a body is not drained for keep-alive: the session is dropped instead.
 inline constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
 
 struct HttpResponse {
     int status = 0;
-    std::string body;  // at most kMaxResponseBody bytes
+    std::string body;  // at most the request's max_response_body bytes
     bool body_truncated = false;
     std::string content_type;
     std::optional<std::string> retry_after;  // raw header value, bounded
@@ -46,7 +45,7 @@ class CertCentralClient {
 
     // `timeout` bounds connect, every send/receive, and (checked between reads) the whole
     // response: Poco's own timeouts are per operation and fire late on TLS.
-    AttemptResult send(const DcvResendRequest& request, const ConnectionSettings& connection,
+    AttemptResult send(const CertCentralRequest& request, const ConnectionSettings& connection,
                        std::chrono::milliseconds timeout);
 
   private:

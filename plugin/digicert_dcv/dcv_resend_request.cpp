@@ -7,26 +7,13 @@
 
 namespace digicert_dcv {
 
-HttpHeaders DcvResendRequest::headers(bool redact_key) const {
-    HttpHeaders out = {
-        {"Content-Type", "application/json"},
-        {"Accept", "application/json"},
-        {"User-Agent", kUserAgent},
-        {"Content-Length", std::to_string(body.size())},
-    };
-    if (!api_key.empty()) {
-        out.emplace_back(kApiKeyHeader, redact_key ? kRedacted : api_key);
-    }
-    return out;
-}
-
-DcvResendRequest build_dcv_resend_request(const DcvResendSpec& spec) {
+CertCentralRequest build_dcv_resend_request(const DcvResendSpec& spec, int64_t domain_id) {
     const DcvResendParams& params = spec.params;
-    DcvResendRequest request;
+    CertCentralRequest request;
     request.method = "PUT";
     request.host = spec.connection.base_url.host;
     request.port = spec.connection.base_url.port;
-    const std::string path = "/domain/" + std::to_string(params.domain_id) + "/dcv/emails";
+    const std::string path = "/domain/" + std::to_string(domain_id) + "/dcv/emails";
     request.target = spec.connection.base_url.path + path;
     request.url = spec.connection.base_url.normalised() + path;
     request.api_key = spec.connection.api_key;

@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cerrno>
 #include <cstring>
-#include <limits>
 
+#include "dcv_resend_params.h"
 #include "printable_text.h"
 #include "spec_json_reader.h"
 
@@ -19,63 +18,7 @@ namespace digicert_dcv {
 namespace {
 
 using Poco::Dynamic::Var;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-std::vector<std::string> parse_email_array(const Var& value, const std::string& field) {
-    if (value.type() != typeid(Array::Ptr)) {
-        invalid(field,
-                std::string("must be an array of e-mail addresses, got ") + json_type_name(value));
-    }
-    const Array::Ptr array = value.extract<Array::Ptr>();
-    if (array->size() > kMaxEmails) {
-        invalid(field, "has " + std::to_string(array->size()) + " addresses; the limit is " +
-                           std::to_string(kMaxEmails));
-    }
-    std::vector<std::string> emails;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const Var item = array->get(static_cast<unsigned>(i));
-        const std::string item_field = field + "[" + std::to_string(i) + "]";
-        if (!item.isString()) {
-            invalid(item_field, std::string("must be a string, got ") + json_type_name(item));
-        }
-        const std::string address = item.extract<std::string>();
-        if (const auto problem = email_problem(address)) {
-            invalid(item_field, quoted_excerpt(address) + " " + *problem);
-        }
-        emails.push_back(address);
-    }
-    return emails;
-}
-
-DcvResendParams parse_params(const Object& params) {
-    const std::string path = "params";
-    reject_unknown_fields(params, path, {"domain_id", "name_scope", "locale", "email_array"});
-    DcvResendParams out;
-    const auto domain_id =
-        optional_integer(params, path, "domain_id", 1, std::numeric_limits<int64_t>::max());
-    if (!domain_id) {
-        invalid("params.domain_id",
-                "is required: the numeric id of the domain in CertCentral, e.g. 1234567");
-    }
-    out.domain_id = *domain_id;
-    out.name_scope = optional_string(params, path, "name_scope", kMaxFqdnLength + 64);
-    if (out.name_scope) {
-        if (const auto problem = fqdn_problem(*out.name_scope)) {
-            invalid("params.name_scope", quoted_excerpt(*out.name_scope) + " " + *problem);
-        }
-    }
-    out.locale = optional_string(params, path, "locale", 16);
-    if (out.locale) {
-        if (const auto problem = locale_problem(*out.locale)) {
-            invalid("params.locale", quoted_excerpt(*out.locale) + " " + *problem);
-        }
-    }
-    if (const Var emails = params.get("email_array"); !emails.isEmpty()) {
-        out.email_array = parse_email_array(emails, "params.email_array");
-    }
-    return out;
-}
 
 RetrySettings parse_retry(const Object& retry) {
     const std::string path = "connection.retry";
@@ -213,9 +156,9 @@ DcvResendSpec parse_root(const Object& root) {
     spec.dry_run = optional_bool(root, "", "dry_run").value_or(false);
     const auto params = optional_object(root, "", "params");
     if (!params) {
-        invalid("params", "is required, with at least domain_id");
+        invalid("params", "is required, with domain_id (or domain)");
     }
-    spec.params = parse_params(**params);
+    spec.params = parse_dcv_resend_params(**params);
     const auto connection = optional_object(root, "", "connection");
     if (!connection) {
         invalid("connection", "is required, with base_url and (unless dry_run) api_key");

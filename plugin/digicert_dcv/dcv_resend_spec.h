@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "dcv_resend_params.h"
 #include "spec_field_rules.h"
 
 namespace digicert_dcv {
@@ -20,7 +21,6 @@ inline constexpr std::string_view kTaskName = "digicert.dcv.resend";
 // Limits: every parser has them.
 inline constexpr std::size_t kMaxSpecBytes = 64 * 1024;
 inline constexpr std::size_t kMaxSpecDepth = 16;
-inline constexpr std::size_t kMaxEmails = 100;
 inline constexpr std::size_t kMaxIdLength = 128;
 inline constexpr std::size_t kMaxApiKeyLength = 256;
 inline constexpr std::size_t kMaxCaFilePathLength = 4096;
@@ -39,13 +39,6 @@ struct ConnectionSettings {
     std::chrono::milliseconds timeout{15000};
     std::optional<HttpProxy> proxy;
     RetrySettings retry;
-};
-
-struct DcvResendParams {
-    int64_t domain_id = 0;
-    std::optional<std::string> name_scope;
-    std::optional<std::string> locale;
-    std::optional<std::vector<std::string>> email_array;
 };
 
 struct DcvResendSpec {

@@ -1,10 +1,9 @@
 #include "dcv_resend_task.h"
 
-#include <random>
-
-#include "certcentral_client.h"
-#include "error_mapping.h"
-#include "retry_policy.h"
+#include "certcentral_exchange.h"
+#include "dcv_preflight.h"
+#include "dcv_resend_request.h"
+#include "printable_text.h"
 
 namespace digicert_dcv {
 namespace {
@@ -12,21 +11,45 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-std::mt19937_64& thread_rng() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return rng;
+// "sub.example.com (domain 1234567)": the scope the user gave, else the domain's known name.
+std::string domain_phrase(const DcvResendParams& params, const DomainIdentity& domain) {
+    const std::string& name = params.name_scope ? *params.name_scope : domain.name;
+    if (!domain.id) {
+        return name;
+    }
+    const std::string id = "domain " + std::to_string(*domain.id);
+    return name.empty() ? id : name + " (" + id + ")";
 }
 
-std::string domain_phrase(const DcvResendParams& params) {
-    const std::string id = "domain " + std::to_string(params.domain_id);
-    return params.name_scope ? *params.name_scope + " (" + id + ")" : id;
+std::string with_warning(std::string msg, const PreflightFindings& findings) {
+    if (findings.recipients) {
+        const std::string warning = recipient_warning(*findings.recipients);
+        if (!warning.empty()) {
+            msg += "; warning: " + warning;
+        }
+    }
+    return msg;
 }
 
-std::string attempt_of(int attempt, int max_attempts) {
-    return "attempt " + std::to_string(attempt) + "/" + std::to_string(max_attempts);
+// The reads a spec asked for that a dry run without a key cannot make.
+std::string reads_not_made(const DcvResendParams& params) {
+    std::string reads;
+    const auto add = [&](const char* what) {
+        reads += (reads.empty() ? "" : ", ") + std::string(what);
+    };
+    if (params.domain) {
+        add("domain lookup");
+    }
+    if (params.skip_if_validated) {
+        add("DCV state check");
+    }
+    if (params.check_recipients) {
+        add("recipient check");
+    }
+    return reads;
 }
 
-// Everything one run accumulates; finish_* turn it into the outcome.
+// Everything one run accumulates; finish() stamps the duration.
 struct Run {
     DcvOutcome outcome;
     Clock::time_point started = Clock::now();
@@ -35,6 +58,19 @@ struct Run {
         outcome.duration_ms =
             std::chrono::duration_cast<milliseconds>(Clock::now() - started).count();
         return outcome;
+    }
+
+    DcvOutcome fail(OutcomeStatus status, TaskError error, const std::string& domain, int attempts,
+                    const std::string& note = "") {
+        outcome.status = status;
+        const std::string tries =
+            attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
+        outcome.msg = status == OutcomeStatus::kCancelled
+                          ? "DCV resend for " + domain + " cancelled: " + error.msg
+                          : "DCV resend for " + domain + " failed" + tries + ": " + error.msg;
+        outcome.msg += note;
+        outcome.error = std::move(error);
+        return finish();
     }
 };
 
@@ -59,161 +95,89 @@ DcvOutcome invalid_spec_outcome(const SpecError& error) {
 DcvOutcome DcvResendTask::run() {
     Run run;
     DcvOutcome& outcome = run.outcome;
-    const DcvResendRequest request = build_dcv_resend_request(spec_);
-    const std::string domain = domain_phrase(spec_.params);
+    const DcvResendParams& params = spec_.params;
     outcome.id = spec_.id;
-    outcome.request = request;
-    outcome.requested = spec_.params.email_array;
+    outcome.requested = params.email_array;
 
-    if (spec_.dry_run) {
+    // Only a dry run gets here without a key: plan from the params alone.
+    if (spec_.connection.api_key.empty()) {
+        PreflightFindings findings;
+        findings.domain = DomainIdentity{params.domain_id, params.domain.value_or(""), "params"};
+        outcome.preflight = findings;
         outcome.status = OutcomeStatus::kPlanned;
-        outcome.msg =
-            "would resend DCV emails for " + domain + ": " + request.method + " " + request.url;
+        const std::string domain = domain_phrase(params, findings.domain);
+        if (params.domain_id) {
+            outcome.request = build_dcv_resend_request(spec_, *params.domain_id);
+            outcome.msg = "would resend DCV emails for " + domain + ": " + outcome.request->method +
+                          " " + outcome.request->url;
+        } else {
+            outcome.msg = "would look up the id of the domain named " + domain +
+                          ", then resend its DCV emails";
+        }
+        if (const std::string reads = reads_not_made(params); !reads.empty()) {
+            outcome.msg +=
+                "; no api_key was given, so the read-only pre-flight (" + reads + ") was not made";
+        }
         return run.finish();
     }
 
     host_.set_secret(spec_.connection.api_key);
-    const RetryPolicy policy(spec_.connection.retry);
-    const std::string bucket = pacing_bucket_for_key(spec_.connection.api_key);
-    const int max_attempts = policy.settings().max_attempts;
-    const Clock::time_point deadline = run.started + policy.settings().deadline;
-    CertCentralClient client(pool_);
-
-    const auto fail = [&](OutcomeStatus status, TaskError error) {
-        outcome.status = status;
-        const std::string tries =
-            outcome.attempts > 1 ? " after " + std::to_string(outcome.attempts) + " attempts" : "";
-        outcome.msg = status == OutcomeStatus::kCancelled
-                          ? "DCV resend for " + domain + " cancelled: " + error.msg
-                          : "DCV resend for " + domain + " failed" + tries + ": " + error.msg;
-        outcome.error = std::move(error);
-        return run.finish();
-    };
-    const auto cancelled = [&](int next_attempt) {
-        TaskError error;
-        error.kind = ErrorKind::kCancelled;
-        error.msg = "the caller cancelled before attempt " + std::to_string(next_attempt) +
-                    "; nothing more was sent";
-        return fail(OutcomeStatus::kCancelled, error);
-    };
-
-    for (int attempt = 1;; ++attempt) {
-        if (host_.cancelled()) {
-            return cancelled(attempt);
-        }
-        if (host_.offers_acquire()) {
-            if (!host_.acquire(bucket)) {
-                if (host_.cancelled()) {
-                    return cancelled(attempt);
-                }
-                TaskError error;
-                error.kind = ErrorKind::kRateLimited;
-                error.retryable = true;
-                error.msg = "the host's pacer gave no turn for this API key (out of time)";
-                return fail(OutcomeStatus::kFailed, error);
-            }
-        } else {
-            const auto turn = pacer_.acquire(
-                bucket, [&] { return host_.cancelled(); }, deadline);
-            if (turn == RequestPacer::Turn::kCancelled) {
-                return cancelled(attempt);
-            }
-            if (turn == RequestPacer::Turn::kOutOfTime) {
-                TaskError error;
-                error.kind = ErrorKind::kRateLimited;
-                error.retryable = true;
-                error.msg =
-                    "no request slot under DigiCert's per-key limits (100/5 s, 1000/3 min) "
-                    "before deadline_ms=" +
-                    std::to_string(policy.settings().deadline.count());
-                return fail(OutcomeStatus::kFailed, error);
-            }
-        }
-        const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-        if (remaining <= milliseconds(0)) {
-            TaskError error;
-            error.kind = ErrorKind::kTimeout;
-            error.retryable = true;
-            error.msg = "deadline_ms=" + std::to_string(policy.settings().deadline.count()) +
-                        " passed before attempt " + std::to_string(attempt);
-            return fail(OutcomeStatus::kFailed, error);
-        }
-
-        outcome.attempts = attempt;
-        const AttemptResult result =
-            client.send(request, spec_.connection, std::min(spec_.connection.timeout, remaining));
-        const std::string line = request.method + " " + request.url + " -> ";
-        TaskError error;
-        std::optional<milliseconds> retry_after;
-        if (const auto* response = std::get_if<HttpResponse>(&result.result)) {
-            outcome.http_status = response->status;
-            if (response->status >= 200 && response->status <= 299) {
-                host_.log(TASKHOST_LOG_INFO, line + std::to_string(response->status) + " (" +
-                                                 attempt_of(attempt, max_attempts) + ")");
-                if (response->status != 204) {
-                    host_.log(TASKHOST_LOG_WARN, "expected 204 No Content from DigiCert, got " +
-                                                     std::to_string(response->status) +
-                                                     "; treating it as success");
-                }
-                outcome.status = OutcomeStatus::kSucceeded;
-                outcome.changed = true;
-                outcome.msg = "DCV emails resent for " + domain;
-                return run.finish();
-            }
-            error = map_http_error(*response, spec_.params.domain_id);
-            if (response->retry_after) {
-                retry_after =
-                    parse_retry_after(*response->retry_after, std::chrono::system_clock::now());
-            }
-        } else {
-            outcome.http_status.reset();
-            error = map_transport_failure(std::get<TransportFailure>(result.result));
-        }
-
-        const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
-        const RetryDecision decision =
-            policy.decide(attempt, error.retryable, retry_after, elapsed, thread_rng());
-        if (error.http_status == 429) {
-            // Every task on this key waits, not only this one.
-            const milliseconds hold = retry_after.value_or(decision.delay);
-            if (host_.offers_acquire()) {
-                host_.throttled(bucket, retry_after.value_or(milliseconds(0)));
-            } else {
-                pacer_.throttled(bucket, hold);
-            }
-        }
-        const std::string what = error.http_status
-                                     ? std::to_string(*error.http_status)
-                                     : std::string(error_kind_name(error.kind)) + " failure";
-        std::string next;
-        switch (decision.verdict) {
-            case RetryDecision::Verdict::kRetry:
-                next = "; retrying in " + std::to_string(decision.delay.count()) + " ms";
-                break;
-            case RetryDecision::Verdict::kNotRetryable:
-                next = "; not retryable";
-                break;
-            case RetryDecision::Verdict::kExhausted:
-                next = "; no attempts left";
-                break;
-            case RetryDecision::Verdict::kPastDeadline:
-                next = "; giving up: the next try (in " + std::to_string(decision.delay.count()) +
-                       " ms) would pass deadline_ms";
-                error.msg += "; gave up: the next try (in " +
-                             std::to_string(decision.delay.count()) +
-                             " ms) would pass deadline_ms=" +
-                             std::to_string(policy.settings().deadline.count());
-                break;
-        }
-        host_.log(TASKHOST_LOG_INFO,
-                  line + what + " (" + attempt_of(attempt, max_attempts) + ")" + next);
-        if (decision.verdict != RetryDecision::Verdict::kRetry) {
-            return fail(OutcomeStatus::kFailed, error);
-        }
-        if (!host_.sleep_unless_cancelled(decision.delay)) {
-            return cancelled(attempt + 1);
-        }
+    CertCentralExchange exchange(spec_.connection, host_, pool_, pacer_, run.started);
+    const PreflightResult preflight = DcvPreflight(spec_, exchange, names_, host_).run();
+    outcome.preflight = preflight.findings;
+    outcome.attempts = exchange.total_attempts();
+    const DomainIdentity& identity = preflight.findings.domain;
+    const std::string domain = domain_phrase(params, identity);
+    if (identity.id) {
+        outcome.request = build_dcv_resend_request(spec_, *identity.id);
     }
+    switch (preflight.end) {
+        case PreflightResult::End::kFailed:
+            return run.fail(OutcomeStatus::kFailed, preflight.error, domain, preflight.attempts,
+                            "; nothing was sent");
+        case PreflightResult::End::kCancelled:
+            return run.fail(OutcomeStatus::kCancelled, preflight.error, domain, preflight.attempts);
+        case PreflightResult::End::kValidated: {
+            const std::string& until = preflight.findings.dcv->verdict.valid_until;
+            outcome.status = OutcomeStatus::kSkipped;
+            outcome.msg = "DCV for " + domain + " is already validated" +
+                          (until.empty() ? "" : " until " + printable_excerpt(until, 64)) +
+                          (spec_.dry_run ? "; nothing would be sent" : "; nothing was sent");
+            return run.finish();
+        }
+        case PreflightResult::End::kProceed:
+            break;
+    }
+
+    const CertCentralRequest& request = *outcome.request;
+    if (spec_.dry_run) {
+        outcome.status = OutcomeStatus::kPlanned;
+        outcome.msg = with_warning(
+            "would resend DCV emails for " + domain + ": " + request.method + " " + request.url,
+            preflight.findings);
+        return run.finish();
+    }
+
+    const ExchangeResult resend = exchange.run(request, resend_subject(*identity.id));
+    outcome.attempts = exchange.total_attempts();
+    outcome.http_status = resend.http_status;
+    switch (resend.end) {
+        case ExchangeResult::End::kAnswered:
+            if (resend.response.status != 204) {
+                host_.log(TASKHOST_LOG_WARN, "expected 204 No Content from DigiCert, got " +
+                                                 std::to_string(resend.response.status) +
+                                                 "; treating it as success");
+            }
+            outcome.status = OutcomeStatus::kSucceeded;
+            outcome.changed = true;
+            outcome.msg = with_warning("DCV emails resent for " + domain, preflight.findings);
+            return run.finish();
+        case ExchangeResult::End::kCancelled:
+            return run.fail(OutcomeStatus::kCancelled, resend.error, domain, resend.attempts);
+        case ExchangeResult::End::kFailed:
+            break;
+    }
+    return run.fail(OutcomeStatus::kFailed, resend.error, domain, resend.attempts);
 }
 
 }  // namespace digicert_dcv

@@ -1,10 +1,11 @@
-// Runs one validated resend to its outcome: builds the request, then per attempt checks
-// cancellation, takes a pacing turn (the host's, or the plugin's own pacer), sends, maps the
-// answer, and retries what the RetryPolicy allows. A dry run stops after building the request.
+// Runs one validated resend to its outcome: the pre-flight reads the spec asks for (name
+// resolution, DCV state, recipients), then the resend through the same paced, retried
+// exchange. A dry run stops before the resend; without a key it also skips the reads.
 #pragma once
 
 #include "dcv_outcome.h"
 #include "dcv_resend_spec.h"
+#include "domain_name_cache.h"
 #include "host_services.h"
 #include "request_pacer.h"
 #include "session_pool.h"
@@ -14,8 +15,8 @@ namespace digicert_dcv {
 class DcvResendTask {
   public:
     DcvResendTask(const DcvResendSpec& spec, HostServices& host, SessionPool& pool,
-                  RequestPacer& pacer)
-        : spec_(spec), host_(host), pool_(pool), pacer_(pacer) {}
+                  RequestPacer& pacer, DomainNameCache& names)
+        : spec_(spec), host_(host), pool_(pool), pacer_(pacer), names_(names) {}
 
     DcvOutcome run();
 
@@ -24,6 +25,7 @@ class DcvResendTask {
     HostServices& host_;
     SessionPool& pool_;
     RequestPacer& pacer_;
+    DomainNameCache& names_;
 };
 
 // The outcome of a spec that did not validate: invalid_input naming the field; nothing sent.

@@ -30,11 +30,35 @@ Array::Ptr string_array(std::initializer_list<const char*> items) {
     return out;
 }
 
+Object::Ptr boolean_param(bool default_value, const char* description) {
+    Object::Ptr out = ordered_object();
+    out->set("type", "boolean");
+    out->set("default", default_value);
+    out->set("description", description);
+    return out;
+}
+
+Object::Ptr required_one(const char* name) {
+    Object::Ptr out = ordered_object();
+    out->set("required", string_array({name}));
+    return out;
+}
+
 Object::Ptr params_schema() {
     Object::Ptr domain_id = ordered_object();
     domain_id->set("type", "integer");
     domain_id->set("minimum", 1);
-    domain_id->set("description", "CertCentral domain id");
+    domain_id->set("description",
+                   "CertCentral domain id; give exactly one of domain_id and domain");
+
+    Object::Ptr domain = ordered_object();
+    domain->set("type", "string");
+    domain->set("format", "hostname");
+    domain->set("maxLength", static_cast<int>(kMaxFqdnLength));
+    domain->set("description",
+                "the domain's name as added to CertCentral (any case), resolved to its id with "
+                "an exact match in the domain list (cached for 10 minutes); give exactly one of "
+                "domain_id and domain");
 
     Object::Ptr name_scope = ordered_object();
     name_scope->set("type", "string");
@@ -55,20 +79,45 @@ Object::Ptr params_schema() {
     email_array->set("type", "array");
     email_array->set("items", email);
     email_array->set("maxItems", static_cast<int>(kMaxEmails));
+    // A set: the host may reorder it when it normalises params; a repeat (in any letter case)
+    // is refused.
+    email_array->set("uniqueItems", true);
     email_array->set("description",
-                     "limit the recipients; DigiCert silently ignores ineligible addresses");
+                     "limit the recipients; DigiCert silently ignores ineligible addresses "
+                     "(check_recipients reports which); each address once, compared "
+                     "case-insensitively");
 
     Object::Ptr properties = ordered_object();
     properties->set("domain_id", domain_id);
+    properties->set("domain", domain);
     properties->set("name_scope", name_scope);
     properties->set("locale", locale);
     properties->set("email_array", email_array);
+    properties->set("skip_if_validated",
+                    boolean_param(false,
+                                  "read the domain's DCV state first and skip the resend "
+                                  "(status skipped, nothing sent) when its DCV is complete"));
+    Object::Ptr check_recipients = ordered_object();
+    check_recipients->set("type", "boolean");
+    check_recipients->set("description",
+                          "read the addresses DigiCert can mail first and report which requested "
+                          "ones it will mail or ignore; default: true when email_array is given, "
+                          "else false");
+    properties->set("check_recipients", check_recipients);
+    properties->set("strict_recipients",
+                    boolean_param(false,
+                                  "refuse (invalid_input, nothing sent) when DigiCert would "
+                                  "ignore any requested address; needs check_recipients"));
+
+    Array::Ptr one_of = new Array;
+    one_of->add(required_one("domain_id"));
+    one_of->add(required_one("domain"));
 
     Object::Ptr schema = ordered_object();
     schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
     schema->set("type", "object");
     schema->set("properties", properties);
-    schema->set("required", string_array({"domain_id"}));
+    schema->set("oneOf", one_of);
     schema->set("additionalProperties", false);
     return schema;
 }

@@ -11,6 +11,7 @@
 #include "dcv_resend_spec.h"
 #include "dcv_resend_task.h"
 #include "describe.h"
+#include "domain_name_cache.h"
 #include "host_services.h"
 #include "outcome_writer.h"
 #include "request_pacer.h"
@@ -87,8 +88,9 @@ std::string execute(const char* task_json, const taskhost_host* host, bool& fail
             const DcvResendSpec& spec = std::get<DcvResendSpec>(parsed);
             secret = spec.connection.api_key;
             HostServices services(host);
-            outcome =
-                DcvResendTask(spec, services, SessionPool::shared(), RequestPacer::shared()).run();
+            outcome = DcvResendTask(spec, services, SessionPool::shared(), RequestPacer::shared(),
+                                    DomainNameCache::shared())
+                          .run();
         }
     }
     failed = outcome_failed(outcome);

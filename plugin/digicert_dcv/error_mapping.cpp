@@ -61,9 +61,9 @@ ErrorKind refine_by_code(ErrorKind kind, int status, const std::vector<ApiError>
     return kind;
 }
 
-std::string what_happened(ErrorKind kind, int status, int64_t domain_id,
+std::string what_happened(ErrorKind kind, int status, const RequestSubject& subject,
                           const HttpResponse& response) {
-    const std::string domain = "domain " + std::to_string(domain_id);
+    const std::string& domain = subject.what;
     const std::string code = std::to_string(status);
     if (status >= 300 && status < 400) {
         return "DigiCert answered a redirect (" + code + " to " +
@@ -76,7 +76,7 @@ std::string what_happened(ErrorKind kind, int status, int64_t domain_id,
                    ": check the account's key source (api_key_env / api_key_file) and that the "
                    "key is still active";
         case ErrorKind::kPermission:
-            return "the API key may not resend DCV emails for " + domain + " (" + code +
+            return "the API key may not " + subject.action + " " + domain + " (" + code +
                    "): it lacks domain permission; give it a role with domain rights (e.g. "
                    "Orders/Domains/Organizations)";
         case ErrorKind::kNotFound:
@@ -90,7 +90,7 @@ std::string what_happened(ErrorKind kind, int status, int64_t domain_id,
         case ErrorKind::kServer:
             return "DigiCert answered " + code + " (server error) for " + domain;
         default:
-            return "DigiCert rejected the resend for " + domain + " (" + code +
+            return "DigiCert rejected the " + subject.request + " for " + domain + " (" + code +
                    "): check the params";
     }
 }
@@ -163,7 +163,15 @@ std::optional<std::vector<ApiError>> parse_digicert_errors(std::string_view body
     return out;
 }
 
+RequestSubject resend_subject(int64_t domain_id) {
+    return RequestSubject{"domain " + std::to_string(domain_id), "resend DCV emails for", "resend"};
+}
+
 TaskError map_http_error(const HttpResponse& response, int64_t domain_id) {
+    return map_http_error(response, resend_subject(domain_id));
+}
+
+TaskError map_http_error(const HttpResponse& response, const RequestSubject& subject) {
     TaskError error;
     error.http_status = response.status;
     const auto api_errors =
@@ -174,7 +182,7 @@ TaskError map_http_error(const HttpResponse& response, int64_t domain_id) {
     error.kind =
         refine_by_code(kind_for_status(response.status), response.status, error.api_errors);
     error.retryable = is_retryable_status(response.status);
-    error.msg = what_happened(error.kind, response.status, domain_id, response);
+    error.msg = what_happened(error.kind, response.status, subject, response);
     if (response.status >= 300 && response.status < 400) {
         error.field = "connection.base_url";
     }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,20 @@ std::string_view code_family(std::string_view code);
 
 // The first kBodyExcerptChars printable characters, whitespace runs folded to one space.
 std::string body_excerpt(std::string_view body);
+
+// What a request was about, for the messages: "the API key may not <action> <what>",
+// "DigiCert rejected the <request> for <what>".
+struct RequestSubject {
+    std::string what;     // "domain 1234567", "the domain search for example.com"
+    std::string action;   // "resend DCV emails for", "read"
+    std::string request;  // "resend", "domain search"
+};
+
+// The subject of the resend of `domain_id`.
+RequestSubject resend_subject(int64_t domain_id);
+
+// A non-2xx response, explained for `subject`.
+TaskError map_http_error(const HttpResponse& response, const RequestSubject& subject);
 
 // A non-2xx response for the resend of `domain_id`.
 TaskError map_http_error(const HttpResponse& response, int64_t domain_id);

@@ -32,7 +32,7 @@ class SafeText {
     std::string_view secret_;
 };
 
-Object::Ptr request_json(const DcvResendRequest& request, const SafeText& text) {
+Object::Ptr request_json(const CertCentralRequest& request, const SafeText& text) {
     Object::Ptr out = ordered_object();
     out->set("method", request.method);
     out->set("url", text(request.url));
@@ -44,6 +44,87 @@ Object::Ptr request_json(const DcvResendRequest& request, const SafeText& text) 
     // The body is shown as sent: re-read, in its order, from the very bytes that go on the wire.
     Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
     out->set("body", parser.parse(request.body));
+    return out;
+}
+
+Poco::Dynamic::Var text_or_null(const std::string& value, const SafeText& text,
+                                std::size_t max_chars = 128) {
+    return value.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text(value, max_chars));
+}
+
+template <class T>
+Poco::Dynamic::Var value_or_null(const std::optional<T>& value) {
+    return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
+}
+
+Array::Ptr address_array(const std::vector<std::string>& addresses, const SafeText& text) {
+    Array::Ptr out = new Array;
+    for (const std::string& address : addresses) {
+        out->add(text(address, 254));
+    }
+    return out;
+}
+
+Object::Ptr domain_json(const DomainIdentity& domain, const SafeText& text) {
+    Object::Ptr out = ordered_object();
+    out->set("id", value_or_null(domain.id));
+    out->set("name", text_or_null(domain.name, text, 253));
+    out->set("source", domain.source);
+    return out;
+}
+
+Array::Ptr preflight_json(const std::vector<PreflightRead>& reads, const SafeText& text) {
+    Array::Ptr out = new Array;
+    for (const PreflightRead& read : reads) {
+        Object::Ptr entry = ordered_object();
+        entry->set("method", read.method);
+        entry->set("url", text(read.url));
+        entry->set("http_status", value_or_null(read.http_status));
+        out->add(entry);
+    }
+    return out;
+}
+
+// The DCV state as read, plus the verdict that decided the skip.
+Object::Ptr dcv_json(const DcvStateReport& report, const SafeText& text) {
+    const DomainDcvState& state = report.state;
+    Object::Ptr out = ordered_object();
+    out->set("validated", report.verdict.complete);
+    out->set("validated_until", text_or_null(report.verdict.valid_until, text));
+    if (!report.verdict.complete) {
+        out->set("reason", text(report.verdict.reason, 300));
+    }
+    out->set("is_active", value_or_null(state.is_active));
+    out->set("is_pending_validation", value_or_null(state.is_pending_validation));
+    out->set("dcv_method", text_or_null(state.dcv_method, text));
+    out->set("dcv_approval_datetime", text_or_null(state.dcv_approval_datetime, text));
+    out->set("dcv_expiration_datetime", text_or_null(state.dcv_expiration_datetime, text));
+    Array::Ptr validations = new Array;
+    for (const DomainValidation& validation : state.validations) {
+        Object::Ptr entry = ordered_object();
+        entry->set("type", text_or_null(validation.type, text));
+        entry->set("status", text_or_null(validation.status, text));
+        entry->set("dcv_status", text_or_null(validation.dcv_status, text));
+        entry->set("validated_until", text_or_null(validation.validated_until, text));
+        validations->add(entry);
+    }
+    out->set("validations", validations);
+    return out;
+}
+
+Object::Ptr recipients_json(const DcvOutcome& outcome, const SafeText& text) {
+    Object::Ptr out = ordered_object();
+    const RecipientReport* report = outcome.preflight && outcome.preflight->recipients
+                                        ? &*outcome.preflight->recipients
+                                        : nullptr;
+    if (report == nullptr) {
+        out->set("requested", address_array(*outcome.requested, text));
+        return out;
+    }
+    out->set("requested", address_array(report->requested, text));
+    out->set("eligible", address_array(report->eligible, text));
+    out->set("will_mail", address_array(report->will_mail, text));
+    out->set("ignored", address_array(report->ignored, text));
     return out;
 }
 
@@ -113,6 +194,9 @@ std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
     out->set("msg", text(outcome.msg));
     out->set("attempts", outcome.attempts);
     out->set("duration_ms", outcome.duration_ms);
+    if (outcome.preflight) {
+        out->set("domain", domain_json(outcome.preflight->domain, text));
+    }
     if (outcome.request) {
         out->set("request", request_json(*outcome.request, text));
     }
@@ -121,14 +205,14 @@ std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
         response->set("http_status", *outcome.http_status);
         out->set("response", response);
     }
-    if (outcome.requested) {
-        Array::Ptr requested = new Array;
-        for (const std::string& address : *outcome.requested) {
-            requested->add(text(address, 254));
+    if (outcome.preflight) {
+        out->set("preflight", preflight_json(outcome.preflight->reads, text));
+        if (outcome.preflight->dcv) {
+            out->set("dcv", dcv_json(*outcome.preflight->dcv, text));
         }
-        Object::Ptr recipients = ordered_object();
-        recipients->set("requested", requested);
-        out->set("recipients", recipients);
+    }
+    if (outcome.requested || (outcome.preflight && outcome.preflight->recipients)) {
+        out->set("recipients", recipients_json(outcome, text));
     }
     if (outcome.error && outcome_failed(outcome)) {
         out->set("error", error_json(*outcome.error, text));

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "dcv_resend_request.h"
 #include "dcv_resend_task.h"
 #include "outcome_writer.h"
 #include "spec_test_support.h"
@@ -14,9 +15,9 @@ using namespace digicert_dcv;
 using namespace dcv_test;
 using Poco::JSON::Object;
 
-DcvResendRequest sample_request() {
+CertCentralRequest sample_request() {
     auto parsed = parse_dcv_resend_spec(to_text(valid_spec_object()));
-    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed));
+    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed), 1234567);
 }
 
 Object::Ptr parse(const std::string& json) {

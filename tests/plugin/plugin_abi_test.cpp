@@ -36,10 +36,26 @@ TEST(PluginAbi, DescribeDeclaresTheTaskSchemaAndRateLimits) {
     EXPECT_EQ(schema->getValue<std::string>("$schema"),
               "https://json-schema.org/draft/2020-12/schema");
     EXPECT_FALSE(schema->getValue<bool>("additionalProperties"));
-    EXPECT_EQ(schema->getArray("required")->getElement<std::string>(0), "domain_id");
-    EXPECT_EQ(schema->getObject("properties")->getObject("domain_id")->getValue<int>("minimum"), 1);
-    EXPECT_EQ(schema->getObject("properties")->getObject("email_array")->getValue<int>("maxItems"),
-              100);
+    // Exactly one of domain_id and domain.
+    const auto one_of = schema->getArray("oneOf");
+    ASSERT_EQ(one_of->size(), 2u);
+    EXPECT_EQ(one_of->getObject(0)->getArray("required")->getElement<std::string>(0), "domain_id");
+    EXPECT_EQ(one_of->getObject(1)->getArray("required")->getElement<std::string>(0), "domain");
+    const Object::Ptr properties = schema->getObject("properties");
+    EXPECT_EQ(properties->getObject("domain_id")->getValue<int>("minimum"), 1);
+    EXPECT_EQ(properties->getObject("domain")->getValue<std::string>("type"), "string");
+    EXPECT_EQ(properties->getObject("email_array")->getValue<int>("maxItems"), 100);
+    EXPECT_TRUE(properties->getObject("email_array")->getValue<bool>("uniqueItems"));
+    for (const char* name : {"skip_if_validated", "check_recipients", "strict_recipients"}) {
+        EXPECT_EQ(properties->getObject(name)->getValue<std::string>("type"), "boolean") << name;
+    }
+    EXPECT_FALSE(properties->getObject("skip_if_validated")->getValue<bool>("default"));
+    EXPECT_FALSE(properties->getObject("strict_recipients")->getValue<bool>("default"));
+    for (const auto& [name, property] : *properties) {
+        const Object::Ptr param = property.extract<Object::Ptr>();
+        EXPECT_FALSE(param->optValue<std::string>("description", "").empty())
+            << name << " has no description";
+    }
     const auto limits = task->getArray("rate_limits");
     ASSERT_EQ(limits->size(), 2u);
     EXPECT_EQ(limits->getObject(0)->getValue<int>("requests"), 100);

@@ -109,7 +109,12 @@ std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions&
     using Poco::JSON::Array;
     using Poco::JSON::Object;
     Object::Ptr params = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    params->set("domain_id", options.domain_id);
+    if (options.domain_id) {
+        params->set("domain_id", *options.domain_id);
+    }
+    if (options.domain) {
+        params->set("domain", *options.domain);
+    }
     if (options.name_scope) {
         params->set("name_scope", *options.name_scope);
     }
@@ -122,6 +127,15 @@ std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions&
             emails->add(address);
         }
         params->set("email_array", emails);
+    }
+    if (options.check_recipients) {
+        params->set("check_recipients", *options.check_recipients);
+    }
+    if (options.skip_if_validated) {
+        params->set("skip_if_validated", *options.skip_if_validated);
+    }
+    if (options.strict_recipients) {
+        params->set("strict_recipients", *options.strict_recipients);
     }
     Object::Ptr retry = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     retry->set("max_attempts", options.max_attempts);

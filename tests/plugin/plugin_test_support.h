@@ -22,6 +22,8 @@ inline constexpr const char* kCanaryKey = "CANARY-KEY-7f3a9c";
 inline constexpr const char* kViewOnlyKey = "VIEW-ONLY-KEY-51d2";
 inline constexpr int64_t kDomainId = 1234567;  // example.com in the sandbox
 inline constexpr int64_t kUnknownDomainId = 7654321;
+inline constexpr int64_t kValidatedDomainId = 1234568;  // example.org: DCV complete
+inline constexpr int64_t kWhoisDomainId = 1234569;      // example.net: WHOIS and DNS TXT contacts
 
 // digicert_dcv.so, dlopened once (RTLD_NOW | RTLD_LOCAL) for the whole test binary.
 struct LoadedPlugin {
@@ -74,12 +76,19 @@ class RecordingHost {
 };
 
 struct SpecOptions {
-    int64_t domain_id = kDomainId;
+    std::optional<int64_t> domain_id = kDomainId;
+    std::optional<std::string> domain;  // a name to resolve (then clear domain_id)
     std::optional<std::string> id = std::string("test-run");
     std::optional<std::string> name_scope = std::string("example.com");
     std::optional<std::string> locale = std::string("en");
     std::optional<std::vector<std::string>> emails = std::vector<std::string>{"admin@example.com"};
     std::optional<std::string> key = std::string(kCanaryKey);
+    // The pre-flight switches; unset ones are left out of the spec (their defaults apply).
+    // The recipient check is off unless a test asks for it, so the suites about the resend
+    // itself see only the PUT on the wire.
+    std::optional<bool> check_recipients = false;
+    std::optional<bool> skip_if_validated;
+    std::optional<bool> strict_recipients;
     bool dry_run = false;
     int timeout_ms = 5000;
     int max_attempts = 3;

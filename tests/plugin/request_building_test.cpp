@@ -9,10 +9,10 @@ namespace {
 using namespace digicert_dcv;
 using namespace dcv_test;
 
-DcvResendRequest request_for(const std::string& json) {
+CertCentralRequest request_for(const std::string& json) {
     auto parsed = parse_dcv_resend_spec(json);
     EXPECT_TRUE(std::holds_alternative<DcvResendSpec>(parsed));
-    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed));
+    return build_dcv_resend_request(std::get<DcvResendSpec>(parsed), 1234567);
 }
 
 std::string minimal_spec(const std::string& params, const std::string& base_url) {
@@ -21,7 +21,7 @@ std::string minimal_spec(const std::string& params, const std::string& base_url)
 }
 
 TEST(RequestBuilding, IsAPutToTheDomainsDcvEmailsPath) {
-    const DcvResendRequest request =
+    const CertCentralRequest request =
         request_for(minimal_spec("", "https://www.digicert.com/services/v2/"));
     EXPECT_EQ(request.method, "PUT");
     EXPECT_EQ(request.url, "https://www.digicert.com/services/v2/domain/1234567/dcv/emails");
@@ -31,7 +31,7 @@ TEST(RequestBuilding, IsAPutToTheDomainsDcvEmailsPath) {
 }
 
 TEST(RequestBuilding, KeepsANonDefaultPortInTheUrl) {
-    const DcvResendRequest request = request_for(minimal_spec("", "https://localhost:8443/v2"));
+    const CertCentralRequest request = request_for(minimal_spec("", "https://localhost:8443/v2"));
     EXPECT_EQ(request.url, "https://localhost:8443/v2/domain/1234567/dcv/emails");
     EXPECT_EQ(request.port, 8443);
 }
@@ -51,7 +51,7 @@ TEST(RequestBuilding, BodyHoldsOnlyTheGivenFields) {
 }
 
 TEST(RequestBuilding, HeadersCarryTheKeyOnlyWhenNotRedacted) {
-    const DcvResendRequest request = request_for(to_text(valid_spec_object()));
+    const CertCentralRequest request = request_for(to_text(valid_spec_object()));
     const HttpHeaders wire = request.headers(false);
     const HttpHeaders shown = request.headers(true);
     const HttpHeaders expected_common = {
@@ -66,6 +66,37 @@ TEST(RequestBuilding, HeadersCarryTheKeyOnlyWhenNotRedacted) {
     expected_shown.emplace_back("X-DC-DEVKEY", "[redacted]");
     EXPECT_TRUE(wire == expected_wire);
     EXPECT_TRUE(shown == expected_shown);
+}
+
+TEST(RequestBuilding, AResendToAResolvedIdUsesThatId) {
+    auto parsed = parse_dcv_resend_spec(R"({"task":"digicert.dcv.resend","params":{
+        "domain":"example.com"},"connection":{"base_url":"https://x.example/v2",
+        "api_key":"CANARY-KEY-7f3a9c"}})");
+    ASSERT_TRUE(std::holds_alternative<DcvResendSpec>(parsed));
+    EXPECT_EQ(build_dcv_resend_request(std::get<DcvResendSpec>(parsed), 42).url,
+              "https://x.example/v2/domain/42/dcv/emails");
+}
+
+TEST(RequestBuilding, AGetCarriesNoBodyHeaders) {
+    auto parsed = parse_dcv_resend_spec(to_text(valid_spec_object()));
+    const DcvResendSpec& spec = std::get<DcvResendSpec>(parsed);
+    const CertCentralRequest get = build_certcentral_get(spec.connection, "/domain/7?a=b");
+    EXPECT_EQ(get.method, "GET");
+    EXPECT_EQ(get.url, "https://www.digicert.com/services/v2/domain/7?a=b");
+    EXPECT_EQ(get.target, "/services/v2/domain/7?a=b");
+    EXPECT_TRUE(get.body.empty());
+    const HttpHeaders expected = {
+        {"Accept", "application/json"},
+        {"User-Agent", "taskhost-digicert-dcv/0.1.0"},
+        {"X-DC-DEVKEY", "[redacted]"},
+    };
+    EXPECT_TRUE(get.headers(true) == expected);
+}
+
+TEST(RequestBuilding, PercentEncodesEverythingButUnreservedCharacters) {
+    EXPECT_EQ(percent_encode("filters[search]"), "filters%5Bsearch%5D");
+    EXPECT_EQ(percent_encode("Sub-1.example_~com"), "Sub-1.example_~com");
+    EXPECT_EQ(percent_encode("a b&c=d/\xff"), "a%20b%26c%3Dd%2F%FF");
 }
 
 }  // namespace

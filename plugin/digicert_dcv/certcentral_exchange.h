@@ -1,0 +1,63 @@
+// One logical request to CertCentral carried to its final answer: per attempt it checks
+// cancellation, takes a pacing turn (the host's, or the plugin's own pacer), sends, maps the
+// answer and retries what the RetryPolicy allows. The resend and every pre-flight read go
+// through the same exchange, so all of a task's HTTP attempts share one pacing bucket, one
+// attempt count and one deadline.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "certcentral_client.h"
+#include "certcentral_request.h"
+#include "dcv_resend_spec.h"
+#include "error_mapping.h"
+#include "host_services.h"
+#include "request_pacer.h"
+#include "retry_policy.h"
+#include "session_pool.h"
+#include "task_error.h"
+
+namespace digicert_dcv {
+
+struct ExchangeResult {
+    enum class End {
+        kAnswered,   // a 2xx: `response` holds it
+        kFailed,     // `error` says why (mapped, or pacing / deadline)
+        kCancelled,  // the caller cancelled; `error` is kind cancelled
+    } end = End::kFailed;
+    HttpResponse response;
+    std::optional<int> http_status;  // of the last response, when there was one
+    TaskError error;
+    int attempts = 0;  // of this exchange
+};
+
+class CertCentralExchange {
+  public:
+    // `started`: when the task started; connection.retry.deadline counts from there, across
+    // every exchange of the task.
+    CertCentralExchange(const ConnectionSettings& connection, HostServices& host, SessionPool& pool,
+                        RequestPacer& pacer, std::chrono::steady_clock::time_point started);
+
+    ExchangeResult run(const CertCentralRequest& request, const RequestSubject& subject);
+
+    // Every HTTP attempt of every exchange so far.
+    int total_attempts() const { return total_attempts_; }
+
+  private:
+    enum class Turn { kGo, kCancelled, kRefused };
+    Turn take_turn(TaskError& refusal);
+
+    const ConnectionSettings& connection_;
+    HostServices& host_;
+    SessionPool& pool_;
+    RequestPacer& pacer_;
+    const RetryPolicy policy_;
+    const std::string bucket_;
+    const std::chrono::steady_clock::time_point started_;
+    const std::chrono::steady_clock::time_point deadline_;
+    int total_attempts_ = 0;
+};
+
+}  // namespace digicert_dcv

@@ -1,0 +1,52 @@
+#include "certcentral_request.h"
+
+namespace digicert_dcv {
+
+HttpHeaders CertCentralRequest::headers(bool redact_key) const {
+    HttpHeaders out;
+    if (has_body()) {
+        out.emplace_back("Content-Type", "application/json");
+    }
+    out.emplace_back("Accept", "application/json");
+    out.emplace_back("User-Agent", kUserAgent);
+    if (has_body()) {
+        out.emplace_back("Content-Length", std::to_string(body.size()));
+    }
+    if (!api_key.empty()) {
+        out.emplace_back(kApiKeyHeader, redact_key ? kRedacted : api_key);
+    }
+    return out;
+}
+
+CertCentralRequest build_certcentral_get(const ConnectionSettings& connection,
+                                         const std::string& path_and_query) {
+    CertCentralRequest request;
+    request.method = "GET";
+    request.host = connection.base_url.host;
+    request.port = connection.base_url.port;
+    request.target = connection.base_url.path + path_and_query;
+    request.url = connection.base_url.normalised() + path_and_query;
+    request.api_key = connection.api_key;
+    return request;
+}
+
+std::string percent_encode(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                                c == '~';
+        if (unreserved) {
+            out += ch;
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0F];
+        }
+    }
+    return out;
+}
+
+}  // namespace digicert_dcv
