@@ -137,4 +137,56 @@ TEST(OutcomeWriter, TheInternalOutcomeIsValidJson) {
     EXPECT_TRUE(root->getValue<bool>("failed"));
 }
 
+TEST(OutcomeWriter, ShowsWhatThePreflightLearnedSanitised) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kSkipped;
+    PreflightFindings findings;
+    findings.domain = DomainIdentity{42, "exa\x01mple.com", "lookup"};
+    findings.reads = {
+        PreflightRead{"GET", "https://x.example/v2/domain?filters%5Bsearch%5D=a", 200},
+        PreflightRead{"GET", "https://x.example/v2/domain/42", std::nullopt}};
+    DcvStateReport dcv;
+    dcv.state.is_pending_validation = false;
+    dcv.state.dcv_method = std::string("email ") + kCanaryKey;  // a server echoing the key
+    dcv.verdict.complete = true;
+    dcv.verdict.valid_until = "2027-01-01";
+    findings.dcv = dcv;
+    findings.recipients =
+        RecipientReport{{"A@x.example"}, {"a@x.example", "b@x.example"}, {"A@x.example"}, {}};
+    outcome.preflight = findings;
+    const std::string json = write_outcome(outcome, kCanaryKey);
+    EXPECT_EQ(json.find(kCanaryKey), std::string::npos) << json;
+    const Object::Ptr root = parse(json);
+    const Object::Ptr domain = root->getObject("domain");
+    EXPECT_EQ(domain->getValue<int64_t>("id"), 42);
+    EXPECT_EQ(domain->getValue<std::string>("name"), "exa?mple.com");
+    EXPECT_EQ(domain->getValue<std::string>("source"), "lookup");
+    const auto reads = root->getArray("preflight");
+    ASSERT_EQ(reads->size(), 2u);
+    EXPECT_EQ(reads->getObject(0)->getValue<int>("http_status"), 200);
+    EXPECT_TRUE(reads->getObject(1)->isNull("http_status"));
+    const Object::Ptr state = root->getObject("dcv");
+    EXPECT_TRUE(state->getValue<bool>("validated"));
+    EXPECT_EQ(state->getValue<std::string>("validated_until"), "2027-01-01");
+    EXPECT_FALSE(state->has("reason")) << "a reason only explains a DCV that is not complete";
+    EXPECT_TRUE(state->isNull("is_active"));
+    EXPECT_EQ(state->getValue<std::string>("dcv_method"), "email [redacted]");
+    const Object::Ptr recipients = root->getObject("recipients");
+    EXPECT_EQ(recipients->getArray("eligible")->size(), 2u);
+    EXPECT_EQ(recipients->getArray("will_mail")->getElement<std::string>(0), "A@x.example");
+    EXPECT_EQ(recipients->getArray("ignored")->size(), 0u);
+    EXPECT_FALSE(root->has("request"));
+}
+
+TEST(OutcomeWriter, AnInvalidSpecHasNoPreflightFields) {
+    const std::string json =
+        write_outcome(invalid_spec_outcome(SpecError{"params.domain", "params.domain: bad",
+                                                     std::nullopt, std::nullopt}),
+                      "");
+    const Object::Ptr root = parse(json);
+    EXPECT_FALSE(root->has("domain"));
+    EXPECT_FALSE(root->has("preflight"));
+    EXPECT_FALSE(root->has("recipients"));
+}
+
 }  // namespace
