@@ -1,0 +1,28 @@
+// CertCentral's answer to the domain search is outside input: any bytes must give a list or a
+// problem, never a crash, a hang or an exception; an exact match must really be one.
+#include <Poco/String.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain_list.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view body(reinterpret_cast<const char*>(data), size);
+    auto parsed = digicert_dcv::parse_domain_list(body);
+    if (const auto* list = std::get_if<digicert_dcv::DomainList>(&parsed)) {
+        if (list->domains.size() > digicert_dcv::kMaxDomainsListed) {
+            __builtin_trap();
+        }
+        for (const char* name : {"example.com", "EXAMPLE.com"}) {
+            for (const auto& match : digicert_dcv::exact_name_matches(*list, name)) {
+                if (Poco::icompare(match.name, std::string(name)) != 0 || match.id <= 0) {
+                    __builtin_trap();
+                }
+            }
+        }
+        (void)digicert_dcv::list_is_partial(*list);
+    }
+    return 0;
+}
