@@ -1,0 +1,24 @@
+// Where a JSON document stops being JSON, as a line and a column. Poco's parser says what went
+// wrong ("unexpected byte ','") but not where, and a person fixing a 400-task manifest needs
+// the where. This is a small RFC 8259 validator that only locates the first error; Poco still
+// does the parsing.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace taskhost {
+
+struct JsonSyntaxError {
+    size_t offset = 0;  // byte offset of the offending byte (the text's size at a premature end)
+    size_t line = 1;    // 1-based
+    size_t column = 1;  // 1-based, in bytes
+    std::string problem;
+};
+
+// The first syntax error of `text` as one JSON document, or nullopt when it is valid JSON.
+// Iterative, so nesting depth costs heap, not stack.
+std::optional<JsonSyntaxError> find_json_syntax_error(const std::string& text);
+
+}  // namespace taskhost

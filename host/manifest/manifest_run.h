@@ -1,0 +1,90 @@
+// One plan or apply over manifest files: the engine behind `taskhost plan|apply` and, through
+// the same API, the daemon's manifest watch. Paths in, one result per task out.
+//
+// plan:  for each task, whether apply would send and why not (invalid, a duplicate, done
+//        within its interval per the journal, or what the plugin's dry run says, e.g. already
+//        validated). Never writes the journal; never sends a resend.
+// apply: the same decisions, then the sends, `concurrency` at a time, each paced by the host
+//        pacer and recorded in the journal (resend_journal.h: intent before, completion after).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "host_config.h"
+#include "host_error.h"
+#include "manifest/manifest_result.h"
+#include "pacing/host_pacer.h"
+#include "plugin_catalog.h"
+
+namespace taskhost {
+
+constexpr size_t kDefaultManifestConcurrency = 8;
+constexpr size_t kMaxManifestConcurrency = 64;
+constexpr size_t kMaxRunTasks = 100000;  // over every manifest of one run
+
+enum class ManifestMode { kPlan, kApply };
+
+struct ManifestRunSettings {
+    ManifestMode mode = ManifestMode::kPlan;
+    bool force = false;   // apply: send whatever the journal says
+    bool strict = false;  // any problem in any manifest: nothing runs
+    size_t concurrency = kDefaultManifestConcurrency;
+    std::string state_dir;                       // "" = the config's state_dir
+    std::function<WallClock::time_point()> now;  // empty = the system clock (tests set it)
+};
+
+struct ManifestRunSummary {
+    size_t manifests = 0;
+    size_t tasks = 0;       // results, including whole files that could not be read
+    size_t sent = 0;        // apply: resends DigiCert accepted
+    size_t would_send = 0;  // plan
+    size_t unchanged = 0;   // within interval, duplicates, skipped by the plugin
+    size_t failed = 0;      // including invalid and cancelled
+    size_t invalid = 0;
+    size_t in_doubt = 0;
+    bool strict_refused = false;  // --strict and the manifests had problems: nothing ran
+    int64_t elapsed_ms = 0;
+};
+
+struct ManifestRunReport {
+    std::vector<ManifestTaskResult> results;  // in manifest order, then task order
+    ManifestRunSummary summary;
+};
+
+struct ManifestRunObserver {
+    std::function<void(size_t total)> started;  // before the first task runs
+    // Each result as it completes (serialised: never two calls at once), with the log lines
+    // of that task (host and plugin), so concurrent tasks' lines do not interleave.
+    std::function<void(const ManifestTaskResult& result, const std::string& log)> finished;
+};
+
+class ManifestRun {
+  public:
+    // `config`, `catalog` and `pacer` must outlive run().
+    ManifestRun(const HostConfig& config, const PluginCatalog& catalog, HostPacer& pacer,
+                ManifestRunSettings settings);
+
+    // An error only when nothing could run at all: no manifest in `paths`, the journal
+    // unusable or locked by another apply. `cancel` (may be null) and SIGINT/SIGTERM stop it:
+    // running tasks are cancelled through the plugin, tasks not started are reported as such.
+    Result<ManifestRunReport> run(const std::vector<std::string>& paths,
+                                  const ManifestRunObserver& observer,
+                                  const std::atomic<bool>* cancel = nullptr);
+
+  private:
+    const HostConfig& config_;
+    const PluginCatalog& catalog_;
+    HostPacer& pacer_;
+    ManifestRunSettings settings_;
+};
+
+// The exit code of a plan or apply: as `taskhost run` (outcome.h). Plain: 0 ok, 1 a task
+// failed (or was invalid), 2 --strict refused. Detailed: 0 nothing (would) change, 2 something
+// did (or would), 4 a task failed, 1 --strict refused.
+int exit_code_for_run(const ManifestRunSummary& summary, bool detailed);
+
+}  // namespace taskhost

@@ -1,0 +1,61 @@
+// One manifest task through plan or apply, after it was resolved: ask the journal, then (plan)
+// the plugin's dry run or (apply) intent, the paced real run, completion.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+
+#include "account_key.h"
+#include "manifest/manifest_result.h"
+#include "manifest/manifest_tasks.h"
+#include "manifest/resend_journal.h"
+#include "pacing/host_pacer.h"
+
+namespace taskhost {
+
+// Each account's key, read once per run on first use (never before a task needs it), shared by
+// that account's tasks, wiped when the run ends.
+class AccountKeys {
+  public:
+    // The key, or null with `error` set.
+    const ApiKey* get(const AccountConfig& account, HostError& error);
+
+  private:
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<ApiKey>> keys_;
+    std::map<std::string, HostError> errors_;
+};
+
+// Which pacing bucket each account's tasks use, learned from the plugin's first acquire, so
+// that a new task waits for room outside the plugin (and its deadline) while a window is full.
+class AccountBuckets {
+  public:
+    void learn(const std::string& account, const std::string& bucket);
+    std::string bucket_of(const std::string& account) const;  // "" until learned
+
+  private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> buckets_;
+};
+
+struct TaskStepContext {
+    bool apply = false;
+    bool force = false;
+    std::function<WallClock::time_point()> now;
+    ResendJournal* journal = nullptr;
+    HostPacer* pacer = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
+    AccountKeys* keys = nullptr;
+    AccountBuckets* buckets = nullptr;
+};
+
+// Plans or applies `resolved` (from `task`); host and plugin log lines go to `log`.
+ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTask& resolved,
+                                     const TaskStepContext& context, std::ostream& log);
+
+}  // namespace taskhost

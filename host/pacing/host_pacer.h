@@ -1,0 +1,93 @@
+// The host's pacer: one per process, shared by every task that runs in it (a manifest apply's
+// workers, the daemon's tasks, CLI runs sent through the daemon), and owned by the host, not by
+// a plugin, so it survives plugin reloads. A plugin reaches it through taskhost_host.acquire /
+// throttled (see task_invocation.h); a bucket is the plugin's name for one API key.
+//
+// acquire() blocks until a turn fits every window of the bucket (see bucket_schedule.h), in
+// the order callers asked (FIFO per bucket, so no task starves); throttled() holds the whole
+// bucket after a 429. Both are thread-safe; waiting is cancellable, and stop() wakes everyone.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pacing/bucket_schedule.h"
+#include "pacing/rate_window.h"
+
+namespace taskhost {
+
+struct PacerSettings {
+    // Added to every window (bucket_schedule.h says why). 100 ms covers loopback and a loaded
+    // machine's scheduling; over the internet DigiCert's windows are 5 s and 3 min, where
+    // 100 ms costs at most 2% of the throughput, and only while a window is full.
+    std::chrono::milliseconds safety_margin{100};
+    BucketSchedule::Backoff backoff{};
+    // How often a waiter looks at its `cancelled` callback.
+    std::chrono::milliseconds cancel_poll{50};
+};
+
+class HostPacer {
+  public:
+    using Clock = std::chrono::steady_clock;
+    enum class Turn { kGo, kCancelled, kOutOfTime };
+
+    struct BucketStats {
+        uint64_t granted = 0;
+        uint64_t throttles = 0;
+        size_t waiting = 0;
+        std::vector<RateWindow> windows;
+    };
+
+    explicit HostPacer(PacerSettings settings = PacerSettings{});
+    HostPacer(const HostPacer&) = delete;
+    HostPacer& operator=(const HostPacer&) = delete;
+
+    // Waits for a turn on `bucket`, paced by `windows` (the latest caller's windows apply to
+    // the bucket). kCancelled when `cancelled` says so or stop() was called; kOutOfTime when
+    // the turn would come only after `deadline`.
+    Turn acquire(const std::string& bucket, const std::vector<RateWindow>& windows,
+                 const std::function<bool()>& cancelled,
+                 std::optional<Clock::time_point> deadline = std::nullopt);
+
+    // Waits, without taking a turn, until `bucket` would grant one at once to a new caller. A
+    // manifest apply calls it before starting a task, so tasks wait for a full window here,
+    // outside the plugin's own deadline. An unknown bucket has room.
+    Turn await_room(const std::string& bucket, const std::function<bool()>& cancelled);
+
+    // A 429 on `bucket`: every task on it waits `retry_after` (0: the pacer's backoff).
+    void throttled(const std::string& bucket, std::chrono::milliseconds retry_after);
+
+    // Every waiter, now and later, gets kCancelled. For a daemon that shuts down.
+    void stop();
+
+    std::map<std::string, BucketStats> stats() const;
+    const PacerSettings& settings() const { return settings_; }
+
+  private:
+    struct Bucket {
+        BucketSchedule schedule;
+        std::deque<uint64_t> queue;  // tickets of the callers waiting, in arrival order
+    };
+
+    Bucket& bucket_for(const std::string& name, const std::vector<RateWindow>* windows);
+    void forget_idle_buckets(Clock::time_point now);
+    // Runs `cancelled` without the lock held: it is the caller's code.
+    bool ask_cancelled(std::unique_lock<std::mutex>& lock, const std::function<bool()>& cancelled);
+
+    const PacerSettings settings_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, Bucket> buckets_;
+    uint64_t next_ticket_ = 0;
+    bool stopped_ = false;
+};
+
+}  // namespace taskhost
