@@ -298,6 +298,20 @@ TEST_F(Preflight, AFailedReadFailsTheTaskNamingTheStepAndNothingIsPut) {
     EXPECT_EQ(puts_seen(), 0);
 }
 
+TEST_F(Preflight, CancellingAfterAReadSendsNothingMore) {
+    RecordingHost host;
+    host.cancel_from_call(2);  // call 1: before the state read; call 2: before the resend
+    SpecOptions options;
+    options.skip_if_validated = true;
+    const Execution e = execute(resend_spec(*server_, options), host);
+    EXPECT_EQ(status_of(e), "cancelled") << e.raw;
+    EXPECT_EQ(error_kind_of(e), "cancelled");
+    EXPECT_EQ(attempts_of(e), 1);
+    EXPECT_EQ(targets(),
+              Strings{"GET /services/v2/domain/1234567?include_dcv=true&include_validation=true"});
+    EXPECT_EQ(puts_seen(), 0);
+}
+
 TEST_F(Preflight, PacingIsAskedOncePerHttpAttemptGetsIncluded) {
     sandbox::FaultRule rule;
     rule.method = "GET";
