@@ -119,6 +119,11 @@ std::optional<std::chrono::system_clock::time_point> parse_digicert_time(std::st
         hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
+    // system_clock counts nanoseconds in 64 bits: it ends in 2262. Any later date is simply
+    // "far in the future" (found by fuzzing: a year like 4052 overflowed the conversion).
+    if (year > 2200) {
+        return std::chrono::system_clock::time_point::max();
+    }
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;
     tm.tm_mday = day;

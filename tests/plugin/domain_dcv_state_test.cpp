@@ -98,6 +98,9 @@ TEST(DomainDcvState, ReadsDigiCertTimesWithOffsetsAndPlainDates) {
     ASSERT_TRUE(utc.has_value());
     EXPECT_EQ(*utc, kNow);
     EXPECT_EQ(parse_digicert_time("2026-01-01"), kNow);
+    EXPECT_EQ(parse_digicert_time("9999-12-31T23:59:59+00:00"),
+              std::chrono::system_clock::time_point::max())
+        << "past what system_clock holds: far future, not an overflow";
     EXPECT_FALSE(parse_digicert_time("").has_value());
     EXPECT_FALSE(parse_digicert_time("next tuesday").has_value());
 }
