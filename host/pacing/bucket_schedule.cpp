@@ -23,21 +23,41 @@ BucketSchedule::Duration BucketSchedule::longest() const {
 }
 
 BucketSchedule::TimePoint BucketSchedule::next_turn(TimePoint now) const {
-    TimePoint turn = std::max(now, held_until_);
+    TimePoint turn = std::max({now, held_until_, last_grant_});  // turns go in time order
     for (const RateWindow& window : windows_) {
         const auto limit = static_cast<size_t>(window.requests);
-        if (limit == 0 || log_.size() < limit) {
+        if (limit == 0) {
             continue;
         }
-        // Full while the limit-th most recent turn is still inside the (widened) window.
-        turn = std::max(turn, log_[log_.size() - limit] + window.per + margin_);
+        if (pending_.size() >= limit) {
+            return TimePoint::max();  // full until an answer comes: complete() is the wake-up
+        }
+        // Pending turns are the most recent; then the (limit - pending)-th most recent answer
+        // must have left the (widened) window.
+        const size_t need = limit - pending_.size();
+        if (log_.size() >= need) {
+            turn = std::max(turn, log_[log_.size() - need] + window.per + margin_);
+        }
     }
     return turn;
 }
 
-void BucketSchedule::grant(TimePoint at) {
-    log_.push_back(at);
+uint64_t BucketSchedule::grant(TimePoint at) {
+    const uint64_t id = next_id_++;
+    pending_.emplace(id, at);
+    last_grant_ = std::max(last_grant_, at);
     ++granted_;
+    return id;
+}
+
+void BucketSchedule::complete(uint64_t id, TimePoint at) {
+    const auto found = pending_.find(id);
+    if (found == pending_.end()) {
+        return;
+    }
+    at = std::max(at, found->second);
+    pending_.erase(found);
+    log_.insert(std::upper_bound(log_.begin(), log_.end(), at), at);
     const Duration keep = longest();
     // The log never needs more entries than the largest limit; older ones are also dropped once
     // they left every window.
@@ -59,9 +79,9 @@ BucketSchedule::TimePoint BucketSchedule::throttle(
     } else {
         // A 429 for a request sent before the current hold began says nothing new: every task
         // in flight at the moment of a lockout sees one. Only a 429 after the hold ended means
-        // the hold was too short. A quiet longest-window forgives earlier strikes.
+        // the hold was too short. A quiet spell after the hold forgives earlier strikes.
         const Duration forgive = std::max<Duration>(longest(), backoff_.max);
-        if (strikes_ == 0 || now - last_throttle_ > forgive) {
+        if (strikes_ == 0 || now - held_until_ > forgive) {
             strikes_ = 1;
         } else if (now >= held_until_) {
             ++strikes_;
@@ -72,13 +92,13 @@ BucketSchedule::TimePoint BucketSchedule::throttle(
         }
         hold = std::min(hold, backoff_.max);
     }
-    last_throttle_ = now;
     held_until_ = std::max(held_until_, now + hold);
     return held_until_;
 }
 
 bool BucketSchedule::idle(TimePoint now) const {
-    return held_until_ <= now && (log_.empty() || log_.back() + longest() <= now);
+    return held_until_ <= now && pending_.empty() &&
+           (log_.empty() || log_.back() + longest() <= now);
 }
 
 std::vector<std::chrono::milliseconds> shortest_schedule(const std::vector<RateWindow>& windows,
@@ -91,7 +111,7 @@ std::vector<std::chrono::milliseconds> shortest_schedule(const std::vector<RateW
         // Greedy earliest-first is optimal for sliding windows: granting a turn later never
         // lets a later turn go earlier.
         const BucketSchedule::TimePoint at = schedule.next_turn(zero);
-        schedule.grant(at);
+        schedule.complete(schedule.grant(at), at);  // answered at once: the ideal
         times.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(at - zero));
     }
     return times;

@@ -51,7 +51,7 @@ bool HostPacer::ask_cancelled(std::unique_lock<std::mutex>& lock,
 
 HostPacer::Turn HostPacer::acquire(const std::string& name, const std::vector<RateWindow>& windows,
                                    const std::function<bool()>& cancelled,
-                                   std::optional<Clock::time_point> deadline) {
+                                   std::optional<Clock::time_point> deadline, uint64_t* grant) {
     std::unique_lock<std::mutex> lock(mutex_);
     const uint64_t ticket = next_ticket_++;
     bucket_for(name, &windows).queue.push_back(ticket);
@@ -72,12 +72,19 @@ HostPacer::Turn HostPacer::acquire(const std::string& name, const std::vector<Ra
         if (bucket.queue.front() == ticket) {
             const Clock::time_point turn = bucket.schedule.next_turn(now);
             if (turn <= now) {
-                bucket.schedule.grant(now);
+                const uint64_t id = bucket.schedule.grant(now);
+                if (grant != nullptr) {
+                    *grant = id;
+                } else {
+                    bucket.schedule.complete(id, now);
+                }
                 bucket.queue.pop_front();
                 changed_.notify_all();  // the next in line may go too
                 return Turn::kGo;
             }
-            if (deadline && turn > *deadline) {
+            // Clock::time_point::max(): full of pending turns, free only after an answer.
+            if (deadline && (turn > *deadline) &&
+                (turn != Clock::time_point::max() || now >= *deadline)) {
                 return leave(Turn::kOutOfTime);
             }
             wake = std::min(wake, turn);
@@ -116,6 +123,15 @@ HostPacer::Turn HostPacer::await_room(const std::string& name,
     }
 }
 
+void HostPacer::complete(const std::string& name, uint64_t grant) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = buckets_.find(name);
+    if (found != buckets_.end()) {
+        found->second.schedule.complete(grant, Clock::now());
+        changed_.notify_all();
+    }
+}
+
 void HostPacer::throttled(const std::string& name, std::chrono::milliseconds retry_after) {
     std::lock_guard<std::mutex> lock(mutex_);
     bucket_for(name, nullptr)
@@ -137,6 +153,7 @@ std::map<std::string, HostPacer::BucketStats> HostPacer::stats() const {
     for (const auto& entry : buckets_) {
         BucketStats stats;
         stats.granted = entry.second.schedule.granted();
+        stats.pending = entry.second.schedule.pending();
         stats.throttles = entry.second.schedule.throttles();
         stats.waiting = entry.second.queue.size();
         stats.windows = entry.second.schedule.windows();
