@@ -55,7 +55,7 @@ echo "              email_array=admin@example.com,someone@elsewhere.example --ac
 set +e
 build/host/taskhost run digicert.dcv.resend domain_id=1234567 name_scope=example.com \
   email_array=admin@example.com,someone@elsewhere.example --account sandbox \
-  --config "$work/config.json"
+  --config "$work/config.json" --pretty
 rc=$?
 set -e
 sleep 0.2
