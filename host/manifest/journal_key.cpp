@@ -5,6 +5,7 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -34,30 +35,50 @@ void write_string(std::string& out, const std::string& text) {
     out += '"';
 }
 
-bool is_set_schema(const Object::Ptr& schema, const std::string& param) {
+enum class SetKind { kNone, kStrings, kEmails };
+
+// A param whose schema says "uniqueItems" is a set; a set of "format": "email" strings is
+// compared without case, as DigiCert (and the plugin) compare addresses.
+SetKind set_kind(const Object::Ptr& schema, const std::string& param) {
     if (!schema || !is_json_object(schema->get("properties"))) {
-        return false;
+        return SetKind::kNone;
     }
     const Object::Ptr properties = schema->getObject("properties");
     if (!is_json_object(properties->get(param))) {
-        return false;
+        return SetKind::kNone;
     }
-    const Poco::Dynamic::Var unique = properties->getObject(param)->get("uniqueItems");
-    return unique.isBoolean() && unique.extract<bool>();
+    const Object::Ptr property = properties->getObject(param);
+    const Poco::Dynamic::Var unique = property->get("uniqueItems");
+    if (!unique.isBoolean() || !unique.extract<bool>()) {
+        return SetKind::kNone;
+    }
+    if (is_json_object(property->get("items"))) {
+        const Poco::Dynamic::Var format = property->getObject("items")->get("format");
+        if (format.isString() && format.extract<std::string>() == "email") {
+            return SetKind::kEmails;
+        }
+    }
+    return SetKind::kStrings;
 }
 
-void write_value(std::string& out, const Poco::Dynamic::Var& value, bool as_set);
+void write_value(std::string& out, const Poco::Dynamic::Var& value, SetKind as_set);
 
-void write_array(std::string& out, const Array::Ptr& list, bool as_set) {
+void write_array(std::string& out, const Array::Ptr& list, SetKind as_set) {
     bool all_strings = true;
     for (size_t i = 0; i < list->size(); ++i) {
         all_strings = all_strings && list->get(i).isString();
     }
     out += '[';
-    if (as_set && all_strings) {
+    if (as_set != SetKind::kNone && all_strings) {
         std::vector<std::string> items;
         for (size_t i = 0; i < list->size(); ++i) {
-            items.push_back(list->get(i).extract<std::string>());
+            std::string item = list->get(i).extract<std::string>();
+            if (as_set == SetKind::kEmails) {
+                for (char& c : item) {
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                }
+            }
+            items.push_back(std::move(item));
         }
         std::sort(items.begin(), items.end());
         items.erase(std::unique(items.begin(), items.end()), items.end());
@@ -72,7 +93,7 @@ void write_array(std::string& out, const Array::Ptr& list, bool as_set) {
             if (i) {
                 out += ',';
             }
-            write_value(out, list->get(i), false);
+            write_value(out, list->get(i), SetKind::kNone);
         }
     }
     out += ']';
@@ -92,12 +113,12 @@ void write_object(std::string& out, const Object::Ptr& object, const Object::Ptr
         first = false;
         write_string(out, entry.first);
         out += ':';
-        write_value(out, entry.second, schema && is_set_schema(schema, entry.first));
+        write_value(out, entry.second, set_kind(schema, entry.first));
     }
     out += '}';
 }
 
-void write_value(std::string& out, const Poco::Dynamic::Var& value, bool as_set) {
+void write_value(std::string& out, const Poco::Dynamic::Var& value, SetKind as_set) {
     if (is_json_object(value)) {
         write_object(out, value.extract<Object::Ptr>(), nullptr);
     } else if (is_json_array(value)) {

@@ -1,8 +1,8 @@
 // What makes two resends "the same" for the journal: the account, the plugin task and the
 // params, normalised so that writing them differently does not count as a change: object keys
 // sorted, and string arrays whose params schema says "uniqueItems" (a set, like email_array)
-// sorted and deduplicated. The key is a SHA-256 of that, so it names a journal file without
-// putting anything a user wrote into a file name.
+// sorted and deduplicated, addresses ("format": "email") without case. The key is a SHA-256 of
+// that, so it names a journal file without putting anything a user wrote into a file name.
 #pragma once
 
 #include <Poco/JSON/Object.h>

@@ -148,6 +148,12 @@ class Validator {
             if (c < 0x20) {
                 return error("a control character inside a string (write \\n, \\t... instead)");
             }
+            if (c >= 0x80) {
+                if (!skip_utf8()) {
+                    return error("a byte that is not UTF-8 inside a string");
+                }
+                continue;
+            }
             if (c == '\\') {
                 ++pos_;
                 if (pos_ == text_.size()) {
@@ -169,6 +175,40 @@ class Validator {
             ++pos_;
         }
         return error("a string is not closed (missing '\"')");
+    }
+
+    // One multi-byte UTF-8 sequence at pos_ (well-formed per RFC 3629: no overlongs, no
+    // surrogates, nothing past U+10FFFF); advances past it.
+    bool skip_utf8() {
+        const auto byte = [&](size_t i) {
+            return pos_ + i < text_.size() ? static_cast<unsigned char>(text_[pos_ + i]) : 0;
+        };
+        const unsigned char lead = byte(0);
+        size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            low = lead == 0xE0 ? 0xA0 : 0x80;
+            high = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return false;
+        }
+        if (byte(1) < low || byte(1) > high) {
+            return false;
+        }
+        for (size_t i = 2; i < length; ++i) {
+            if (byte(i) < 0x80 || byte(i) > 0xBF) {
+                return false;
+            }
+        }
+        pos_ += length;
+        return true;
     }
 
     bool digits() {

@@ -26,7 +26,8 @@ Object::Ptr json(const std::string& text) {
 
 const Object::Ptr kSchema = json(R"({"type":"object","properties":{
     "domain_id":{"type":"integer"},
-    "email_array":{"type":"array","items":{"type":"string"},"uniqueItems":true},
+    "email_array":{"type":"array","items":{"type":"string","format":"email"},"uniqueItems":true},
+    "tags":{"type":"array","items":{"type":"string"},"uniqueItems":true},
     "ordered":{"type":"array","items":{"type":"string"}}}})");
 
 class StateDir : public ::testing::Test {
@@ -56,12 +57,14 @@ const std::string kKey(64, 'a');
 
 TEST(JournalKey, KeyOrderAndSetOrderDoNotMatterButValuesDo) {
     const std::string a = canonical_params(
-        json(R"({"email_array":["b@x.com","a@x.com","a@x.com"],"domain_id":1})"), kSchema);
+        json(R"({"email_array":["b@x.com","A@X.com","a@x.com"],"domain_id":1})"), kSchema);
     const std::string b =
         canonical_params(json(R"({"domain_id":1,"email_array":["a@x.com","b@x.com"]})"), kSchema);
     EXPECT_EQ(a, b);
     EXPECT_EQ(a, R"({"domain_id":1,"email_array":["a@x.com","b@x.com"]})");
-    // An array the schema does not call a set keeps its order.
+    // A set of plain strings keeps case; an array the schema does not call a set keeps order.
+    EXPECT_EQ(canonical_params(json(R"({"tags":["b","B","b"]})"), kSchema),
+              R"({"tags":["B","b"]})");
     EXPECT_NE(canonical_params(json(R"({"ordered":["b","a"]})"), kSchema),
               canonical_params(json(R"({"ordered":["a","b"]})"), kSchema));
     EXPECT_NE(canonical_params(json(R"({"domain_id":1})"), kSchema),

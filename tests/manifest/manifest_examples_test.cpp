@@ -1,0 +1,139 @@
+// ManifestExamples: the examples in manifests/examples/ are real: the parser accepts them, and
+// they apply against the sandbox's default fixture as their comments promise. The schema's
+// refusal cases (schema_cases/) are refused by taskhost's own parser too.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "host_test_support.h"
+#include "manifest/manifest.h"
+#include "sandbox_server.h"
+
+namespace taskhost {
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Object;
+using taskhost_test::kCanaryKey;
+using taskhost_test::ProcessResult;
+
+std::map<std::string, Object::Ptr> results_by_name(const std::string& out) {
+    std::map<std::string, Object::Ptr> results;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        const Object::Ptr parsed = Poco::JSON::Parser().parse(line).extract<Object::Ptr>();
+        if (parsed->has("name")) {
+            results[parsed->getValue<std::string>("name")] = parsed;
+        }
+    }
+    return results;
+}
+
+TEST(ManifestExamples, ExamplesParseAndSchemaRefusalsAreRefusedByTaskhostToo) {
+    size_t examples = 0;
+    for (const auto& file : fs::directory_iterator(MANIFEST_EXAMPLES_DIR)) {
+        const Manifest manifest = load_manifest(file.path().string());
+        EXPECT_TRUE(manifest.problems.empty())
+            << file.path() << ": " << manifest.problems.front().error.text();
+        EXPECT_FALSE(manifest.tasks.empty()) << file.path();
+        ++examples;
+    }
+    EXPECT_GE(examples, 2u);
+    size_t cases = 0;
+    for (const auto& file : fs::directory_iterator(SCHEMA_CASES_DIR)) {
+        const Manifest manifest = load_manifest(file.path().string());
+        EXPECT_FALSE(manifest.problems.empty()) << file.path() << " was accepted";
+        ++cases;
+    }
+    EXPECT_GE(cases, 5u);
+}
+
+class ManifestExamplesApply : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        sandbox::SandboxOptions options;
+        options.domains = sandbox::load_domain_fixture(DIGICERT_SANDBOX_FIXTURE);
+        options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+        server_ = std::make_unique<sandbox::SandboxServer>(options);
+        taskhost_test::write_file(host_.plugin_dir() + "/digicert_dcv.so",
+                                  taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+        taskhost_test::write_file(
+            host_.config_path(),
+            R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
+                server_->base_url() + R"(", "api_key_env": "TASKHOST_TEST_KEY", "ca_file": ")" +
+                server_->ca_file() + R"("}}})");
+    }
+
+    ProcessResult run(const std::string& command, const std::string& example) {
+        ProcessResult r = taskhost_test::run_taskhost(
+            {command, std::string(MANIFEST_EXAMPLES_DIR) + "/" + example, "--json", "--config",
+             host_.config_path()},
+            {{"TASKHOST_TEST_KEY", kCanaryKey}});
+        EXPECT_EQ(r.out.find(kCanaryKey), std::string::npos);
+        EXPECT_EQ(r.err.find(kCanaryKey), std::string::npos);
+        return r;
+    }
+
+    size_t puts() const {
+        size_t count = 0;
+        for (const sandbox::RecordedRequest& request : server_->requests()) {
+            count += request.method == "PUT" ? 1 : 0;
+        }
+        return count;
+    }
+
+    std::unique_ptr<sandbox::SandboxServer> server_;
+    taskhost_test::HostFixture host_;
+};
+
+TEST_F(ManifestExamplesApply, SandboxResendPlansThenSendsEachTaskOnce) {
+    const ProcessResult plan = run("plan", "sandbox-resend.json");
+    EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+    EXPECT_EQ(puts(), 0u) << "plan sent a resend";
+    const ProcessResult apply = run("apply", "sandbox-resend.json");
+    ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+    const auto results = results_by_name(apply.out);
+    ASSERT_EQ(results.size(), 3u) << apply.out;
+    for (const auto& [name, result] : results) {
+        EXPECT_EQ(result->getValue<std::string>("status"), "succeeded") << name << apply.out;
+    }
+    EXPECT_EQ(server_->accepted_resends().size(), 3u);
+    // The outcome says which requested address DigiCert ignores.
+    EXPECT_NE(results.at("example-net-whois-contact")
+                  ->getObject("outcome")
+                  ->getObject("recipients")
+                  ->getArray("ignored")
+                  ->size(),
+              0u)
+        << apply.out;
+    ASSERT_EQ(run("apply", "sandbox-resend.json").exit_code, 0);
+    EXPECT_EQ(server_->accepted_resends().size(), 3u) << "the second apply sent something";
+}
+
+TEST_F(ManifestExamplesApply, SkipValidatedSkipsTheValidatedDomainsAndSendsThePendingOne) {
+    const ProcessResult plan = run("plan", "skip-validated.json");
+    EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+    EXPECT_EQ(puts(), 0u) << "plan sent a resend";
+    const auto planned = results_by_name(plan.out);
+    ASSERT_EQ(planned.size(), 3u) << plan.out;
+    EXPECT_EQ(planned.at("example-org")->getValue<std::string>("reason"), "plugin_skipped");
+    EXPECT_EQ(planned.at("example-com-pending")->getValue<std::string>("status"), "planned");
+
+    const ProcessResult apply = run("apply", "skip-validated.json");
+    ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+    const auto results = results_by_name(apply.out);
+    EXPECT_EQ(results.at("example-org")->getValue<std::string>("status"), "skipped");
+    EXPECT_EQ(results.at("example-co-uk")->getValue<std::string>("status"), "skipped");
+    EXPECT_EQ(results.at("example-com-pending")->getValue<std::string>("status"), "succeeded");
+    ASSERT_EQ(server_->accepted_resends().size(), 1u);
+    EXPECT_EQ(server_->accepted_resends()[0].domain_id, 1234567);
+}
+
+}  // namespace
+}  // namespace taskhost
