@@ -5,6 +5,9 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <atomic>
+#include <thread>
+
 #include "plugin_test_support.h"
 
 namespace {
@@ -174,6 +177,36 @@ TEST_F(Resolution, AFailedLookupFailsTheTaskNamingTheStepAndNothingIsSent) {
     EXPECT_EQ(e.outcome->getArray("preflight")->getObject(0)->getValue<int>("http_status"), 503);
     EXPECT_EQ(server_->requests().size(), 2u);
     EXPECT_TRUE(server_->accepted_resends().empty());
+}
+
+TEST_F(Resolution, ConcurrentTasksShareTheCache) {
+    // Tasks racing on a cold cache may each look the name up once; after that, none does.
+    constexpr int kThreads = 4;
+    constexpr int kTasksEach = 10;
+    std::atomic<int> succeeded{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&] {
+            RecordingHost host;
+            for (int i = 0; i < kTasksEach; ++i) {
+                const Execution e = execute(resend_spec(*server_, by_name("example.org", 6)), host);
+                succeeded += status_of(e) == "succeeded" ? 1 : 0;
+            }
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(succeeded.load(), kThreads * kTasksEach);
+    int lookups = 0;
+    int puts = 0;
+    for (const sandbox::RecordedRequest& request : server_->requests()) {
+        lookups += request.method == "GET" ? 1 : 0;
+        puts += request.target == "/services/v2/domain/1234568/dcv/emails" ? 1 : 0;
+    }
+    EXPECT_GE(lookups, 1);
+    EXPECT_LE(lookups, kThreads);
+    EXPECT_EQ(puts, kThreads * kTasksEach);
 }
 
 }  // namespace
