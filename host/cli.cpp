@@ -6,6 +6,8 @@
 
 #include "bounded_json.h"
 #include "cli_help.h"
+#include "daemon/daemon_clients.h"
+#include "daemon/serve_command.h"
 #include "outcome.h"
 #include "plugins_command.h"
 #include "run_command.h"
@@ -27,11 +29,15 @@ int help_command(const std::vector<std::string>& args, std::ostream& out, std::o
         out << run_help();
     } else if (topic == "plugins") {
         out << plugins_help();
+    } else if (topic == "serve") {
+        out << serve_help();
+    } else if (topic == "reload") {
+        out << reload_help();
     } else if (topic == "help" || topic == "--help" || topic == "-h") {
         out << help_help();
     } else {
         err << "taskhost: help: \"" << printable(topic, 64)
-            << "\" is not a command; fix: use run, plugins or help" << std::endl;
+            << "\" is not a command; fix: use run, plugins, serve, reload or help" << std::endl;
         return kExitUsage;
     }
     return kExitOk;
@@ -52,6 +58,12 @@ int taskhost_main(int argc, const char* const* argv, std::istream& in, std::ostr
     }
     if (command == "plugins") {
         return plugins_command(rest, out, err);
+    }
+    if (command == "serve") {
+        return serve_command(rest, out, err);
+    }
+    if (command == "reload") {
+        return reload_command(rest, out, err);
     }
     if (command == "help") {
         return help_command(rest, out, err);

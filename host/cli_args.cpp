@@ -108,6 +108,10 @@ Result<RunOptions> parse_run_args(const std::vector<std::string>& args) {
             require_value("--config", v);
             options.config = v;
         });
+        walker.on_value("--socket", [&](const std::string& v) {
+            require_value("--socket", v);
+            options.socket = v;
+        });
         const std::vector<std::string> positional = walker.walk();
         if (options.help) {
             return options;
@@ -146,10 +150,65 @@ Result<PluginsOptions> parse_plugins_args(const std::vector<std::string>& args) 
             require_value("--config", v);
             options.config = v;
         });
+        walker.on_value("--socket", [&](const std::string& v) {
+            require_value("--socket", v);
+            options.socket = v;
+        });
         const std::vector<std::string> positional = walker.walk();
         if (!positional.empty() && !options.help) {
             fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
                  "taskhost plugins takes only flags (see taskhost plugins --help)");
+        }
+        return options;
+    } catch (const HostErrorException& e) {
+        return e.error();
+    }
+}
+
+Result<ServeOptions> parse_serve_args(const std::vector<std::string>& args) {
+    try {
+        ServeOptions options;
+        ArgumentWalker walker(args, "serve");
+        walker.on_switch("--help", [&] { options.help = true; });
+        walker.on_switch("-h", [&] { options.help = true; });
+        walker.on_value("--config", [&](const std::string& v) {
+            require_value("--config", v);
+            options.config = v;
+        });
+        walker.on_value("--socket", [&](const std::string& v) {
+            require_value("--socket", v);
+            options.socket = v;
+        });
+        const std::vector<std::string> positional = walker.walk();
+        if (!positional.empty() && !options.help) {
+            fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
+                 "taskhost serve takes only flags (see taskhost serve --help)");
+        }
+        return options;
+    } catch (const HostErrorException& e) {
+        return e.error();
+    }
+}
+
+Result<ReloadOptions> parse_reload_args(const std::vector<std::string>& args) {
+    try {
+        ReloadOptions options;
+        ArgumentWalker walker(args, "reload");
+        walker.on_switch("--help", [&] { options.help = true; });
+        walker.on_switch("-h", [&] { options.help = true; });
+        walker.on_switch("--json", [&] { options.json = true; });
+        walker.on_value("--config", [&](const std::string& v) {
+            require_value("--config", v);
+            options.config = v;
+        });
+        walker.on_value("--socket", [&](const std::string& v) {
+            require_value("--socket", v);
+            options.socket = v;
+        });
+        const std::vector<std::string> positional = walker.walk();
+        if (!positional.empty() && !options.help) {
+            fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
+                 "taskhost reload takes only flags (see taskhost reload --help)");
         }
         return options;
     } catch (const HostErrorException& e) {

@@ -15,6 +15,7 @@ struct RunOptions {
     CommandLineTask task;
     std::optional<std::string> spec_source;  // a file, or "-" for stdin
     std::optional<std::string> config;
+    std::optional<std::string> socket;  // run through the daemon listening there
     bool detailed_exitcodes = false;
     bool pretty = false;
     bool help = false;
@@ -22,6 +23,22 @@ struct RunOptions {
 
 struct PluginsOptions {
     std::optional<std::string> config;
+    std::optional<std::string> socket;  // ask the daemon listening there
+    bool json = false;
+    bool help = false;
+};
+
+// `taskhost serve`: the daemon.
+struct ServeOptions {
+    std::optional<std::string> config;
+    std::optional<std::string> socket;  // overrides the config's daemon.socket
+    bool help = false;
+};
+
+// `taskhost reload`: asks the daemon to reload its plugins.
+struct ReloadOptions {
+    std::optional<std::string> config;  // only read for daemon.socket when --socket is absent
+    std::optional<std::string> socket;
     bool json = false;
     bool help = false;
 };
@@ -29,6 +46,8 @@ struct PluginsOptions {
 // `args` are the words after the subcommand name.
 Result<RunOptions> parse_run_args(const std::vector<std::string>& args);
 Result<PluginsOptions> parse_plugins_args(const std::vector<std::string>& args);
+Result<ServeOptions> parse_serve_args(const std::vector<std::string>& args);
+Result<ReloadOptions> parse_reload_args(const std::vector<std::string>& args);
 
 // Whether --detailed-exitcodes is among `args`, looked up before parsing so that even a usage
 // error is reported with the exit code the caller asked for.

@@ -16,6 +16,8 @@ Runs tasks of plugins (shared libraries speaking the taskhost C ABI) as configur
 commands:
   run TASK [name=value ...]   run one task and print its outcome as JSON
   plugins                     list the plugins, their tasks, and plugins that were refused
+  serve                       run the daemon: an HTTP+JSON API on a unix socket
+  reload                      ask the daemon to reload its plugins now
   help [COMMAND]              show help for a command
 
 flags:
@@ -29,6 +31,7 @@ The config is --config FILE, else $TASKHOST_CONFIG, else /etc/taskhost/config.js
 std::string run_help() {
     return R"(usage: taskhost run TASK [name=value ...] [--account NAME] [--spec FILE|-] [--check]
                     [--id ID] [--detailed-exitcodes] [--pretty] [--config FILE]
+                    [--socket PATH]
 
 Runs one task and prints its outcome as one line of JSON on stdout; logs go to stderr.
 
@@ -45,6 +48,9 @@ Runs one task and prints its outcome as one line of JSON on stdout; logs go to s
                       Puppet-style exit codes, see below
   --pretty            indent the outcome JSON
   --config FILE       the config file
+  --socket PATH       send the task to the daemon listening on PATH (taskhost serve) instead
+                      of running it here; the daemon resolves the account's key. Same output
+                      and exit codes.
 
 exit codes:
   default:              0 ok (succeeded, skipped, planned), 1 the task failed, 2 usage or
@@ -67,6 +73,8 @@ usage or config error.
 
   --json          print {"plugin_dir", "plugins": [...], "refusals": [...]} as JSON
   --config FILE   the config file
+  --socket PATH   ask the daemon listening on PATH what it serves (adds each plugin's
+                  generation, last reload error and the last reload)
 )";
 }
 
@@ -74,6 +82,41 @@ std::string help_help() {
     return R"(usage: taskhost help [COMMAND]
 
 Shows the help of COMMAND (run, plugins, help), or the overview.
+)";
+}
+
+std::string serve_help() {
+    return R"(usage: taskhost serve [--config FILE] [--socket PATH]
+
+Runs the daemon: loads every plugin in plugin_dir and serves HTTP/1.1 + JSON on a unix socket
+(default /run/taskhost/taskhost.sock, mode 0660, group daemon.group). Logs and one audit line
+per task go to stderr (or daemon.audit_log).
+
+  GET  /v1/health              GET  /v1/plugins             POST /v1/plugins/reload
+  POST /v1/tasks[?wait=false]  GET  /v1/tasks/{id}
+
+  --config FILE   the config file; its "daemon" section sets socket, group, max_concurrency,
+                  max_queue, drain_timeout_ms, keep_finished_tasks, audit_log,
+                  watch_plugin_dir and an opt-in loopback "tcp" listener {port, token_file}
+  --socket PATH   listen here instead of daemon.socket
+
+Plugins are reloaded on SIGHUP, on POST /v1/plugins/reload (taskhost reload) and when the
+plugin directory changes. SIGTERM/SIGINT: stop accepting, let in-flight tasks finish for up to
+drain_timeout_ms, cancel the rest, exit 0. Exit code 2: usage or config error.
+)";
+}
+
+std::string reload_help() {
+    return R"(usage: taskhost reload [--socket PATH] [--json] [--config FILE]
+
+Asks the daemon to reload its plugins now and prints the result for each plugin file: loaded
+(a new generation), unchanged, refused (why; the previous generation keeps serving) or removed.
+Exit code 0 when nothing was refused, 1 when something was, 2 when the daemon could not be
+reached or on a usage error.
+
+  --socket PATH   the daemon's socket; without it, the config's daemon.socket
+  --json          print the daemon's answer as JSON
+  --config FILE   the config file (read only for daemon.socket)
 )";
 }
 

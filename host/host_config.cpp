@@ -31,7 +31,7 @@ class ConfigReader {
             fail(at("$.api_key"), "a config must never hold a key itself",
                  "remove it; each account names its key with \"api_key_env\" or \"api_key_file\"");
         }
-        only_known_fields(root, "$", {"plugin_dir", "accounts"});
+        only_known_fields(root, "$", {"plugin_dir", "accounts", "daemon"});
         config.plugin_dir = kDefaultPluginDir;
         if (root->has("plugin_dir")) {
             config.plugin_dir = path_field(root, "$", "plugin_dir");
@@ -48,6 +48,9 @@ class ConfigReader {
             for (const auto& entry : *accounts) {
                 config.accounts[entry.first] = read_account(accounts, entry.first);
             }
+        }
+        if (root->has("daemon")) {
+            config.daemon = read_daemon_settings(root->get("daemon"), file_, base_dir_.string());
         }
         return config;
     }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon/daemon_settings.h"
 #include "host_error.h"
 
 namespace taskhost {
@@ -46,6 +47,7 @@ struct HostConfig {
     std::string path;        // the file it came from, absolute
     std::string plugin_dir;  // absolute
     std::map<std::string, AccountConfig> accounts;
+    DaemonSettings daemon;  // `taskhost serve` (and its clients' default socket)
 };
 
 // --config FILE if given, else $TASKHOST_CONFIG if set and non-empty, else the default path.

@@ -12,15 +12,16 @@ namespace fs = std::filesystem;
 
 constexpr size_t kMaxPluginFiles = 1000;
 
+}  // namespace
+
 bool is_plugin_file_name(const std::string& name) {
     const std::string suffix = ".so";
     return name.size() > suffix.size() && name[0] != '.' &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-}  // namespace
-
-Result<PluginCatalog> PluginCatalog::scan(const std::string& plugin_dir, PluginLibrary& library) {
+Result<PluginCatalog> PluginCatalog::scan(const std::string& plugin_dir, PluginLibrary& library,
+                                          const PluginCatalog* previous) {
     if (Check bad = check_trusted_directory(plugin_dir, "plugin directory")) {
         return *bad;
     }
@@ -45,23 +46,23 @@ Result<PluginCatalog> PluginCatalog::scan(const std::string& plugin_dir, PluginL
 
     PluginCatalog catalog;
     for (const std::string& file : files) {
-        Result<std::shared_ptr<const PluginGeneration>> loaded = library.load(file);
+        const std::shared_ptr<const PluginGeneration> serving =
+            previous != nullptr ? previous->plugin_from(file) : nullptr;
+        Result<std::shared_ptr<const PluginGeneration>> loaded = library.load(file, serving);
         if (!loaded.ok()) {
             catalog.refusals_.push_back(PluginRefusal{file, loaded.error()});
+        }
+        // A refused reload leaves the generation that was serving in place.
+        std::shared_ptr<const PluginGeneration> plugin = loaded.ok() ? loaded.value() : serving;
+        if (plugin == nullptr) {
             continue;
         }
-        const std::shared_ptr<const PluginGeneration>& plugin = loaded.value();
-        // A task name must lead to exactly one plugin; the first file (in name order) keeps it.
-        std::optional<HostError> clash;
-        for (const TaskDescription& task : plugin->description().tasks) {
-            if (std::optional<TaskOffer> owner = catalog.find_task(task.name)) {
-                clash = HostError{"plugin file " + file,
-                                  "plugin " + plugin->name() + " offers task " + task.name +
-                                      ", which plugin " + owner->plugin->name() + " (" +
-                                      owner->plugin->source_path() + ") already offers",
-                                  "remove one of the two plugins from " + plugin_dir};
-                break;
-            }
+        std::optional<HostError> clash = catalog.task_clash(*plugin, file, plugin_dir);
+        if (clash && plugin != serving && serving != nullptr &&
+            !catalog.task_clash(*serving, file, plugin_dir)) {
+            catalog.refusals_.push_back(PluginRefusal{file, *clash});
+            plugin = serving;
+            clash.reset();
         }
         if (clash) {
             catalog.refusals_.push_back(PluginRefusal{file, *clash});
@@ -70,6 +71,40 @@ Result<PluginCatalog> PluginCatalog::scan(const std::string& plugin_dir, PluginL
         catalog.plugins_.push_back(plugin);
     }
     return catalog;
+}
+
+// A task name must lead to exactly one plugin; the first file (in name order) keeps it.
+std::optional<HostError> PluginCatalog::task_clash(const PluginGeneration& plugin,
+                                                   const std::string& file,
+                                                   const std::string& plugin_dir) const {
+    for (const TaskDescription& task : plugin.description().tasks) {
+        if (std::optional<TaskOffer> owner = find_task(task.name)) {
+            return HostError{"plugin file " + file,
+                             "plugin " + plugin.name() + " offers task " + task.name +
+                                 ", which plugin " + owner->plugin->name() + " (" +
+                                 owner->plugin->source_path() + ") already offers",
+                             "remove one of the two plugins from " + plugin_dir};
+        }
+    }
+    return std::nullopt;
+}
+
+std::shared_ptr<const PluginGeneration> PluginCatalog::plugin_from(const std::string& file) const {
+    for (const auto& plugin : plugins_) {
+        if (plugin->source_path() == file) {
+            return plugin;
+        }
+    }
+    return nullptr;
+}
+
+const PluginRefusal* PluginCatalog::refusal_of(const std::string& file) const {
+    for (const PluginRefusal& refusal : refusals_) {
+        if (refusal.file == file) {
+            return &refusal;
+        }
+    }
+    return nullptr;
 }
 
 std::optional<TaskOffer> PluginCatalog::find_task(const std::string& name) const {

@@ -59,6 +59,29 @@ bool write_all(int fd, const char* data, size_t size) {
     return true;
 }
 
+bool read_some(int fd, char* buffer, size_t size, ssize_t& got) {
+    do {
+        got = ::read(fd, buffer, size);
+    } while (got < 0 && errno == EINTR);
+    return got >= 0;
+}
+
+// The sha256 of everything left to read on `fd`.
+Result<std::string> sha256_of(int fd, const std::string& path) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    char buffer[65536];
+    ssize_t got = 0;
+    while (read_some(fd, buffer, sizeof buffer, got) && got > 0) {
+        sha.update(buffer, static_cast<unsigned>(got));
+    }
+    if (got < 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path, std::string("cannot be read: ") + std::strerror(err),
+                         "check its permissions"};
+    }
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
 std::string dl_error() {
     const char* text = ::dlerror();
     return text != nullptr ? text : "no reason given";
@@ -100,7 +123,8 @@ Result<std::string> PluginLibrary::ensure_private_dir() {
     return private_dir_;
 }
 
-Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(const std::string& path) {
+Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
+    const std::string& path, std::shared_ptr<const PluginGeneration> current) {
     // The directory the file really lives in must be trusted too: whoever can write it can
     // swap the file between our check and our copy.
     std::error_code ec;
@@ -130,6 +154,22 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(const std::s
     if (st.st_size > kMaxPluginBytes) {
         return HostError{kWhat + " " + path, "is larger than 256 MiB",
                          "check it is really a plugin"};
+    }
+
+    if (current != nullptr) {
+        Result<std::string> digest = sha256_of(source.get(), path);
+        if (!digest.ok()) {
+            return digest.error();
+        }
+        if (digest.value() == current->sha256()) {
+            return current;
+        }
+        if (::lseek(source.get(), 0, SEEK_SET) != 0) {
+            const int err = errno;
+            return HostError{kWhat + " " + path,
+                             std::string("cannot be re-read: ") + std::strerror(err),
+                             "check the file"};
+        }
     }
 
     Result<std::string> dir = ensure_private_dir();
@@ -184,6 +224,7 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(const std::s
     generation->source_path_ = path;
     generation->sha256_ = Poco::DigestEngine::digestToHex(sha.digest());
     generation->loaded_at_ = std::chrono::system_clock::now();
+    generation->generation_ = copies_made_;
 
     ::dlerror();
     void* describe_symbol = ::dlsym(handle, "plugin_describe");

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,8 @@ class PluginGeneration {
     const std::string& sha256() const { return sha256_; }            // of the bytes loaded
     std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
     const PluginDescription& description() const { return description_; }
+    // Which load of its PluginLibrary this is (1, 2, ...): tells reloads apart in answers.
+    uint64_t generation() const { return generation_; }
     // The plugin's own name when it gave one, else the file name.
     const std::string& name() const { return description_.name; }
 
@@ -44,6 +47,7 @@ class PluginGeneration {
     std::string source_path_;
     std::string sha256_;
     std::chrono::system_clock::time_point loaded_at_{};
+    uint64_t generation_ = 0;
     PluginDescription description_;
 };
 
@@ -57,8 +61,12 @@ class PluginLibrary {
     PluginLibrary& operator=(const PluginLibrary&) = delete;
 
     // Trust checks on `path` and its directory, private copy, dlopen, symbols, describe, ABI.
-    // Every refusal names the file, the rule and the fix.
-    Result<std::shared_ptr<const PluginGeneration>> load(const std::string& path);
+    // Every refusal names the file, the rule and the fix. When `current` is given and the
+    // file (still trusted) holds exactly the bytes `current` was loaded from, `current` is
+    // returned and nothing new is loaded: a reload keeps an unchanged plugin's generation.
+    // Not thread-safe: one thread loads at a time (the daemon's reloader serialises them).
+    Result<std::shared_ptr<const PluginGeneration>> load(
+        const std::string& path, std::shared_ptr<const PluginGeneration> current = nullptr);
 
     // The private directory copies go to ("" until the first load creates it). For tests.
     const std::string& private_dir() const { return private_dir_; }

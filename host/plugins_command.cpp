@@ -11,6 +11,7 @@
 #include "bounded_json.h"
 #include "cli_args.h"
 #include "cli_help.h"
+#include "daemon/daemon_clients.h"
 #include "host_config.h"
 #include "outcome.h"
 #include "plugin_catalog.h"
@@ -28,6 +29,25 @@ std::string iso_time(std::chrono::system_clock::time_point at) {
                                            Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
 }
 
+std::string text_of(const Object::Ptr& object, const std::string& key) {
+    const Poco::Dynamic::Var value = object->get(key);
+    return value.isString()  ? value.extract<std::string>()
+           : value.isEmpty() ? ""
+                             : value.toString();
+}
+
+Array::Ptr array_of(const Object::Ptr& object, const std::string& key) {
+    const Poco::Dynamic::Var value = object->get(key);
+    return is_json_array(value) ? value.extract<Array::Ptr>() : Array::Ptr(new Array);
+}
+
+Object::Ptr object_at(const Array::Ptr& list, size_t index) {
+    const Poco::Dynamic::Var value = list->get(static_cast<unsigned>(index));
+    return is_json_object(value) ? value.extract<Object::Ptr>() : Object::Ptr(new Object);
+}
+
+}  // namespace
+
 Object::Ptr catalog_json(const std::string& plugin_dir, const PluginCatalog& catalog) {
     Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     root->set("plugin_dir", plugin_dir);
@@ -39,7 +59,13 @@ Object::Ptr catalog_json(const std::string& plugin_dir, const PluginCatalog& cat
         entry->set("version", plugin->description().version);
         entry->set("abi_version", plugin->description().abi_major);
         entry->set("sha256", plugin->sha256());
+        entry->set("generation", plugin->generation());
         entry->set("loaded_at", iso_time(plugin->loaded_at()));
+        // A reload refused a newer file, and this older generation kept serving.
+        const PluginRefusal* refusal = catalog.refusal_of(plugin->source_path());
+        entry->set("last_reload_error", refusal != nullptr
+                                            ? Poco::Dynamic::Var(refusal->reason.text())
+                                            : Poco::Dynamic::Var());
         entry->set("describe", plugin->description().raw);
         plugins->add(entry);
     }
@@ -57,27 +83,37 @@ Object::Ptr catalog_json(const std::string& plugin_dir, const PluginCatalog& cat
     return root;
 }
 
-void print_text(const std::string& plugin_dir, const PluginCatalog& catalog, std::ostream& out) {
-    out << "plugin directory " << plugin_dir << "\n";
-    if (catalog.plugins().empty()) {
+void print_catalog_text(const Object::Ptr& listing, std::ostream& out) {
+    out << "plugin directory " << text_of(listing, "plugin_dir") << "\n";
+    const Array::Ptr plugins = array_of(listing, "plugins");
+    if (plugins->size() == 0) {
         out << "no plugins loaded\n";
     }
-    for (const auto& plugin : catalog.plugins()) {
-        const PluginDescription& d = plugin->description();
-        out << "\nplugin " << d.name << " " << d.version << " (ABI " << d.abi_major << ")\n"
-            << "  file    " << plugin->source_path() << "\n"
-            << "  sha256  " << plugin->sha256() << "\n";
-        for (const TaskDescription& task : d.tasks) {
-            out << "  task    " << task.name << (task.supports_dry_run ? " [--check]" : "") << ": "
-                << printable(task.summary, 200) << "\n";
+    for (size_t i = 0; i < plugins->size(); ++i) {
+        const Object::Ptr plugin = object_at(plugins, i);
+        out << "\nplugin " << text_of(plugin, "name") << " " << text_of(plugin, "version")
+            << " (ABI " << text_of(plugin, "abi_version") << ")\n"
+            << "  file    " << text_of(plugin, "file") << "\n"
+            << "  sha256  " << text_of(plugin, "sha256") << "\n";
+        const Poco::Dynamic::Var describe = plugin->get("describe");
+        const Array::Ptr tasks = is_json_object(describe)
+                                     ? array_of(describe.extract<Object::Ptr>(), "tasks")
+                                     : Array::Ptr(new Array);
+        for (size_t t = 0; t < tasks->size(); ++t) {
+            const Object::Ptr task = object_at(tasks, t);
+            const Poco::Dynamic::Var dry = task->get("supports_dry_run");
+            const bool supports_dry_run = dry.isBoolean() && dry.extract<bool>();
+            out << "  task    " << text_of(task, "name") << (supports_dry_run ? " [--check]" : "")
+                << ": " << printable(text_of(task, "summary"), 200) << "\n";
         }
     }
-    for (const PluginRefusal& refusal : catalog.refusals()) {
-        out << "\nrefused " << refusal.file << "\n  " << refusal.reason.text() << "\n";
+    const Array::Ptr refusals = array_of(listing, "refusals");
+    for (size_t i = 0; i < refusals->size(); ++i) {
+        const Object::Ptr refusal = object_at(refusals, i);
+        out << "\nrefused " << text_of(refusal, "file") << "\n  " << text_of(refusal, "msg")
+            << "\n";
     }
 }
-
-}  // namespace
 
 int plugins_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Result<PluginsOptions> options = parse_plugins_args(args);
@@ -88,6 +124,9 @@ int plugins_command(const std::vector<std::string>& args, std::ostream& out, std
     if (options.value().help) {
         out << plugins_help();
         return kExitOk;
+    }
+    if (options.value().socket) {
+        return plugins_through_daemon(options.value(), out, err);
     }
     Result<HostConfig> config = load_host_config(choose_config_path(options.value().config));
     if (!config.ok()) {
@@ -101,10 +140,11 @@ int plugins_command(const std::vector<std::string>& args, std::ostream& out, std
         err << "taskhost: " << catalog.error().text() << std::endl;
         return kExitUsage;
     }
+    const Object::Ptr listing = catalog_json(plugin_dir, catalog.value());
     if (options.value().json) {
-        out << to_json(catalog_json(plugin_dir, catalog.value())) << std::endl;
+        out << to_json(listing) << std::endl;
     } else {
-        print_text(plugin_dir, catalog.value(), out);
+        print_catalog_text(listing, out);
     }
     return kExitOk;
 }

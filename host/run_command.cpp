@@ -10,6 +10,7 @@
 #include "bounded_json.h"
 #include "cli_args.h"
 #include "cli_help.h"
+#include "daemon/daemon_clients.h"
 #include "host_config.h"
 #include "outcome.h"
 #include "plugin_catalog.h"
@@ -81,6 +82,9 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     if (options.help) {
         out << run_help();
         return kExitOk;
+    }
+    if (options.socket) {
+        return run_through_daemon(options, in, out, err);
     }
     RunReporter reporter(out, err, options.detailed_exitcodes, options.pretty);
     reporter.set_task(options.task.task.value_or(""), options.task.id.value_or(""));

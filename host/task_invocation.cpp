@@ -26,6 +26,7 @@ struct Execution {
     std::string plugin_name;
     const std::string* secret = nullptr;
     std::ostream* log = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
     bool emitted = false;
     bool oversized = false;
     std::string outcome;
@@ -87,8 +88,11 @@ extern "C" void on_log(void* ctx, int level, const char* message) {
                         std::string(message, ::strnlen(message, kMaxLogLineBytes)));
 }
 
-extern "C" int on_cancelled(void*) {
-    return cancellation_requested() ? 1 : 0;
+extern "C" int on_cancelled(void* ctx) {
+    // No lock: `cancel` is set once before the call and is itself atomic.
+    const Execution& execution = *static_cast<const Execution*>(ctx);
+    const bool asked = execution.cancel != nullptr && execution.cancel->load();
+    return (asked || cancellation_requested()) ? 1 : 0;
 }
 
 void replace_all(std::string& text, const std::string& needle, const std::string& with) {
@@ -138,7 +142,8 @@ std::string scrub_secret(std::string text, const std::string& secret) {
     return text;
 }
 
-InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log) {
+InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
+                             const std::atomic<bool>* cancel) {
     static const std::string no_secret;
     const std::shared_ptr<const PluginGeneration> plugin =
         request.offer.plugin;  // held for the call
@@ -146,6 +151,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     execution.plugin_name = plugin->name();
     execution.secret = key != nullptr ? &key->reveal() : &no_secret;
     execution.log = &log;
+    execution.cancel = cancel;
 
     taskhost_host host{};
     host.abi_version = TASKHOST_ABI_VERSION;

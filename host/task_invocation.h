@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <atomic>
 #include <iosfwd>
 #include <string>
 
@@ -25,7 +26,10 @@ struct InvocationResult {
 
 // Runs `request` in its plugin generation (held for the whole call). Plugin log lines go to
 // `log` as "taskhost: [level] plugin NAME: message". `key` may be null (dry run without key).
-InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log);
+// The plugin sees a cancellation when the process got SIGINT/SIGTERM (one-shot runs) or, when
+// given, `cancel` turns true (the daemon cancels single tasks, e.g. past its drain deadline).
+InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
+                             const std::atomic<bool>* cancel = nullptr);
 
 // Every occurrence of `secret` (as is, and as it looks inside a JSON string) replaced by
 // [redacted]. An empty secret changes nothing.

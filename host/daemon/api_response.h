@@ -1,0 +1,29 @@
+// How the daemon's API answers: JSON bodies with a Content-Length. Every error body has the
+// outcome's shape, so an agent reads it like any failed task:
+//   {"failed": true, "changed": false, "msg": "...",
+//    "error": {"kind": "...", "msg": "...", "retryable": false, "details": {"fix": "..."}}}
+#pragma once
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <map>
+#include <string>
+
+namespace taskhost {
+
+struct ApiError {
+    int http_status = 400;
+    std::string kind;  // not_found, method_not_allowed, too_large, busy, shutting_down, ...
+    std::string msg;
+    std::string fix;
+    bool retryable = false;
+    std::map<std::string, std::string> headers;  // Retry-After, Allow, WWW-Authenticate
+};
+
+std::string error_body(const ApiError& error);
+
+void send_json(Poco::Net::HTTPServerResponse& response, int http_status, const std::string& body,
+               const std::map<std::string, std::string>& headers = {});
+void send_error(Poco::Net::HTTPServerResponse& response, const ApiError& error);
+
+}  // namespace taskhost

@@ -1,0 +1,59 @@
+// The HTTP/1.1 + JSON API of `taskhost serve`:
+//   GET  /v1/health               liveness, load, plugin counts
+//   GET  /v1/plugins              each plugin's describe, generation, sha256, loaded_at, last
+//                                 reload error; the last reload's report
+//   POST /v1/plugins/reload       reloads now; answers the report (per plugin: loaded version
+//                                 and sha256, or why it was refused)
+//   POST /v1/tasks[?wait=false]   runs a task (user spec naming an account, never a key);
+//                                 200 outcome, 422 failed outcome, 400 invalid input,
+//                                 202 {"id"} when wait=false, 503 + Retry-After when full
+//   GET  /v1/tasks/{id}           an async task's status and, once done, its outcome
+// Unknown route 404, wrong method 405 (with Allow), oversized body 413; every error body has
+// the outcome's shape (see api_response.h). On the TCP listener every request needs
+// "Authorization: Bearer TOKEN".
+#pragma once
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "daemon/audit_log.h"
+#include "daemon/daemon_log.h"
+#include "daemon/plugin_registry.h"
+#include "daemon/plugin_reloader.h"
+#include "daemon/task_board.h"
+#include "daemon/task_queue.h"
+#include "host_config.h"
+
+namespace taskhost {
+
+// Everything the request handlers share. Owned by TaskhostDaemon, which outlives the servers.
+struct DaemonContext {
+    const HostConfig& config;
+    PluginRegistry& registry;
+    PluginReloader& reloader;
+    TaskQueue& queue;
+    TaskBoard& board;
+    AuditLog& audit;
+    DaemonLog& log;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::atomic<bool> draining{false};
+    std::atomic<int> active_requests{0};
+};
+
+class DaemonApi : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    // `bearer_token` set: the TCP listener, which checks it on every request.
+    DaemonApi(DaemonContext& context, std::optional<std::string> bearer_token);
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest& request) override;
+
+  private:
+    DaemonContext& context_;
+    std::optional<std::string> bearer_token_;
+};
+
+}  // namespace taskhost

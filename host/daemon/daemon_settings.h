@@ -1,0 +1,40 @@
+// The "daemon" section of the host config: where `taskhost serve` listens, who may connect,
+// how much work it takes on at once, and how long it drains on SIGTERM. Strict like the rest
+// of the config: an unknown field is refused, every number has a range.
+#pragma once
+
+#include <Poco/Dynamic/Var.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace taskhost {
+
+constexpr const char* kDefaultSocketPath = "/run/taskhost/taskhost.sock";
+
+// Opt-in loopback TCP listener; every request must carry "Authorization: Bearer TOKEN".
+struct TcpListenerSettings {
+    uint16_t port = 0;
+    std::string token_file;  // absolute; a 0600/0400 file like an account's api_key_file
+};
+
+struct DaemonSettings {
+    std::string socket = kDefaultSocketPath;  // absolute
+    std::optional<std::string> group;         // the socket's group (mode 0660)
+    int max_concurrency = 4;                  // tasks running at once
+    int max_queue = 64;                       // tasks waiting for a worker; beyond: 503
+    int64_t drain_timeout_ms = 30000;         // SIGTERM: how long in-flight tasks may finish
+    int keep_finished_tasks = 1000;           // async results kept for GET /v1/tasks/{id}
+    std::optional<std::string> audit_log;     // absolute; absent: audit lines go to stderr
+    bool watch_plugin_dir = true;             // reload when the plugin directory changes
+    std::optional<TcpListenerSettings> tcp;
+};
+
+// Reads the section at `$.daemon` of config `file`; relative paths are taken from `base_dir`.
+// Throws HostErrorException naming the file, the JSON path and the fix (host_config turns it
+// into a value at its edge).
+DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std::string& file,
+                                    const std::string& base_dir);
+
+}  // namespace taskhost

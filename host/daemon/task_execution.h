@@ -1,0 +1,44 @@
+// One submitted task, run by the daemon the way `taskhost run` runs it in-process: the same
+// request checks (make_task_request), the account's key resolved just before the plugin needs
+// it, invoke_task in the newest generation. Errors are answers: 400 with an invalid_input
+// outcome when the task cannot run, 200 with the outcome when it ran and did not fail, 422 with
+// the outcome when it ran and failed (so Ansible's uri fails the task without glue).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "daemon/task_board.h"
+#include "daemon/task_submission.h"
+#include "host_config.h"
+#include "plugin_catalog.h"
+
+namespace taskhost {
+
+// What the audit line says about a task, filled in as far as the task got.
+struct TaskFacts {
+    std::string task;
+    std::string id;
+    std::string plugin;
+    std::string plugin_version;
+    uint64_t generation = 0;
+    std::string error_kind;
+};
+
+// The checks a submission must pass before it is queued (so a bad one is refused at once).
+Check check_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
+                       const HostConfig& config);
+
+// Builds the request against `catalog` (the newest when the task starts), resolves the key,
+// runs it. `cancel` true before the start: the plugin is not called, the answer is cancelled.
+TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
+                              const HostConfig& config, std::ostream& log,
+                              const std::atomic<bool>& cancel, TaskFacts& facts);
+
+// 400 with the invalid_input outcome for `error`.
+TaskAnswer invalid_task_answer(const std::string& task, const std::string& id,
+                               const HostError& error);
+
+}  // namespace taskhost

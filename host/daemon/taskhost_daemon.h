@@ -1,0 +1,66 @@
+// `taskhost serve` as an object: loads the plugins, listens (unix socket, optionally loopback
+// TCP), serves the API, watches the plugin directory, and shuts down by draining. The tests
+// run it in-process too; serve_command adds only the process around it (signals, exit code).
+#pragma once
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "daemon/audit_log.h"
+#include "daemon/daemon_api.h"
+#include "daemon/daemon_log.h"
+#include "daemon/plugin_dir_watch.h"
+#include "daemon/plugin_registry.h"
+#include "daemon/plugin_reloader.h"
+#include "daemon/socket_listener.h"
+#include "daemon/task_board.h"
+#include "daemon/task_queue.h"
+#include "host_config.h"
+
+namespace taskhost {
+
+class TaskhostDaemon {
+  public:
+    // Everything up to "ready": a refusal of the config, the socket or the audit log is an
+    // error; refused plugins are not (they are reported, and the daemon serves the others).
+    static Result<std::unique_ptr<TaskhostDaemon>> start(HostConfig config, DaemonLog& log);
+    ~TaskhostDaemon();  // shutdown() if not done
+    TaskhostDaemon(const TaskhostDaemon&) = delete;
+    TaskhostDaemon& operator=(const TaskhostDaemon&) = delete;
+
+    // SIGHUP's path: asks for a reload and logs its result when done.
+    void reload_in_background(const std::string& trigger);
+
+    // Stops accepting (the socket file goes), lets queued and running tasks finish for up to
+    // daemon.drain_timeout_ms, then cancels the rest (plugins see host->cancelled) and waits a
+    // bounded time for them. true: every task ended (none had to be abandoned).
+    bool shutdown();
+
+    const HostConfig& config() const { return config_; }
+    PluginRegistry& registry() { return registry_; }
+
+  private:
+    TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit);
+    Check listen();
+
+    const HostConfig config_;
+    DaemonLog& log_;
+    std::unique_ptr<AuditLog> audit_;
+    PluginRegistry registry_;
+    TaskBoard board_;
+    PluginReloader reloader_;
+    std::unique_ptr<TaskQueue> queue_;
+    std::unique_ptr<DaemonContext> context_;
+    std::unique_ptr<PluginDirWatch> watch_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> unix_server_;
+    std::unique_ptr<Poco::Net::HTTPServer> tcp_server_;
+    std::unique_ptr<SocketFileCleanup> socket_file_;
+    bool shut_down_ = false;
+};
+
+}  // namespace taskhost

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The issue's "done when": Debian's ansible-playbook, using only ansible.builtin.uri with
+# unix_socket, resends DCV emails through `taskhost serve` against the DigiCert sandbox and
+# reads changed/failed/msg from the answers. Fails (never skips) when ansible-playbook is
+# missing: tests/install-deps.sh installs ansible-core.
+#
+#   run_playbook_test.sh TASKHOST SANDBOX PLUGIN PLAYBOOK FIXTURE
+set -euo pipefail
+taskhost=$1 sandbox=$2 plugin=$3 playbook=$4 fixture=$5
+canary="CANARY-KEY-7f3a9c"
+
+if ! command -v ansible-playbook >/dev/null; then
+  echo "FAIL: ansible-playbook is not installed (bash tests/install-deps.sh installs ansible-core)" >&2
+  exit 1
+fi
+
+work=$(mktemp -d /tmp/taskhost-ansible.XXXXXX)
+chmod 0755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+(umask 077; printf '%s\n' "$canary" >"$work/sandbox.key")
+"$sandbox" --fixture "$fixture" --state-dir "$work/sandbox" --api-key-file "$work/sandbox.key" \
+  >"$work/sandbox.out" 2>"$work/sandbox.err" &
+pids+=($!)
+for _ in $(seq 1 300); do grep -q '"event":"ready"' "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+ready=$(grep '"event":"ready"' "$work/sandbox.out" | head -n 1) || fail "the sandbox did not start"
+base_url=$(sed -E 's/.*"base_url":"([^"]+)".*/\1/' <<<"$ready")
+ca_file=$(sed -E 's/.*"ca_file":"([^"]+)".*/\1/' <<<"$ready")
+
+mkdir -m 0755 "$work/plugins"
+install -m 0755 "$plugin" "$work/plugins/digicert_dcv.so"
+cat >"$work/config.json" <<JSON
+{"plugin_dir": "plugins",
+ "accounts": {"sandbox": {"base_url": "$base_url", "ca_file": "$ca_file",
+                          "api_key_file": "sandbox.key", "retry": {"max_attempts": 2}}},
+ "daemon": {"socket": "$work/run/taskhost.sock", "audit_log": "audit.log"}}
+JSON
+"$taskhost" serve --config "$work/config.json" 2>"$work/daemon.err" &
+daemon_pid=$!
+pids+=("$daemon_pid")
+for _ in $(seq 1 300); do grep -q '; ready' "$work/daemon.err" 2>/dev/null && break; sleep 0.1; done
+grep -q '; ready' "$work/daemon.err" || { cat "$work/daemon.err" >&2; fail "taskhost serve did not start"; }
+
+set +e
+ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local" ANSIBLE_REMOTE_TEMP="$work/ansible-remote" \
+  ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_PYTHON_INTERPRETER=auto_silent \
+  ansible-playbook -i localhost, -c local "$playbook" -e "taskhost_socket=$work/run/taskhost.sock" \
+  >"$work/ansible.out" 2>&1
+rc=$?
+set -e
+cat "$work/ansible.out"
+[ "$rc" -eq 0 ] || fail "ansible-playbook exited $rc"
+grep -Eq 'ok=[0-9]+ +changed=1 +unreachable=0 +failed=0' "$work/ansible.out" \
+  || fail "the recap is not one changed task and no failure"
+
+# The sandbox accepted exactly the one real resend (the dry run and the refusal sent nothing).
+sleep 0.2
+accepted=$(grep -c '"event":"resend_accepted"' "$work/sandbox.out" || true)
+[ "$accepted" -eq 1 ] || fail "the sandbox accepted $accepted resends, expected 1"
+
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" || fail "taskhost serve did not exit 0 on SIGTERM"
+grep -q '"status":"succeeded"' "$work/audit.log" || fail "no audit line for the resend"
+for f in "$work/ansible.out" "$work/daemon.err" "$work/audit.log"; do
+  if grep -q "$canary" "$f"; then fail "the API key appears in $(basename "$f")"; fi
+done
+echo "ansible playbook through taskhost serve: ok"

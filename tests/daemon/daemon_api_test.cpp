@@ -1,0 +1,298 @@
+// DaemonApi: the built `taskhost serve` as a real process on a real unix socket, loading the
+// test plugins with dlopen: the routes, their structured errors, async tasks, backpressure,
+// the socket's permissions, the audit log, and a canary key that shows up nowhere.
+#include <grp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <future>
+#include <thread>
+
+#include "daemon_test_support.h"
+
+namespace taskhost {
+namespace {
+
+using taskhost_test::DaemonOptions;
+using taskhost_test::DaemonUnderTest;
+using taskhost_test::install_plugin_atomically;
+using taskhost_test::kCanaryKey;
+using taskhost_test::parse_json;
+
+std::string error_kind(const DaemonAnswer& answer) {
+    return parse_json(answer.body)->getObject("error")->getValue<std::string>("kind");
+}
+
+class DaemonApi : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        install_plugin_atomically(daemon_.plugin_dir(), "versioned_v1", "versioned.so");
+        install_plugin_atomically(daemon_.plugin_dir(), "sleeper", "sleeper.so");
+    }
+    DaemonUnderTest daemon_;
+};
+
+TEST_F(DaemonApi, SocketIsMode0660InItsGroupAndStaleSocketsAreReplaced) {
+    // A socket file left by a dead daemon: nothing answers on it, so it is replaced.
+    {
+        Poco::Net::ServerSocket dead(
+            Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, daemon_.socket_path()));
+    }
+    struct group* nogroup = ::getgrnam("nogroup");
+    ASSERT_NE(nogroup, nullptr);
+    const gid_t gid = nogroup->gr_gid;
+    DaemonOptions options;
+    options.daemon_json = R"({"group": "nogroup"})";
+    ASSERT_TRUE(daemon_.start(options)) << daemon_.process().finish().err;
+    struct stat st {};
+    ASSERT_EQ(::stat(daemon_.socket_path().c_str(), &st), 0);
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 07777, 0660u);
+    EXPECT_EQ(st.st_gid, gid);
+
+    // A second daemon on the same socket is refused: the first one answers there.
+    const taskhost_test::ProcessResult second =
+        taskhost_test::run_taskhost({"serve", "--config", daemon_.config_path()});
+    EXPECT_EQ(second.exit_code, 2);
+    EXPECT_NE(second.err.find("another taskhost serve is answering on it"), std::string::npos)
+        << second.err;
+    EXPECT_EQ(daemon_.get("/v1/health").http_status, 200);
+
+    const taskhost_test::ProcessResult stopped = daemon_.stop();
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    EXPECT_NE(::access(daemon_.socket_path().c_str(), F_OK), 0) << "socket file left behind";
+}
+
+TEST_F(DaemonApi, UnknownGroupIsAConfigErrorNamingIt) {
+    DaemonOptions options;
+    options.daemon_json = R"({"group": "no-such-group-7f3a"})";
+    EXPECT_FALSE(daemon_.start(options));
+    const taskhost_test::ProcessResult r = daemon_.stop();
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("daemon.group: \"no-such-group-7f3a\" is not a group"), std::string::npos)
+        << r.err;
+}
+
+TEST_F(DaemonApi, HealthAndPluginsDescribeWhatIsServed) {
+    ASSERT_TRUE(daemon_.start());
+    const DaemonAnswer health = daemon_.get("/v1/health");
+    ASSERT_EQ(health.http_status, 200) << health.body;
+    EXPECT_EQ(parse_json(health.body)->getValue<std::string>("status"), "ok");
+    EXPECT_EQ(parse_json(health.body)->getValue<int>("plugins"), 2);
+
+    const DaemonAnswer plugins = daemon_.get("/v1/plugins");
+    ASSERT_EQ(plugins.http_status, 200);
+    const auto listing = parse_json(plugins.body);
+    const auto list = listing->getArray("plugins");
+    ASSERT_EQ(list->size(), 2u) << plugins.body;
+    const auto sleeper = list->getObject(0);
+    const auto versioned = list->getObject(1);
+    EXPECT_EQ(versioned->getValue<std::string>("name"), "versioned");
+    EXPECT_EQ(versioned->getValue<std::string>("version"), "1.0.0");
+    EXPECT_EQ(versioned->getValue<std::string>("sha256").size(), 64u);
+    EXPECT_GT(versioned->getValue<int>("generation"), 0);
+    EXPECT_NE(versioned->getValue<int>("generation"), sleeper->getValue<int>("generation"));
+    EXPECT_FALSE(versioned->getValue<std::string>("loaded_at").empty());
+    EXPECT_TRUE(versioned->isNull("last_reload_error"));
+    EXPECT_EQ(versioned->getObject("describe")
+                  ->getArray("tasks")
+                  ->getObject(0)
+                  ->getValue<std::string>("name"),
+              "test.versioned");
+    EXPECT_EQ(listing->getObject("last_reload")->getArray("triggers")->getElement<std::string>(0),
+              "start");
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
+TEST_F(DaemonApi, TasksAnswerTheOutcome200Or422AndDryRunPlans) {
+    ASSERT_TRUE(daemon_.start());
+    const DaemonAnswer ok = daemon_.post_task(
+        R"({"task": "test.versioned", "id": "abc", "account": "sandbox", "params": {"label": "x"}})");
+    ASSERT_EQ(ok.http_status, 200) << ok.body;
+    const auto outcome = parse_json(ok.body);
+    EXPECT_EQ(outcome->getValue<std::string>("status"), "succeeded");
+    EXPECT_EQ(outcome->getValue<std::string>("id"), "abc");
+    EXPECT_EQ(outcome->getValue<std::string>("plugin_version"), "1.0.0");
+    EXPECT_TRUE(outcome->getValue<bool>("had_key")) << "the daemon resolved the account's key";
+
+    const DaemonAnswer failed =
+        daemon_.post_task(R"({"task": "test.versioned", "params": {"fail": true}})");
+    EXPECT_EQ(failed.http_status, 422) << failed.body;
+    EXPECT_TRUE(parse_json(failed.body)->getValue<bool>("failed"));
+    EXPECT_EQ(error_kind(failed), "server");
+
+    const DaemonAnswer planned =
+        daemon_.post_task(R"({"task": "test.versioned", "dry_run": true})");
+    EXPECT_EQ(planned.http_status, 200) << planned.body;
+    EXPECT_EQ(parse_json(planned.body)->getValue<std::string>("status"), "planned");
+    EXPECT_FALSE(parse_json(planned.body)->getValue<bool>("changed"));
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
+TEST_F(DaemonApi, BadInputIsAStructured4xxAndTheDaemonKeepsServing) {
+    ASSERT_TRUE(daemon_.start());
+    struct Case {
+        std::string body;
+        int status;
+        std::string kind;
+        std::string says;
+    };
+    const std::vector<Case> cases{
+        {"{\"task\": ", 400, "invalid_input", "request body"},
+        {R"({"task": "test.nope"})", 400, "invalid_input", "task test.nope: is not offered"},
+        {R"({"task": "test.versioned", "account": "nobody"})", 400, "invalid_input",
+         "--account: \"nobody\" is not an account"},
+        {R"({"task": "test.versioned", "params": {"api_key": "x"}})", 400, "invalid_input",
+         "a spec must never hold an API key"},
+        {R"({"task": "test.versioned", "connection": {}})", 400, "invalid_input",
+         "a spec must not give a connection"},
+        {R"({"task": "test.versioned", "id": ""})", 400, "invalid_input", "$.id: is empty"},
+        {R"({"task": "test.versioned", "colour": 1})", 400, "invalid_input", "$.colour"},
+        {"{\"task\": \"test.versioned\", \"params\": {\"label\": \"" + std::string(1100000, 'x') +
+             "\"}}",
+         413, "too_large", "larger than 1 MiB"},
+    };
+    for (const Case& c : cases) {
+        const DaemonAnswer answer = daemon_.post_task(c.body);
+        EXPECT_EQ(answer.http_status, c.status) << c.body.substr(0, 80) << " -> " << answer.body;
+        const auto body = parse_json(answer.body);
+        EXPECT_TRUE(body->getValue<bool>("failed"));
+        EXPECT_EQ(body->getObject("error")->getValue<std::string>("kind"), c.kind);
+        EXPECT_NE(body->getValue<std::string>("msg").find(c.says), std::string::npos)
+            << answer.body;
+    }
+    const DaemonAnswer route = daemon_.get("/v2/nothing");
+    EXPECT_EQ(route.http_status, 404);
+    EXPECT_EQ(error_kind(route), "not_found");
+    const DaemonAnswer method = daemon_.get("/v1/tasks");
+    EXPECT_EQ(method.http_status, 405);
+    EXPECT_EQ(error_kind(method), "method_not_allowed");
+    EXPECT_EQ(daemon_.post_task(R"({"task": "test.versioned"})", "?wait=maybe").http_status, 400);
+
+    // Still serving, and what it serves is unchanged.
+    EXPECT_EQ(daemon_.post_task(R"({"task": "test.versioned"})").http_status, 200);
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
+TEST_F(DaemonApi, AsyncTaskAnswers202ThenItsStatusAndOutcome) {
+    ASSERT_TRUE(daemon_.start());
+    const DaemonAnswer accepted = daemon_.post_task(
+        R"({"task": "test.versioned", "params": {"sleep_ms": 50}})", "?wait=false");
+    ASSERT_EQ(accepted.http_status, 202) << accepted.body;
+    const std::string id = parse_json(accepted.body)->getValue<std::string>("id");
+    Poco::JSON::Object::Ptr status;
+    for (int i = 0; i < 3000; ++i) {  // a sanity bound of ~30 s, not a timing assertion
+        const DaemonAnswer answer = daemon_.get("/v1/tasks/" + id);
+        ASSERT_EQ(answer.http_status, 200) << answer.body;
+        status = parse_json(answer.body);
+        if (status->getValue<std::string>("status") == "done") {
+            break;
+        }
+        EXPECT_TRUE(status->getValue<std::string>("status") == "queued" ||
+                    status->getValue<std::string>("status") == "running");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(status->getValue<std::string>("status"), "done");
+    EXPECT_EQ(status->getValue<int>("http_status"), 200);
+    EXPECT_EQ(status->getObject("outcome")->getValue<std::string>("status"), "succeeded");
+    EXPECT_EQ(status->getObject("outcome")->getValue<std::string>("id"), id)
+        << "without a caller's id, the job id is the task's id";
+
+    EXPECT_EQ(error_kind(daemon_.get("/v1/tasks/t-unknown-1")), "not_found");
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
+TEST_F(DaemonApi, FullQueueAnswers503WithRetryAfterAndDrainCancelsTheRest) {
+    DaemonOptions options;
+    options.daemon_json = R"({"max_concurrency": 1, "max_queue": 1, "drain_timeout_ms": 100})";
+    ASSERT_TRUE(daemon_.start(options));
+    const std::string sleep = R"({"task": "test.sleep"})";
+    const DaemonAnswer running = daemon_.post_task(sleep, "?wait=false");
+    const DaemonAnswer queued = daemon_.post_task(sleep, "?wait=false");
+    ASSERT_EQ(running.http_status, 202);
+    ASSERT_EQ(queued.http_status, 202);
+    const DaemonAnswer refused = daemon_.post_task(sleep, "?wait=false");
+    EXPECT_EQ(refused.http_status, 503) << refused.body;
+    EXPECT_EQ(refused.retry_after, "1");
+    EXPECT_EQ(error_kind(refused), "busy");
+    EXPECT_TRUE(parse_json(refused.body)->getObject("error")->getValue<bool>("retryable"));
+    const auto health = parse_json(daemon_.get("/v1/health").body);
+    EXPECT_EQ(health->getValue<int>("running") + health->getValue<int>("queued"), 2);
+
+    // SIGTERM: the 60 s sleeps outlive the 100 ms drain, so they are cancelled, and the
+    // daemon still exits 0 (a sanity bound, not a timing test: well below 60 s).
+    const auto before = std::chrono::steady_clock::now();
+    const taskhost_test::ProcessResult stopped = daemon_.stop();
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(30));
+    EXPECT_NE(stopped.err.find("cancelling them"), std::string::npos) << stopped.err;
+    EXPECT_NE(stopped.err.find("\"status\":\"cancelled\""), std::string::npos) << stopped.err;
+}
+
+TEST_F(DaemonApi, SigtermStopsAcceptingAndLetsInFlightTasksFinish) {
+    ASSERT_TRUE(daemon_.start());
+    std::future<DaemonAnswer> in_flight = std::async(std::launch::async, [this] {
+        return daemon_.post_task(R"({"task": "test.versioned", "params": {"sleep_ms": 1500}})");
+    });
+    ASSERT_TRUE(daemon_.process().wait_for_stderr("sleep started", std::chrono::seconds(30)));
+    daemon_.process().send_signal(SIGTERM);
+    // The socket goes first: a new caller fails fast while the task still runs.
+    bool gone = false;
+    for (int i = 0; i < 3000 && !gone; ++i) {
+        gone = ::access(daemon_.socket_path().c_str(), F_OK) != 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(gone);
+    EXPECT_FALSE(daemon_.client().request("GET", "/v1/health").ok());
+
+    const DaemonAnswer answer = in_flight.get();
+    EXPECT_EQ(answer.http_status, 200) << answer.body;
+    EXPECT_EQ(parse_json(answer.body)->getValue<std::string>("status"), "succeeded");
+    const taskhost_test::ProcessResult stopped = daemon_.stop(0);  // already signalled
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    EXPECT_NE(stopped.err.find("SIGTERM: draining"), std::string::npos);
+    EXPECT_EQ(stopped.err.find("cancelling"), std::string::npos) << "it finished in time";
+}
+
+TEST_F(DaemonApi, AuditLineNamesTheCallerAndNeverTheKey) {
+    DaemonOptions options;
+    options.daemon_json = "{\"audit_log\": \"" + daemon_.root() + "/audit.log\"}";
+    ASSERT_TRUE(daemon_.start(options));
+    ASSERT_EQ(daemon_.post_task(R"({"task": "test.versioned", "id": "audited-1"})").http_status,
+              200);
+    ASSERT_EQ(daemon_.post_task(R"({"task": "test.nope", "id": "audited-2"})").http_status, 400);
+    const taskhost_test::ProcessResult stopped = daemon_.stop();
+    EXPECT_EQ(stopped.exit_code, 0);
+
+    struct stat st {};
+    ASSERT_EQ(::stat((daemon_.root() + "/audit.log").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    const std::string audit = taskhost_test::read_file(daemon_.root() + "/audit.log");
+    EXPECT_EQ(audit.find(kCanaryKey), std::string::npos);
+    std::vector<Poco::JSON::Object::Ptr> lines;
+    for (size_t at = 0, end; (end = audit.find('\n', at)) != std::string::npos; at = end + 1) {
+        lines.push_back(parse_json(audit.substr(at, end - at)));
+    }
+    ASSERT_EQ(lines.size(), 2u) << audit;
+    // This test process is the caller: the kernel's SO_PEERCRED says so.
+    EXPECT_EQ(lines[0]->getValue<int64_t>("uid"), static_cast<int64_t>(::getuid()));
+    EXPECT_EQ(lines[0]->getValue<int64_t>("pid"), static_cast<int64_t>(::getpid()));
+    EXPECT_EQ(lines[0]->getValue<std::string>("task"), "test.versioned");
+    EXPECT_EQ(lines[0]->getValue<std::string>("id"), "audited-1");
+    EXPECT_EQ(lines[0]->getValue<std::string>("status"), "succeeded");
+    EXPECT_EQ(lines[0]->getValue<int>("http_status"), 200);
+    EXPECT_EQ(lines[0]->getValue<std::string>("plugin_version"), "1.0.0");
+    EXPECT_TRUE(lines[0]->has("duration_ms"));
+    EXPECT_FALSE(lines[0]->getValue<std::string>("job").empty());
+    EXPECT_EQ(lines[1]->getValue<std::string>("status"), "rejected");
+    EXPECT_EQ(lines[1]->getValue<int>("http_status"), 400);
+}
+
+}  // namespace
+}  // namespace taskhost
