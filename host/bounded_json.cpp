@@ -93,20 +93,6 @@ ScanFindings scan_structure(const std::string& text, size_t max_depth) {
     return found;
 }
 
-bool is_identifier(const std::string& key) {
-    if (key.empty()) {
-        return false;
-    }
-    for (char c : key) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const JsonLimits& limits,
@@ -184,6 +170,20 @@ std::string printable(const std::string& raw, size_t max) {
         out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
     }
     return out;
+}
+
+bool is_identifier(const std::string& text, size_t max_chars) {
+    if (text.empty() || text.size() > max_chars) {
+        return false;
+    }
+    for (char c : text) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
 }
 
 std::string json_path_child(const std::string& parent, const std::string& key) {

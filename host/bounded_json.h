@@ -42,6 +42,10 @@ std::string json_path_index(const std::string& parent, size_t index);
 // The JSON type of a value, as a user would say it: "a string", "an integer", "an object"...
 std::string json_type_name(const Poco::Dynamic::Var& value);
 
+// Letters, digits, '_', '-' and '.', 1 to `max_chars` long: task names, param names, and keys
+// that a JSON path shows without quotes.
+bool is_identifier(const std::string& text, size_t max_chars = 128);
+
 bool is_json_object(const Poco::Dynamic::Var& value);
 bool is_json_array(const Poco::Dynamic::Var& value);
 

@@ -44,20 +44,6 @@ bool read_abi_major(const Poco::Dynamic::Var& value, uint32_t& major) {
     return false;
 }
 
-bool is_task_name(const std::string& name) {
-    if (name.empty() || name.size() > 128) {
-        return false;
-    }
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::string required_string(const Object::Ptr& object, const std::string& key,
                             const std::string& where, const std::string& path) {
     const Poco::Dynamic::Var value = object->get(key);
@@ -80,7 +66,7 @@ TaskDescription read_task(const Poco::Dynamic::Var& value, const std::string& wh
     TaskDescription task;
     task.raw = value.extract<Object::Ptr>();
     task.name = required_string(task.raw, "name", where, path);
-    if (!is_task_name(task.name)) {
+    if (!is_identifier(task.name)) {
         fail(where,
              "describe " + path + ".name \"" + printable(task.name, 64) + "\" is not a task name",
              "use letters, digits, '_', '-' and '.', at most 128 characters");

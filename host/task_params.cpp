@@ -154,20 +154,6 @@ class ParamTyper {
     const TaskDescription& task_;
 };
 
-bool is_param_name(const std::string& name) {
-    if (name.empty() || name.size() > 128) {
-        return false;
-    }
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 Result<Poco::JSON::Object::Ptr> type_params(const std::vector<std::string>& arguments,
@@ -183,7 +169,7 @@ Result<Poco::JSON::Object::Ptr> type_params(const std::vector<std::string>& argu
         for (const std::string& argument : arguments) {
             const size_t equals = argument.find('=');
             const std::string name = argument.substr(0, equals);
-            if (equals == std::string::npos || !is_param_name(name)) {
+            if (equals == std::string::npos || !is_identifier(name)) {
                 fail("argument \"" + printable(name, 64) + "\"", "is not a key=value param",
                      "write params as name=value (names: letters, digits, '_', '-', '.')");
             }
