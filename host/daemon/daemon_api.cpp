@@ -125,7 +125,9 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
             }
         } else if (path == "/v1/plugins/reload") {
             if (allowed(method, "POST", response)) {
-                skip_body(request);
+                if (!skip_body(request)) {
+                    response.setKeepAlive(false);  // an unread rest would become a "request"
+                }
                 reload(response);
             }
         } else if (path == "/v1/tasks") {
@@ -165,17 +167,19 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
     // A body nobody reads would be taken for the next request on a keep-alive connection.
-    void skip_body(HTTPServerRequest& request) {
+    // false: the body was longer than we read.
+    bool skip_body(HTTPServerRequest& request) {
         if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-            return;  // no body (Poco would wait for the caller to close)
+            return true;  // no body (Poco would wait for the caller to close)
         }
         std::istream& in = request.stream();
         char buffer[4096];
         size_t skipped = 0;
-        while ((in.read(buffer, sizeof buffer) || in.gcount() > 0) &&
-               skipped < kMaxIgnoredBodyBytes) {
+        while (skipped <= kMaxIgnoredBodyBytes &&
+               (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
             skipped += static_cast<size_t>(in.gcount());
         }
+        return skipped <= kMaxIgnoredBodyBytes;
     }
 
     void health(HTTPServerResponse& response) {

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <Poco/JSON/Array.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -258,6 +261,56 @@ TEST_F(DaemonApi, SigtermStopsAcceptingAndLetsInFlightTasksFinish) {
     EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
     EXPECT_NE(stopped.err.find("SIGTERM: draining"), std::string::npos);
     EXPECT_EQ(stopped.err.find("cancelling"), std::string::npos) << "it finished in time";
+}
+
+// A request to the loopback TCP listener; `token` empty: no Authorization header.
+std::pair<int, std::string> tcp_request(uint16_t port, const std::string& method,
+                                        const std::string& path, const std::string& token,
+                                        const std::string& body = "") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) {
+        request.set("Authorization", "Bearer " + token);
+    }
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {static_cast<int>(response.getStatus()), text};
+}
+
+TEST_F(DaemonApi, OptInTcpListenerAsksEveryRequestForTheBearerToken) {
+    uint16_t port = 0;
+    {
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+        port = probe.address().port();
+    }
+    const std::string token = "TOKEN-5e1f-test";
+    taskhost_test::write_file(daemon_.root() + "/api.token", token + "\n", 0600);
+    DaemonOptions options;
+    options.daemon_json =
+        "{\"tcp\": {\"port\": " + std::to_string(port) + ", \"token_file\": \"api.token\"}}";
+    ASSERT_TRUE(daemon_.start(options)) << daemon_.process().err();
+
+    const auto anonymous = tcp_request(port, "GET", "/v1/health", "");
+    EXPECT_EQ(anonymous.first, 401);
+    EXPECT_EQ(parse_json(anonymous.second)->getObject("error")->getValue<std::string>("kind"),
+              "auth");
+    EXPECT_EQ(tcp_request(port, "GET", "/v1/health", "TOKEN-5e1f-tesT").first, 401);
+    EXPECT_EQ(tcp_request(port, "POST", "/v1/tasks", "", R"({"task": "test.versioned"})").first,
+              401);
+    EXPECT_EQ(tcp_request(port, "GET", "/v1/health", token).first, 200);
+    const auto task =
+        tcp_request(port, "POST", "/v1/tasks", token, R"({"task": "test.versioned"})");
+    EXPECT_EQ(task.first, 200) << task.second;
+
+    const taskhost_test::ProcessResult stopped = daemon_.stop();
+    EXPECT_EQ(stopped.exit_code, 0);
+    EXPECT_EQ(stopped.err.find(token), std::string::npos) << "the token reached the log";
+    EXPECT_NE(stopped.err.find("\"uid\":null,\"pid\":null,\"peer\":\"127.0.0.1:"),
+              std::string::npos)
+        << stopped.err;
 }
 
 TEST_F(DaemonApi, AuditLineNamesTheCallerAndNeverTheKey) {
