@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -384,6 +385,38 @@ TEST_F(ManifestApply,
     const size_t before = server_->accepted_resends().size();
     ASSERT_EQ(run({"apply", m}).exit_code, 0);
     EXPECT_EQ(server_->accepted_resends().size(), before);
+}
+
+TEST_F(ManifestApply, A429HoldsEveryTaskOnTheKeyNotOnlyTheOneThatSawIt) {
+    // The third resend is refused with 429 and Retry-After: 1. The plugin reports it through
+    // `throttled`; the host pacer then holds all four workers, so the accepted resends show a
+    // gap of about a second. Without the shared hold the other workers would go on at once.
+    sandbox::FaultRule limited;
+    limited.method = "PUT";
+    limited.skip = 2;
+    limited.count = 1;
+    limited.action = sandbox::FaultRule::Action::kStatus;
+    limited.status = 429;
+    limited.headers["Retry-After"] = "1";
+    server_->add_fault(limited);
+    const std::string m = manifest(manifest_of(12));
+    const ProcessResult r = run({"apply", m, "--concurrency", "4"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    std::vector<sandbox::AcceptedResend> accepted = server_->accepted_resends();
+    ASSERT_EQ(accepted.size(), 12u);
+    std::sort(accepted.begin(), accepted.end(),
+              [](const auto& a, const auto& b) { return a.at < b.at; });
+    std::chrono::system_clock::duration widest{0};
+    size_t after_gap = 0;
+    for (size_t i = 1; i < accepted.size(); ++i) {
+        if (accepted[i].at - accepted[i - 1].at > widest) {
+            widest = accepted[i].at - accepted[i - 1].at;
+            after_gap = accepted.size() - i;
+        }
+    }
+    EXPECT_GE(widest, std::chrono::milliseconds(900));
+    // Everything not yet sent at the 429 (more than the one task that saw it) came after.
+    EXPECT_GE(after_gap, 4u);
 }
 
 TEST_F(ManifestApply, HostPacerKeepsTheWholeApplyUnderTheAccountsLimits) {
