@@ -8,6 +8,7 @@
 #include "cli_help.h"
 #include "daemon/daemon_clients.h"
 #include "daemon/serve_command.h"
+#include "manifest/manifest_command.h"
 #include "outcome.h"
 #include "plugins_command.h"
 #include "run_command.h"
@@ -29,6 +30,10 @@ int help_command(const std::vector<std::string>& args, std::ostream& out, std::o
         out << run_help();
     } else if (topic == "plugins") {
         out << plugins_help();
+    } else if (topic == "plan") {
+        out << plan_help();
+    } else if (topic == "apply") {
+        out << apply_help();
     } else if (topic == "serve") {
         out << serve_help();
     } else if (topic == "reload") {
@@ -37,7 +42,8 @@ int help_command(const std::vector<std::string>& args, std::ostream& out, std::o
         out << help_help();
     } else {
         err << "taskhost: help: \"" << printable(topic, 64)
-            << "\" is not a command; fix: use run, plugins, serve, reload or help" << std::endl;
+            << "\" is not a command; fix: use run, plugins, plan, apply, serve, reload or help"
+            << std::endl;
         return kExitUsage;
     }
     return kExitOk;
@@ -58,6 +64,12 @@ int taskhost_main(int argc, const char* const* argv, std::istream& in, std::ostr
     }
     if (command == "plugins") {
         return plugins_command(rest, out, err);
+    }
+    if (command == "plan") {
+        return plan_command(rest, out, err);
+    }
+    if (command == "apply") {
+        return apply_command(rest, out, err);
     }
     if (command == "serve") {
         return serve_command(rest, out, err);

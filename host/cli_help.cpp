@@ -16,6 +16,8 @@ Runs tasks of plugins (shared libraries speaking the taskhost C ABI) as configur
 commands:
   run TASK [name=value ...]   run one task and print its outcome as JSON
   plugins                     list the plugins, their tasks, and plugins that were refused
+  plan PATH...                show what apply would send for the manifests in PATH, and why
+  apply PATH...               converge the manifests: send what is due, paced, journaled
   serve                       run the daemon: an HTTP+JSON API on a unix socket
   reload                      ask the daemon to reload its plugins now
   help [COMMAND]              show help for a command

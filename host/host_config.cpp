@@ -1,5 +1,6 @@
 #include "host_config.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdlib>
@@ -31,10 +32,14 @@ class ConfigReader {
             fail(at("$.api_key"), "a config must never hold a key itself",
                  "remove it; each account names its key with \"api_key_env\" or \"api_key_file\"");
         }
-        only_known_fields(root, "$", {"plugin_dir", "accounts", "daemon"});
+        only_known_fields(root, "$", {"plugin_dir", "accounts", "daemon", "state_dir"});
         config.plugin_dir = kDefaultPluginDir;
         if (root->has("plugin_dir")) {
             config.plugin_dir = path_field(root, "$", "plugin_dir");
+        }
+        config.state_dir = kDefaultStateDir;
+        if (root->has("state_dir")) {
+            config.state_dir = path_field(root, "$", "state_dir");
         }
         if (root->has("accounts")) {
             const std::string where = "$.accounts";
@@ -69,7 +74,7 @@ class ConfigReader {
         }
         only_known_fields(fields, where,
                           {"region", "base_url", "api_key_env", "api_key_file", "ca_file",
-                           "timeout_ms", "proxy", "retry"});
+                           "timeout_ms", "proxy", "retry", "rate_limits"});
         AccountConfig account;
         account.name = name;
         read_endpoint(fields, where, account);
@@ -87,7 +92,48 @@ class ConfigReader {
             account.retry =
                 read_retry(object_field(fields, where, "retry"), json_path_child(where, "retry"));
         }
+        if (fields->has("rate_limits")) {
+            account.rate_limits =
+                read_rate_limits(fields->get("rate_limits"), json_path_child(where, "rate_limits"));
+        }
         return account;
+    }
+
+    // DigiCert's limits are per key and "subject to change without notice": an account may
+    // replace what the plugin describes, e.g. [{"requests": 100, "per_seconds": 5}, ...].
+    std::vector<RateLimitSetting> read_rate_limits(const Poco::Dynamic::Var& value,
+                                                   const std::string& where) {
+        const std::string example =
+            "write [{\"requests\": 100, \"per_seconds\": 5}, {\"requests\": 1000, "
+            "\"per_seconds\": 180}]";
+        if (!is_json_array(value)) {
+            fail(at(where), "is " + json_type_name(value) + ", expected an array", example);
+        }
+        const Poco::JSON::Array::Ptr list = value.extract<Poco::JSON::Array::Ptr>();
+        if (list->size() == 0 || list->size() > kMaxRateLimits) {
+            fail(at(where),
+                 "has " + std::to_string(list->size()) + " windows, expected 1 to " +
+                     std::to_string(kMaxRateLimits),
+                 example);
+        }
+        std::vector<RateLimitSetting> limits;
+        for (size_t i = 0; i < list->size(); ++i) {
+            const std::string item = json_path_index(where, i);
+            if (!is_json_object(list->get(i))) {
+                fail(at(item), "is " + json_type_name(list->get(i)) + ", expected an object",
+                     example);
+            }
+            const Object::Ptr window = list->get(i).extract<Object::Ptr>();
+            only_known_fields(window, item, {"requests", "per_seconds"});
+            if (!window->has("requests") || !window->has("per_seconds")) {
+                fail(at(item), "needs both \"requests\" and \"per_seconds\"", example);
+            }
+            RateLimitSetting limit;
+            limit.requests = integer_field(window, item, "requests", 1, 1000000);
+            limit.per_seconds = integer_field(window, item, "per_seconds", 1, 86400);
+            limits.push_back(limit);
+        }
+        return limits;
     }
 
     void check_account_name(const std::string& name, const std::string& where) {

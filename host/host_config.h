@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon/daemon_settings.h"
 #include "host_error.h"
@@ -17,6 +18,8 @@ constexpr size_t kMaxConfigDepth = 8;
 constexpr size_t kMaxAccounts = 1000;
 constexpr const char* kDefaultConfigPath = "/etc/taskhost/config.json";
 constexpr const char* kDefaultPluginDir = "/usr/lib/taskhost/plugins";
+constexpr const char* kDefaultStateDir = "/var/lib/taskhost";
+constexpr size_t kMaxRateLimits = 8;
 constexpr const char* kUsBaseUrl = "https://www.digicert.com/services/v2";
 constexpr const char* kEuBaseUrl = "https://certcentral.digicert.eu/services/v2";
 
@@ -26,6 +29,12 @@ struct RetrySettings {
     std::optional<int64_t> initial_delay_ms;
     std::optional<int64_t> max_delay_ms;
     std::optional<int64_t> deadline_ms;
+};
+
+// One rolling window of an account's own rate limits: at most `requests` per `per_seconds`.
+struct RateLimitSetting {
+    int64_t requests = 0;
+    int64_t per_seconds = 0;
 };
 
 enum class KeySource { kEnvironment, kFile };
@@ -41,12 +50,16 @@ struct AccountConfig {
     std::optional<int64_t> timeout_ms;
     std::optional<std::string> proxy;
     std::optional<RetrySettings> retry;
+    // Replaces the plugin's described rate limits for this account's key (host pacing).
+    std::optional<std::vector<RateLimitSetting>> rate_limits;
 };
 
 struct HostConfig {
     std::string path;        // the file it came from, absolute
     std::string plugin_dir;  // absolute
     std::map<std::string, AccountConfig> accounts;
+    // Where manifest applies keep their journal (absolute): "state_dir", else kDefaultStateDir.
+    std::string state_dir;
     DaemonSettings daemon;  // `taskhost serve` (and its clients' default socket)
 };
 

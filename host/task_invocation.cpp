@@ -2,16 +2,21 @@
 
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <ostream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <taskhost/plugin.h>
 
 #include "bounded_json.h"
 #include "cancellation.h"
 #include "outcome.h"
+#include "pacing/host_pacer.h"
 #include "plugin_spec.h"
 
 namespace taskhost {
@@ -27,6 +32,23 @@ struct Execution {
     const std::string* secret = nullptr;
     std::ostream* log = nullptr;
     const std::atomic<bool>* cancel = nullptr;
+    const TaskPacing* pacing = nullptr;  // set before the call, read-only during it: no lock
+    // Turns granted to this execution whose requests are not known to be answered yet.
+    std::vector<std::pair<std::string, uint64_t>> open_turns;  // under mutex
+
+    // A plugin sends one request at a time per execution (the DCV plugin does): its next
+    // acquire, its throttled report, or the end of the call means the previous request was
+    // answered. The pacer then logs that turn at the answer's time (bucket_schedule.h).
+    void close_turns() {
+        std::vector<std::pair<std::string, uint64_t>> turns;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            turns.swap(open_turns);
+        }
+        for (const auto& turn : turns) {
+            pacing->pacer->complete(turn.first, turn.second);
+        }
+    }
     bool emitted = false;
     bool oversized = false;
     std::string outcome;
@@ -95,6 +117,55 @@ extern "C" int on_cancelled(void* ctx) {
     return (asked || cancellation_requested()) ? 1 : 0;
 }
 
+// A bucket is the plugin's string: bounded and printable before it names anything in the host.
+constexpr size_t kMaxBucketBytes = 256;
+
+std::string bucket_name(const char* bucket) {
+    std::string name(bucket, ::strnlen(bucket, kMaxBucketBytes));
+    for (char& c : name) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x7f) {
+            c = '?';
+        }
+    }
+    return name;
+}
+
+extern "C" int on_acquire(void* ctx, const char* bucket) {
+    Execution& execution = *static_cast<Execution*>(ctx);
+    if (bucket == nullptr) {
+        return 1;  // the ABI says a bucket is given; a plugin that breaks it does not go
+    }
+    const std::string name = bucket_name(bucket);
+    if (execution.pacing->on_bucket) {
+        execution.pacing->on_bucket(name);
+    }
+    execution.close_turns();
+    // Never under execution.mutex: this blocks, and the plugin may log meanwhile.
+    uint64_t grant = 0;
+    const HostPacer::Turn turn = execution.pacing->pacer->acquire(
+        name, execution.pacing->windows, [ctx] { return on_cancelled(ctx) != 0; }, std::nullopt,
+        &grant);
+    if (turn != HostPacer::Turn::kGo) {
+        return 1;
+    }
+    std::lock_guard<std::mutex> lock(execution.mutex);
+    execution.open_turns.emplace_back(name, grant);
+    return 0;
+}
+
+extern "C" void on_throttled(void* ctx, const char* bucket, uint32_t retry_after_ms) {
+    Execution& execution = *static_cast<Execution*>(ctx);
+    if (bucket == nullptr) {
+        return;
+    }
+    execution.close_turns();  // the 429 was the answer
+    // A server cannot hold the host for more than an hour with one answer.
+    constexpr uint32_t kMaxHoldMs = 3600 * 1000;
+    execution.pacing->pacer->throttled(
+        bucket_name(bucket), std::chrono::milliseconds(std::min(retry_after_ms, kMaxHoldMs)));
+}
+
 void replace_all(std::string& text, const std::string& needle, const std::string& with) {
     if (needle.empty()) {
         return;
@@ -143,7 +214,7 @@ std::string scrub_secret(std::string text, const std::string& secret) {
 }
 
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
-                             const std::atomic<bool>* cancel) {
+                             const std::atomic<bool>* cancel, const TaskPacing* pacing) {
     static const std::string no_secret;
     const std::shared_ptr<const PluginGeneration> plugin =
         request.offer.plugin;  // held for the call
@@ -152,6 +223,8 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     execution.secret = key != nullptr ? &key->reveal() : &no_secret;
     execution.log = &log;
     execution.cancel = cancel;
+    const bool paced = pacing != nullptr && pacing->pacer != nullptr;
+    execution.pacing = paced ? pacing : nullptr;
 
     taskhost_host host{};
     host.abi_version = TASKHOST_ABI_VERSION;
@@ -160,14 +233,18 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     host.emit = on_emit;
     host.log = on_log;
     host.cancelled = on_cancelled;
-    host.acquire = nullptr;  // the plugin paces itself in one-shot runs
-    host.throttled = nullptr;
+    // Without a host pacer (one-shot runs) the plugin paces itself.
+    host.acquire = paced ? on_acquire : nullptr;
+    host.throttled = paced ? on_throttled : nullptr;
 
     int plugin_return = 0;
     {
         const PluginTaskSpec spec = build_plugin_spec(request, key);
         plugin_return = plugin->execute(spec.c_str(), &host);
     }  // the spec (holding the key) is wiped here
+    if (paced) {
+        execution.close_turns();  // whatever the plugin sent was answered by now
+    }
 
     std::lock_guard<std::mutex> lock(
         execution.mutex);  // a stray thread of the plugin may still emit

@@ -8,6 +8,7 @@ packages=(
   libpoco-dev libssl-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
+  python3-jsonschema
   ansible-core
 )
 
