@@ -27,6 +27,7 @@
 #include "daemon/task_board.h"
 #include "daemon/task_queue.h"
 #include "host_config.h"
+#include "pacing/host_pacer.h"
 
 namespace taskhost {
 
@@ -39,6 +40,7 @@ struct DaemonContext {
     TaskBoard& board;
     AuditLog& audit;
     DaemonLog& log;
+    HostPacer& pacer;  // one per daemon: every task's requests per API key, across reloads
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> draining{false};
     std::atomic<int> active_requests{0};

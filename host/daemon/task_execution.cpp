@@ -5,6 +5,7 @@
 #include "account_key.h"
 #include "bounded_json.h"
 #include "outcome.h"
+#include "pacing/rate_window.h"
 #include "task_invocation.h"
 #include "task_request.h"
 
@@ -56,7 +57,7 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 }
 
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
-                              const HostConfig& config, std::ostream& log,
+                              const HostConfig& config, HostPacer& pacer, std::ostream& log,
                               const std::atomic<bool>& cancel, TaskFacts& facts) {
     facts.task = submission.task_hint;
     facts.id = submission.id_hint;
@@ -93,7 +94,11 @@ TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCata
         facts.error_kind = "invalid_input";
         return invalid_task_answer(request.task, request.id, resolved.error());
     }
-    const InvocationResult result = invoke_task(request, key ? &*key : nullptr, log, &cancel);
+    TaskPacing pacing;
+    pacing.pacer = &pacer;
+    pacing.windows = rate_windows_for(*request.offer.task, *request.account);
+    const InvocationResult result =
+        invoke_task(request, key ? &*key : nullptr, log, &cancel, &pacing);
     facts.error_kind = error_kind_of(result.outcome);
     return outcome_answer(result.outcome, result.outcome_json);
 }

@@ -13,6 +13,7 @@
 #include "daemon/task_board.h"
 #include "daemon/task_submission.h"
 #include "host_config.h"
+#include "pacing/host_pacer.h"
 #include "plugin_catalog.h"
 
 namespace taskhost {
@@ -33,8 +34,10 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 
 // Builds the request against `catalog` (the newest when the task starts), resolves the key,
 // runs it. `cancel` true before the start: the plugin is not called, the answer is cancelled.
+// `pacer` (the daemon's, shared by all its tasks and kept across reloads) is offered to the
+// plugin as host->acquire/throttled, with the windows the task describes or its account sets.
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
-                              const HostConfig& config, std::ostream& log,
+                              const HostConfig& config, HostPacer& pacer, std::ostream& log,
                               const std::atomic<bool>& cancel, TaskFacts& facts);
 
 // 400 with the invalid_input outcome for `error`.

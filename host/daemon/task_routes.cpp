@@ -36,7 +36,7 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
         TaskLogStream log(context.log);
         try {
             const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
-            answer = execute_submission(submission, *catalog, context.config, log,
+            answer = execute_submission(submission, *catalog, context.config, context.pacer, log,
                                         job->cancel_flag(), facts);
         } catch (const std::exception& e) {
             // A bug of ours, never a plugin's (invoke_task turns those into outcomes).

@@ -57,8 +57,17 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
       board_(static_cast<size_t>(config_.daemon.keep_finished_tasks)),
       reloader_(config_.plugin_dir, registry_, log_) {
     queue_ = std::make_unique<TaskQueue>(config_.daemon.max_concurrency, config_.daemon.max_queue);
-    context_ = std::unique_ptr<DaemonContext>(new DaemonContext{
-        config_, registry_, reloader_, *queue_, board_, *audit_, log_, Clock::now(), {false}, {0}});
+    context_ = std::unique_ptr<DaemonContext>(new DaemonContext{config_,
+                                                                registry_,
+                                                                reloader_,
+                                                                *queue_,
+                                                                board_,
+                                                                *audit_,
+                                                                log_,
+                                                                pacer_,
+                                                                Clock::now(),
+                                                                {false},
+                                                                {0}});
 }
 
 Result<std::unique_ptr<TaskhostDaemon>> TaskhostDaemon::start(HostConfig config, DaemonLog& log) {
@@ -160,6 +169,7 @@ bool TaskhostDaemon::shutdown() {
                   std::to_string(queue_->queued()) + " queued tasks after " +
                   std::to_string(drain.count()) + " ms; cancelling them");
         board_.cancel_unfinished();
+        pacer_.stop();  // a task waiting for a pacing turn gives up now
         if (!queue_->wait_idle(Clock::now() + kCancelGrace)) {
             log_.line("drain: tasks still running " + std::to_string(kCancelGrace.count()) +
                       " s after being cancelled; leaving without them");

@@ -51,6 +51,7 @@ class TaskhostDaemon {
     DaemonLog& log_;
     std::unique_ptr<AuditLog> audit_;
     PluginRegistry registry_;
+    HostPacer pacer_;
     TaskBoard board_;
     PluginReloader reloader_;
     std::unique_ptr<TaskQueue> queue_;

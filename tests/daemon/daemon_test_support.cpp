@@ -160,22 +160,24 @@ DaemonUnderTest::DaemonUnderTest() {
 
 DaemonUnderTest::~DaemonUnderTest() = default;
 
-void DaemonUnderTest::write_config(const std::string& daemon_json) {
+void DaemonUnderTest::write_config(const std::string& daemon_json,
+                                   const std::string& accounts_json) {
     // The daemon section as given, with this test's socket unless it names its own.
     std::string section = daemon_json;
     if (section.find("\"socket\"") == std::string::npos) {
         section = "{\"socket\": \"" + socket_path() + "\"" +
                   (section == "{}" ? "}" : ", " + section.substr(1));
     }
-    write_file(config_path(),
-               "{\"plugin_dir\": \"plugins\", \"accounts\": {\"sandbox\": {\"base_url\": "
-               "\"https://localhost:1/services/v2\", \"api_key_env\": \"TASKHOST_TEST_KEY\"}}, "
-               "\"daemon\": " +
-                   section + "}");
+    const std::string accounts =
+        accounts_json.empty() ? "{\"sandbox\": {\"base_url\": \"https://localhost:1/services/v2\", "
+                                "\"api_key_env\": \"TASKHOST_TEST_KEY\"}}"
+                              : accounts_json;
+    write_file(config_path(), "{\"plugin_dir\": \"plugins\", \"accounts\": " + accounts +
+                                  ", \"daemon\": " + section + "}");
 }
 
 bool DaemonUnderTest::start(const DaemonOptions& options) {
-    write_config(options.daemon_json);
+    write_config(options.daemon_json, options.accounts_json);
     process_ = std::make_unique<ServeProcess>(
         std::vector<std::string>{"serve", "--config", config_path()}, options.env);
     return process_->wait_for_stderr("; ready", std::chrono::seconds(30));
