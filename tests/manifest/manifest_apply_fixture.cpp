@@ -1,0 +1,166 @@
+#include "manifest_apply_fixture.h"
+
+#include <Poco/JSON/Parser.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace taskhost {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Object;
+using taskhost_test::kCanaryKey;
+using taskhost_test::ProcessResult;
+using taskhost_test::TaskhostProcess;
+
+std::vector<Object::Ptr> json_lines(const std::string& out) {
+    std::vector<Object::Ptr> lines;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line[0] == '{') {
+            lines.push_back(Poco::JSON::Parser().parse(line).extract<Object::Ptr>());
+        }
+    }
+    return lines;
+}
+
+// The task lines of a --json run by name (the summary line has no "name").
+std::map<std::string, Object::Ptr> by_name(const std::string& out) {
+    std::map<std::string, Object::Ptr> tasks;
+    for (const Object::Ptr& line : json_lines(out)) {
+        if (line->has("name")) {
+            tasks[line->getValue<std::string>("name")] = line;
+        }
+    }
+    return tasks;
+}
+
+Object::Ptr summary_of(const std::string& out) {
+    for (const Object::Ptr& line : json_lines(out)) {
+        if (line->has("summary")) {
+            return line->getObject("summary");
+        }
+    }
+    return nullptr;
+}
+
+std::string task_json(int i) {
+    const int64_t id = kFirstDomain + i;
+    return R"({"name": "d)" + std::to_string(i) +
+           R"(", "task": "digicert.dcv.resend", "params": {"domain_id": )" + std::to_string(id) +
+           R"(, "name_scope": "d)" + std::to_string(i) + R"(.example.com"}})";
+}
+
+std::string manifest_of(int count, const std::string& extra_task) {
+    std::string text =
+        R"({"version": 1, "defaults": {"account": "sandbox", "params": {"locale": "en"}},
+ "tasks": [)";
+    for (int i = 0; i < count; ++i) {
+        text += std::string(i ? ",\n  " : "\n  ") + task_json(i);
+    }
+    if (!extra_task.empty()) {
+        text += ",\n  " + extra_task;
+    }
+    return text + "]}\n";
+}
+
+std::unique_ptr<sandbox::SandboxServer> ManifestApply::server_;
+std::atomic<int> ManifestApply::accepted_{0};
+std::atomic<int> ManifestApply::kill_at_{-1};
+std::atomic<TaskhostProcess*> ManifestApply::victim_{nullptr};
+
+void ManifestApply::SetUpTestSuite() {
+    sandbox::SandboxOptions options;
+    for (int i = 0; i < kDomains; ++i) {
+        sandbox::SandboxDomain domain;
+        domain.id = kFirstDomain + i;
+        domain.name = "d" + std::to_string(i) + ".example.com";
+        options.domains.push_back(domain);
+    }
+    options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+    options.on_resend = [](const sandbox::AcceptedResend&) {
+        const int seen = ++accepted_;
+        if (seen == kill_at_.load()) {
+            if (TaskhostProcess* victim = victim_.load()) {
+                victim->send_signal(SIGKILL);  // before the 204 leaves: sent, not recorded
+            }
+        }
+    };
+    server_ = std::make_unique<sandbox::SandboxServer>(options);
+}
+
+void ManifestApply::TearDownTestSuite() {
+    server_.reset();
+}
+
+void ManifestApply::SetUp() {
+    server_->clear_faults();
+    server_->reset_records();
+    accepted_ = 0;
+    kill_at_ = -1;
+    victim_ = nullptr;
+    taskhost_test::write_file(host_.plugin_dir() + "/digicert_dcv.so",
+                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    write_config("");
+}
+
+void ManifestApply::write_config(const std::string& rate_limits) {
+    taskhost_test::write_file(
+        host_.config_path(),
+        R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
+            server_->base_url() + R"(", "api_key_env": "TASKHOST_TEST_KEY", "ca_file": ")" +
+            server_->ca_file() + R"(", "timeout_ms": 10000, "retry": {"max_attempts": 3})" +
+            (rate_limits.empty() ? "" : ", \"rate_limits\": " + rate_limits) + "}}}");
+}
+
+std::string ManifestApply::manifest(const std::string& text, const std::string& name) {
+    const std::string path = host_.root() + "/" + name;
+    taskhost_test::write_file(path, text);
+    return path;
+}
+
+std::vector<std::string> ManifestApply::args(std::vector<std::string> words) {
+    words.push_back("--config");
+    words.push_back(host_.config_path());
+    return words;
+}
+
+ProcessResult ManifestApply::run(const std::vector<std::string>& words) {
+    ProcessResult result =
+        taskhost_test::run_taskhost(args(words), {{"TASKHOST_TEST_KEY", kCanaryKey}});
+    EXPECT_EQ(result.out.find(kCanaryKey), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find(kCanaryKey), std::string::npos) << result.err;
+    return result;
+}
+
+std::map<int64_t, int> ManifestApply::accepted_per_domain() {
+    std::map<int64_t, int> counts;
+    for (const sandbox::AcceptedResend& resend : server_->accepted_resends()) {
+        ++counts[resend.domain_id];
+    }
+    return counts;
+}
+
+std::set<std::string> ManifestApply::completed_in_journal() {
+    std::set<std::string> names;
+    const std::string dir = host_.root() + "/state/journal";
+    if (!fs::exists(dir)) {
+        return names;
+    }
+    for (const auto& file : fs::directory_iterator(dir)) {
+        if (file.path().filename().string()[0] == '.') {
+            continue;
+        }
+        const Object::Ptr entry = Poco::JSON::Parser()
+                                      .parse(taskhost_test::read_file(file.path().string()))
+                                      .extract<Object::Ptr>();
+        if (entry->has("last_sent_at") && !entry->has("sending_since")) {
+            names.insert(entry->getValue<std::string>("name"));
+        }
+    }
+    return names;
+}
+
+}  // namespace taskhost

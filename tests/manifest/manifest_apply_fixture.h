@@ -1,0 +1,54 @@
+// The ManifestApply fixture: one DigiCert sandbox per suite (with a hook that can kill -9 the
+// taskhost under test from inside an accepted resend), a host directory with the real plugin,
+// and helpers to read --json output. Shared by the apply and the kill -9 tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "host_test_support.h"
+#include "sandbox_server.h"
+
+namespace taskhost {
+
+constexpr int64_t kFirstDomain = 5000000;
+constexpr int kDomains = 60;
+
+std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out);
+// The task lines of a --json run by name (the summary line has no "name").
+std::map<std::string, Poco::JSON::Object::Ptr> by_name(const std::string& out);
+Poco::JSON::Object::Ptr summary_of(const std::string& out);
+// Task "dI" resends domain kFirstDomain + I.
+std::string task_json(int i);
+std::string manifest_of(int count, const std::string& extra_task = "");
+
+class ManifestApply : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite();
+    static void TearDownTestSuite();
+    void SetUp() override;
+
+    void write_config(const std::string& rate_limits);
+    std::string manifest(const std::string& text, const std::string& name = "m.json");
+    std::vector<std::string> args(std::vector<std::string> words);
+    taskhost_test::ProcessResult run(const std::vector<std::string>& words);
+    std::map<int64_t, int> accepted_per_domain();
+    // Names of the tasks whose completion the journal holds (last_sent_at, no pending intent).
+    std::set<std::string> completed_in_journal();
+
+    static std::unique_ptr<sandbox::SandboxServer> server_;
+    static std::atomic<int> accepted_;
+    static std::atomic<int> kill_at_;
+    static std::atomic<taskhost_test::TaskhostProcess*> victim_;
+    taskhost_test::HostFixture host_;
+};
+
+}  // namespace taskhost
