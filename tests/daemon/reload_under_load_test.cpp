@@ -88,6 +88,20 @@ void swap_under_load(Trigger trigger) {
     std::atomic<bool> stop{false};
     Tally tally;
     std::vector<std::thread> clients;
+    // However the test ends (a failed ASSERT returns early), the clients stop and are joined
+    // before the daemon goes: a joinable thread left behind would abort the whole test binary.
+    struct JoinClients {
+        std::atomic<bool>& stop;
+        std::vector<std::thread>& clients;
+        ~JoinClients() {
+            stop = true;
+            for (std::thread& client : clients) {
+                if (client.joinable()) {
+                    client.join();
+                }
+            }
+        }
+    } join_clients{stop, clients};
     for (int i = 0; i < kClients; ++i) {
         clients.emplace_back([&] { client_loop(daemon, stop, tally); });
     }
