@@ -95,11 +95,12 @@ Runs the daemon: loads every plugin in plugin_dir and serves HTTP/1.1 + JSON on 
 per task go to stderr (or daemon.audit_log).
 
   GET  /v1/health              GET  /v1/plugins             POST /v1/plugins/reload
-  POST /v1/tasks[?wait=false]  GET  /v1/tasks/{id}
+  POST /v1/tasks[?wait=false]  GET  /v1/tasks/{id}          GET  /v1/manifests
 
   --config FILE   the config file; its "daemon" section sets socket, group, max_concurrency,
                   max_queue, drain_timeout_ms, keep_finished_tasks, audit_log,
-                  watch_plugin_dir and an opt-in loopback "tcp" listener {port, token_file}
+                  watch_plugin_dir, manifests_dir and an opt-in loopback "tcp" listener
+                  {port, token_file}
   --socket PATH   listen here instead of daemon.socket
 
 Plugins are reloaded on SIGHUP, on POST /v1/plugins/reload (taskhost reload) and when the

@@ -130,6 +130,10 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                 }
                 reload(response);
             }
+        } else if (path == "/v1/manifests") {
+            if (allowed(method, "GET", response)) {
+                manifests(response);
+            }
         } else if (path == "/v1/tasks") {
             if (allowed(method, "POST", response)) {
                 post_task(context_, request, response, query, caller);
@@ -145,8 +149,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                        ApiError{404,
                                 "not_found",
                                 "no route " + printable(path, 128),
-                                "use /v1/health, /v1/plugins, /v1/plugins/reload, /v1/tasks or "
-                                "/v1/tasks/{id}",
+                                "use /v1/health, /v1/plugins, /v1/plugins/reload, /v1/manifests, "
+                                "/v1/tasks or /v1/tasks/{id}",
                                 false,
                                 {}});
         }
@@ -208,6 +212,19 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         const auto last = context_.registry.last_reload();
         body->set("last_reload", last ? Poco::Dynamic::Var(last->to_json()) : Poco::Dynamic::Var());
         send_json(response, 200, to_json(body));
+    }
+
+    void manifests(HTTPServerResponse& response) {
+        if (context_.manifests == nullptr) {
+            send_error(response, ApiError{404,
+                                          "not_found",
+                                          "this daemon watches no manifests",
+                                          "set \"manifests_dir\" in the config's daemon section",
+                                          false,
+                                          {}});
+            return;
+        }
+        send_json(response, 200, to_json(context_.manifests->status()));
     }
 
     void reload(HTTPServerResponse& response) {

@@ -8,6 +8,7 @@
 //                                 200 outcome, 422 failed outcome, 400 invalid input,
 //                                 202 {"id"} when wait=false, 503 + Retry-After when full
 //   GET  /v1/tasks/{id}           an async task's status and, once done, its outcome
+//   GET  /v1/manifests            the last plan and apply of each manifest in manifests_dir
 // Unknown route 404, wrong method 405 (with Allow), oversized body 413; every error body has
 // the outcome's shape (see api_response.h). On the TCP listener every request needs
 // "Authorization: Bearer TOKEN".
@@ -27,6 +28,7 @@
 #include "daemon/task_board.h"
 #include "daemon/task_queue.h"
 #include "host_config.h"
+#include "manifest/manifest_watch.h"
 #include "pacing/host_pacer.h"
 
 namespace taskhost {
@@ -41,6 +43,7 @@ struct DaemonContext {
     AuditLog& audit;
     DaemonLog& log;
     HostPacer& pacer;  // one per daemon: every task's requests per API key, across reloads
+    ManifestWatch* manifests = nullptr;  // null unless daemon.manifests_dir is set
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> draining{false};
     std::atomic<int> active_requests{0};

@@ -24,9 +24,10 @@ class SectionReader {
 
     DaemonSettings read(const Poco::Dynamic::Var& section) {
         const Object::Ptr fields = object(section, "$.daemon");
-        only_known(fields, "$.daemon",
-                   {"socket", "group", "max_concurrency", "max_queue", "drain_timeout_ms",
-                    "keep_finished_tasks", "audit_log", "watch_plugin_dir", "tcp"});
+        only_known(
+            fields, "$.daemon",
+            {"socket", "group", "max_concurrency", "max_queue", "drain_timeout_ms",
+             "keep_finished_tasks", "audit_log", "watch_plugin_dir", "manifests_dir", "tcp"});
         DaemonSettings settings;
         const std::string at = "$.daemon";
         if (fields->has("socket")) {
@@ -69,6 +70,9 @@ class SectionReader {
                      "is " + json_type_name(value) + ", expected a boolean", "write true or false");
             }
             settings.watch_plugin_dir = value.extract<bool>();
+        }
+        if (fields->has("manifests_dir")) {
+            settings.manifests_dir = path(fields, at, "manifests_dir");
         }
         if (fields->has("tcp")) {
             settings.tcp = read_tcp(fields->get("tcp"), json_path_child(at, "tcp"));

@@ -20,14 +20,15 @@ struct TcpListenerSettings {
 };
 
 struct DaemonSettings {
-    std::string socket = kDefaultSocketPath;  // absolute
-    std::optional<std::string> group;         // the socket's group (mode 0660)
-    int max_concurrency = 4;                  // tasks running at once
-    int max_queue = 64;                       // tasks waiting for a worker; beyond: 503
-    int64_t drain_timeout_ms = 30000;         // SIGTERM: how long in-flight tasks may finish
-    int keep_finished_tasks = 1000;           // async results kept for GET /v1/tasks/{id}
-    std::optional<std::string> audit_log;     // absolute; absent: audit lines go to stderr
-    bool watch_plugin_dir = true;             // reload when the plugin directory changes
+    std::string socket = kDefaultSocketPath;   // absolute
+    std::optional<std::string> group;          // the socket's group (mode 0660)
+    int max_concurrency = 4;                   // tasks running at once
+    int max_queue = 64;                        // tasks waiting for a worker; beyond: 503
+    int64_t drain_timeout_ms = 30000;          // SIGTERM: how long in-flight tasks may finish
+    int keep_finished_tasks = 1000;            // async results kept for GET /v1/tasks/{id}
+    std::optional<std::string> audit_log;      // absolute; absent: audit lines go to stderr
+    bool watch_plugin_dir = true;              // reload when the plugin directory changes
+    std::optional<std::string> manifests_dir;  // absolute; plan + apply its manifests on change
     std::optional<TcpListenerSettings> tcp;
 };
 

@@ -65,6 +65,7 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
                                                                 *audit_,
                                                                 log_,
                                                                 pacer_,
+                                                                nullptr,
                                                                 Clock::now(),
                                                                 {false},
                                                                 {0}});
@@ -100,6 +101,17 @@ Check TaskhostDaemon::listen() {
             return watch.error();
         }
         watch_ = std::move(watch.value());
+    }
+    if (settings.manifests_dir) {
+        ManifestWatchSettings watch;
+        watch.directory = *settings.manifests_dir;
+        PluginRegistry* registry = &registry_;
+        manifests_ = std::make_unique<ManifestWatch>(
+            config_, [registry] { return registry->catalog(); }, pacer_, watch);
+        if (Check bad = manifests_->start()) {
+            return *bad;
+        }
+        context_->manifests = manifests_.get();
     }
     std::optional<std::string> token;
     std::optional<Poco::Net::ServerSocket> tcp_socket;
@@ -192,6 +204,10 @@ bool TaskhostDaemon::shutdown() {
             pool_->joinAll();
         }
         queue_.reset();
+        // No request handler is left to read it: a manifest apply still running is cancelled
+        // (its journal keeps what was sent).
+        context_->manifests = nullptr;
+        manifests_.reset();
     }
     reloader_.stop();
     return all_ended;

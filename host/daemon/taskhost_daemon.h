@@ -52,6 +52,7 @@ class TaskhostDaemon {
     std::unique_ptr<AuditLog> audit_;
     PluginRegistry registry_;
     HostPacer pacer_;
+    std::unique_ptr<ManifestWatch> manifests_;  // goes before the pacer it uses
     TaskBoard board_;
     PluginReloader reloader_;
     std::unique_ptr<TaskQueue> queue_;

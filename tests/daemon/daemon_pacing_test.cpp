@@ -1,11 +1,16 @@
-// DaemonPacing: the real digicert_dcv.so behind the daemon, against the DigiCert sandbox over
-// real TLS. The daemon offers its host pacer to every task (host->acquire/throttled), paced by
-// the account's rate_limits: concurrent tasks on one key stay under a sandbox that enforces the
-// same tight window, so none of them meets a 429.
+// The real digicert_dcv.so behind the daemon, against the DigiCert sandbox over real TLS.
+// DaemonPacing: the daemon offers its host pacer to every task (host->acquire/throttled), paced
+// by the account's rate_limits: concurrent tasks on one key stay under a sandbox that enforces
+// the same tight window, so none of them meets a 429.
+// DaemonManifests: with daemon.manifests_dir, the daemon plans and applies the manifests there
+// and answers the last plan and apply per file on GET /v1/manifests.
 #include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
 
 #include <future>
 #include <memory>
+#include <thread>
 
 #include "daemon_test_support.h"
 #include "sandbox_server.h"
@@ -58,6 +63,62 @@ TEST(DaemonPacing, ConcurrentTasksOnOneKeyShareTheDaemonsPacer) {
     }
     EXPECT_EQ(server.rate_limited_count(), 0u) << "a request went out past the shared pacer";
     EXPECT_EQ(server.accepted_resends().size(), static_cast<size_t>(kTasks));
+    EXPECT_EQ(daemon.stop().exit_code, 0);
+}
+
+TEST(DaemonManifests, AppliesTheManifestsDirectoryAndReportsEachFile) {
+    sandbox::SandboxOptions sandbox_options;
+    sandbox::SandboxDomain domain;
+    domain.id = 1234567;
+    domain.name = "example.com";
+    sandbox_options.domains.push_back(domain);
+    sandbox_options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+    sandbox::SandboxServer server(sandbox_options);
+
+    DaemonUnderTest daemon;
+    taskhost_test::write_file(daemon.plugin_dir() + "/digicert_dcv.so",
+                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    taskhost_test::make_dir(daemon.root() + "/manifests", 0755);
+    taskhost_test::write_file(
+        daemon.root() + "/manifests/dcv.json",
+        R"({"version": 1, "defaults": {"account": "sandbox"}, "tasks": [{"name": "example",
+            "task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
+            "name_scope": "example.com"}}]})");
+    DaemonOptions options;
+    options.daemon_json = "{\"manifests_dir\": \"manifests\", \"watch_plugin_dir\": false}";
+    options.state_dir = daemon.root() + "/state";
+    options.accounts_json = R"({"sandbox": {"base_url": ")" + server.base_url() +
+                            R"(", "ca_file": ")" + server.ca_file() +
+                            R"(", "api_key_env": "TASKHOST_TEST_KEY"}})";
+    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+
+    // The first run starts with the daemon; wait for its apply (a sanity bound, ~30 s).
+    Poco::JSON::Object::Ptr status;
+    for (int i = 0; i < 3000; ++i) {
+        const DaemonAnswer answer = daemon.get("/v1/manifests");
+        ASSERT_EQ(answer.http_status, 200) << answer.body;
+        status = parse_json(answer.body);
+        if (status->getValue<uint64_t>("runs") >= 1 && status->getObject("files")->size() == 1 &&
+            status->getObject("files")->getObject(daemon.root() + "/manifests/dcv.json") &&
+            status->getObject("files")
+                ->getObject(daemon.root() + "/manifests/dcv.json")
+                ->has("apply")) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(status->getObject("files")->has(daemon.root() + "/manifests/dcv.json"))
+        << taskhost_test::read_file(daemon.root() + "/manifests/dcv.json");
+    EXPECT_EQ(server.accepted_resends().size(), 1u) << "the manifest's one resend went out";
+    EXPECT_EQ(daemon.stop().exit_code, 0);
+}
+
+TEST(DaemonManifests, WithoutAManifestsDirTheRouteSaysHowToTurnItOn) {
+    DaemonUnderTest daemon;
+    ASSERT_TRUE(daemon.start());
+    const DaemonAnswer answer = daemon.get("/v1/manifests");
+    EXPECT_EQ(answer.http_status, 404);
+    EXPECT_NE(answer.body.find("manifests_dir"), std::string::npos) << answer.body;
     EXPECT_EQ(daemon.stop().exit_code, 0);
 }
 

@@ -160,8 +160,8 @@ DaemonUnderTest::DaemonUnderTest() {
 
 DaemonUnderTest::~DaemonUnderTest() = default;
 
-void DaemonUnderTest::write_config(const std::string& daemon_json,
-                                   const std::string& accounts_json) {
+void DaemonUnderTest::write_config(const std::string& daemon_json, const std::string& accounts_json,
+                                   const std::string& state_dir) {
     // The daemon section as given, with this test's socket unless it names its own.
     std::string section = daemon_json;
     if (section.find("\"socket\"") == std::string::npos) {
@@ -172,12 +172,13 @@ void DaemonUnderTest::write_config(const std::string& daemon_json,
         accounts_json.empty() ? "{\"sandbox\": {\"base_url\": \"https://localhost:1/services/v2\", "
                                 "\"api_key_env\": \"TASKHOST_TEST_KEY\"}}"
                               : accounts_json;
-    write_file(config_path(), "{\"plugin_dir\": \"plugins\", \"accounts\": " + accounts +
-                                  ", \"daemon\": " + section + "}");
+    const std::string state = state_dir.empty() ? "" : "\"state_dir\": \"" + state_dir + "\", ";
+    write_file(config_path(), "{\"plugin_dir\": \"plugins\", " + state +
+                                  "\"accounts\": " + accounts + ", \"daemon\": " + section + "}");
 }
 
 bool DaemonUnderTest::start(const DaemonOptions& options) {
-    write_config(options.daemon_json, options.accounts_json);
+    write_config(options.daemon_json, options.accounts_json, options.state_dir);
     process_ = std::make_unique<ServeProcess>(
         std::vector<std::string>{"serve", "--config", config_path()}, options.env);
     return process_->wait_for_stderr("; ready", std::chrono::seconds(30));

@@ -61,6 +61,7 @@ class ServeProcess {
 struct DaemonOptions {
     std::string daemon_json = "{}";  // the config's "daemon" section (socket is added)
     std::string accounts_json;       // empty: one account "sandbox" keyed by TASKHOST_TEST_KEY
+    std::string state_dir;           // the config's "state_dir" (manifest journals), if set
     std::map<std::string, std::string> env{{"TASKHOST_TEST_KEY", kCanaryKey}};
 };
 
@@ -74,7 +75,8 @@ class DaemonUnderTest {
     std::string plugin_dir() const { return dir_ / "plugins"; }
     std::string socket_path() const { return dir_ / "d.sock"; }
     std::string config_path() const { return dir_ / "config.json"; }
-    void write_config(const std::string& daemon_json, const std::string& accounts_json = "");
+    void write_config(const std::string& daemon_json, const std::string& accounts_json = "",
+                      const std::string& state_dir = "");
 
     // Starts `taskhost serve --config ...`; false when it did not say "ready" (stderr kept).
     bool start(const DaemonOptions& options = DaemonOptions());

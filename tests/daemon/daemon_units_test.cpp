@@ -34,7 +34,8 @@ TEST(DaemonSettings, ReadsEveryFieldWithRelativePathsFromTheConfigDirectory) {
     Result<HostConfig> config = config_with(
         R"({"socket": "run/t.sock", "group": "taskhost", "max_concurrency": 8, "max_queue": 0,
             "drain_timeout_ms": 500, "keep_finished_tasks": 10, "audit_log": "audit.log",
-            "watch_plugin_dir": false, "tcp": {"port": 8787, "token_file": "api.token"}})");
+            "watch_plugin_dir": false, "manifests_dir": "manifests",
+            "tcp": {"port": 8787, "token_file": "api.token"}})");
     ASSERT_TRUE(config.ok()) << config.error().text();
     const DaemonSettings& d = config.value().daemon;
     EXPECT_EQ(d.socket, "/etc/taskhost/run/t.sock");
@@ -43,6 +44,7 @@ TEST(DaemonSettings, ReadsEveryFieldWithRelativePathsFromTheConfigDirectory) {
     EXPECT_EQ(d.max_queue, 0);
     EXPECT_EQ(*d.audit_log, "/etc/taskhost/audit.log");
     EXPECT_FALSE(d.watch_plugin_dir);
+    EXPECT_EQ(*d.manifests_dir, "/etc/taskhost/manifests");
     ASSERT_TRUE(d.tcp);
     EXPECT_EQ(d.tcp->port, 8787);
     EXPECT_EQ(d.tcp->token_file, "/etc/taskhost/api.token");
