@@ -1,12 +1,12 @@
-// The manifest parser: any bytes give a manifest or problems naming the file, never a crash.
-// And the syntax locator agrees with Poco's parser on what is JSON: a document Poco parses has
-// no syntax error, and one the locator calls valid parses (within the manifest's limits), so a
-// syntax error always gets its line and column.
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
-
+// The manifest parser: any bytes give a manifest or problems naming the file, never a crash,
+// and a file that failed runs no task. The syntax locator runs on every input too.
+//
+// An earlier version also required the locator and Poco's parser to agree on what is JSON.
+// They rightly disagree in ways that do not matter here: Poco 1.11 refuses some bare scalars
+// (`777`) and integers beyond 64 bits, which RFC 8259 allows, and accepts trailing bytes after
+// the top-level value, which it forbids. The manifest parser runs the locator first and Poco
+// after it, so each of those still ends in an error naming the file.
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -19,19 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (manifest.file_failed() && !manifest.tasks.empty()) {
         std::abort();  // a file that failed must not run any task
     }
-    const bool locator_valid = !taskhost::find_json_syntax_error(text).has_value();
-    bool poco_valid = true;
-    try {
-        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-        parser.setDepth(1000);
-        parser.parse(text);
-    } catch (const Poco::Exception&) {
-        poco_valid = false;
-    }
-    if (locator_valid != poco_valid && text.size() < 4096) {
-        std::fprintf(stderr, "the locator says %s, Poco says %s\n",
-                     locator_valid ? "valid" : "invalid", poco_valid ? "valid" : "invalid");
-        std::abort();
+    const auto syntax = taskhost::find_json_syntax_error(text);
+    if (syntax && (syntax->line < 1 || syntax->column < 1)) {
+        std::abort();  // a syntax error always points at a real line and column
     }
     return 0;
 }
