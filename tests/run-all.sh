@@ -6,12 +6,14 @@
 #   bash tests/run-all.sh
 #
 # Environment: JOBS (default: nproc), FUZZ_SECONDS per fuzz target (default 20; 0 skips the
-# libFuzzer runs, the corpus replays still run in both builds).
+# libFuzzer runs, the corpus replays still run in both builds), FUZZ_SEED (default 1, so a run
+# explores the same inputs on every machine; set another to explore further).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 jobs=${JOBS:-$(nproc)}
 fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seed=${FUZZ_SEED:-1}
 passed=0
 failed=0
 
@@ -75,7 +77,7 @@ if [ "$fuzz_seconds" -gt 0 ]; then
   while read -r target; do
     [ -n "$target" ] || continue
     mkdir -p "build-fuzz/found/$target"
-    if "build-fuzz/tests/fuzz/$target" -max_total_time="$fuzz_seconds" -timeout=10 \
+    if "build-fuzz/tests/fuzz/$target" -max_total_time="$fuzz_seconds" -seed="$fuzz_seed" -timeout=10 \
       -rss_limit_mb=2048 -artifact_prefix="build-fuzz/found/$target/" \
       "build-fuzz/found/$target" "$root/tests/fuzz/corpus/$target" >"build-fuzz/$target.log" 2>&1; then
       echo "fuzz $target: $(grep -Eo 'Done [0-9]+ runs' "build-fuzz/$target.log" | tail -n 1), no crash"
