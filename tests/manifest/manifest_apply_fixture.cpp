@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Parser.h>
 #include <signal.h>
+#include <functional>
 
 #include <filesystem>
 #include <sstream>
@@ -143,9 +144,12 @@ std::map<int64_t, int> ManifestApply::accepted_per_domain() {
     return counts;
 }
 
-std::set<std::string> ManifestApply::completed_in_journal() {
+namespace {
+
+// The names of the journal entries that `keep` accepts.
+std::set<std::string> journal_names(const std::string& dir,
+                                    const std::function<bool(const Object::Ptr&)>& keep) {
     std::set<std::string> names;
-    const std::string dir = host_.root() + "/state/journal";
     if (!fs::exists(dir)) {
         return names;
     }
@@ -156,11 +160,24 @@ std::set<std::string> ManifestApply::completed_in_journal() {
         const Object::Ptr entry = Poco::JSON::Parser()
                                       .parse(taskhost_test::read_file(file.path().string()))
                                       .extract<Object::Ptr>();
-        if (entry->has("last_sent_at") && !entry->has("sending_since")) {
+        if (keep(entry)) {
             names.insert(entry->getValue<std::string>("name"));
         }
     }
     return names;
+}
+
+}  // namespace
+
+std::set<std::string> ManifestApply::completed_in_journal() {
+    return journal_names(host_.root() + "/state/journal", [](const Object::Ptr& entry) {
+        return entry->has("last_sent_at") && !entry->has("sending_since");
+    });
+}
+
+std::set<std::string> ManifestApply::in_doubt_in_journal() {
+    return journal_names(host_.root() + "/state/journal",
+                         [](const Object::Ptr& entry) { return entry->has("sending_since"); });
 }
 
 }  // namespace taskhost

@@ -43,6 +43,9 @@ class ManifestApply : public ::testing::Test {
     std::map<int64_t, int> accepted_per_domain();
     // Names of the tasks whose completion the journal holds (last_sent_at, no pending intent).
     std::set<std::string> completed_in_journal();
+    // Names whose journal entry holds an intent without its completion: in doubt, the next
+    // apply resends them.
+    std::set<std::string> in_doubt_in_journal();
 
     static std::unique_ptr<sandbox::SandboxServer> server_;
     static std::atomic<int> accepted_;
