@@ -2,7 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
-#include "bounded_json.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 

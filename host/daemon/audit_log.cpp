@@ -9,8 +9,8 @@
 #include <chrono>
 #include <cstring>
 
-#include "bounded_json.h"
 #include "daemon/reload_report.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 

@@ -14,7 +14,7 @@
 #include "daemon/daemon_log.h"
 #include "daemon/peer_credentials.h"
 #include "daemon/task_execution.h"
-#include "host_error.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

@@ -11,10 +11,10 @@
 
 #include <istream>
 
-#include "bounded_json.h"
 #include "daemon/api_response.h"
 #include "daemon/task_routes.h"
-#include "plugins_command.h"
+#include "plugins/plugin_catalog_json.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

@@ -21,13 +21,13 @@
 #include <optional>
 #include <string>
 
+#include "config/host_config.h"
 #include "daemon/audit_log.h"
 #include "daemon/daemon_log.h"
 #include "daemon/plugin_registry.h"
 #include "daemon/plugin_reloader.h"
 #include "daemon/task_board.h"
 #include "daemon/task_queue.h"
-#include "host_config.h"
 #include "manifest/manifest_watch.h"
 #include "pacing/host_pacer.h"
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <memory>
 
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
 
 namespace taskhost {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "host_error.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

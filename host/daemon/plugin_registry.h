@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "daemon/reload_report.h"
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
 
 namespace taskhost {
 

@@ -16,7 +16,7 @@
 #include "daemon/daemon_log.h"
 #include "daemon/plugin_registry.h"
 #include "daemon/reload_report.h"
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
 
 namespace taskhost {
 

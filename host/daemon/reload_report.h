@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "host_error.h"
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

@@ -2,12 +2,12 @@
 
 #include <ostream>
 
-#include "account_key.h"
-#include "bounded_json.h"
-#include "outcome.h"
-#include "pacing/rate_window.h"
-#include "task_invocation.h"
-#include "task_request.h"
+#include "config/account_key.h"
+#include "tasks/outcome.h"
+#include "tasks/task_invocation.h"
+#include "tasks/task_request.h"
+#include "tasks/task_windows.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

@@ -10,11 +10,11 @@
 #include <iosfwd>
 #include <string>
 
+#include "config/host_config.h"
 #include "daemon/task_board.h"
-#include "daemon/task_submission.h"
-#include "host_config.h"
 #include "pacing/host_pacer.h"
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
+#include "tasks/task_submission.h"
 
 namespace taskhost {
 

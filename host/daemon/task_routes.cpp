@@ -2,10 +2,10 @@
 
 #include <istream>
 
-#include "bounded_json.h"
 #include "daemon/api_response.h"
 #include "daemon/task_execution.h"
-#include "daemon/task_submission.h"
+#include "tasks/task_submission.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

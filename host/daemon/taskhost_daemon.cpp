@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "account_key.h"
+#include "config/account_key.h"
 
 namespace taskhost {
 namespace {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/host_config.h"
 #include "daemon/audit_log.h"
 #include "daemon/daemon_api.h"
 #include "daemon/daemon_log.h"
@@ -19,7 +20,6 @@
 #include "daemon/socket_listener.h"
 #include "daemon/task_board.h"
 #include "daemon/task_queue.h"
-#include "host_config.h"
 
 namespace taskhost {
 

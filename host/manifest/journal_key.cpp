@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "bounded_json.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "bounded_json.h"
-#include "manifest/json_syntax_error.h"
 #include "manifest/resend_interval.h"
+#include "util/bounded_json.h"
+#include "util/json_syntax_error.h"
 
 namespace taskhost {
 namespace {

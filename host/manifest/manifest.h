@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "host_error.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

@@ -1,6 +1,6 @@
 #include "manifest/manifest_result.h"
 
-#include "outcome.h"
+#include "tasks/outcome.h"
 
 namespace taskhost {
 

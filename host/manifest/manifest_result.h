@@ -13,9 +13,9 @@
 #include <optional>
 #include <string>
 
-#include "host_error.h"
 #include "manifest/manifest.h"
 #include "manifest/manifest_tasks.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

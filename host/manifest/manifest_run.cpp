@@ -7,10 +7,10 @@
 #include <sstream>
 #include <thread>
 
-#include "cancellation.h"
 #include "manifest/manifest_sources.h"
 #include "manifest/manifest_task_step.h"
-#include "outcome.h"
+#include "tasks/outcome.h"
+#include "util/cancellation.h"
 
 namespace taskhost {
 namespace {

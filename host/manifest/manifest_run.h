@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "host_config.h"
-#include "host_error.h"
+#include "config/host_config.h"
 #include "manifest/manifest_result.h"
 #include "pacing/host_pacer.h"
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <set>
 
-#include "bounded_json.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

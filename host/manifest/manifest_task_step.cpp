@@ -1,10 +1,10 @@
 #include "manifest/manifest_task_step.h"
 
-#include "bounded_json.h"
-#include "cancellation.h"
 #include "manifest/resend_interval.h"
-#include "outcome.h"
-#include "task_invocation.h"
+#include "tasks/outcome.h"
+#include "tasks/task_invocation.h"
+#include "util/bounded_json.h"
+#include "util/cancellation.h"
 
 namespace taskhost {
 namespace {

@@ -10,7 +10,7 @@
 #include <ostream>
 #include <string>
 
-#include "account_key.h"
+#include "config/account_key.h"
 #include "manifest/manifest_result.h"
 #include "manifest/manifest_tasks.h"
 #include "manifest/resend_journal.h"

@@ -2,8 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "bounded_json.h"
 #include "manifest/journal_key.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {

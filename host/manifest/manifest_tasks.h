@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "host_config.h"
-#include "host_error.h"
+#include "config/host_config.h"
 #include "manifest/manifest.h"
 #include "manifest/resend_journal.h"
-#include "pacing/rate_window.h"
-#include "plugin_catalog.h"
-#include "task_request.h"
+#include "plugins/plugin_catalog.h"
+#include "tasks/task_request.h"
+#include "tasks/task_windows.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

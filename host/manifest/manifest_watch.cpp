@@ -7,9 +7,9 @@
 
 #include <sstream>
 
-#include "bounded_json.h"
 #include "manifest/manifest_sources.h"
 #include "manifest/resend_journal.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
 

@@ -23,10 +23,10 @@
 #include <string>
 #include <thread>
 
-#include "host_config.h"
+#include "config/host_config.h"
 #include "manifest/manifest_run.h"
 #include "pacing/host_pacer.h"
-#include "plugin_catalog.h"
+#include "plugins/plugin_catalog.h"
 
 namespace Poco {
 class DirectoryWatcher;

@@ -13,9 +13,9 @@
 #include <ctime>
 #include <filesystem>
 
-#include "bounded_json.h"
-#include "file_trust.h"
-#include "manifest/atomic_file.h"
+#include "util/atomic_file.h"
+#include "util/bounded_json.h"
+#include "util/file_trust.h"
 
 namespace taskhost {
 namespace {

@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-#include "host_error.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 

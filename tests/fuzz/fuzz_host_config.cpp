@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "host_config.h"
+#include "config/host_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "manifest/json_syntax_error.h"
 #include "manifest/manifest.h"
+#include "util/json_syntax_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "plugin_description.h"
+#include "plugins/plugin_description.h"
 #include "taskhost/plugin.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

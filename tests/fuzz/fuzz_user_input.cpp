@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "describe.h"
-#include "plugin_description.h"
-#include "task_params.h"
+#include "plugins/plugin_description.h"
 #include "taskhost/plugin.h"
-#include "user_spec.h"
+#include "tasks/task_params.h"
+#include "tasks/user_spec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const auto description = taskhost::parse_plugin_description(

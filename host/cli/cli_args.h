@@ -1,0 +1,56 @@
+// The command line of each subcommand, parsed into plain values. Unknown flags, missing flag
+// values and repeated flags are usage errors that name the flag.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tasks/task_request.h"
+#include "util/host_error.h"
+
+namespace taskhost {
+
+struct RunOptions {
+    CommandLineTask task;
+    std::optional<std::string> spec_source;  // a file, or "-" for stdin
+    std::optional<std::string> config;
+    std::optional<std::string> socket;  // run through the daemon listening there
+    bool detailed_exitcodes = false;
+    bool pretty = false;
+    bool help = false;
+};
+
+struct PluginsOptions {
+    std::optional<std::string> config;
+    std::optional<std::string> socket;  // ask the daemon listening there
+    bool json = false;
+    bool help = false;
+};
+
+// `taskhost serve`: the daemon.
+struct ServeOptions {
+    std::optional<std::string> config;
+    std::optional<std::string> socket;  // overrides the config's daemon.socket
+    bool help = false;
+};
+
+// `taskhost reload`: asks the daemon to reload its plugins.
+struct ReloadOptions {
+    std::optional<std::string> config;  // only read for daemon.socket when --socket is absent
+    std::optional<std::string> socket;
+    bool json = false;
+    bool help = false;
+};
+
+// `args` are the words after the subcommand name.
+Result<RunOptions> parse_run_args(const std::vector<std::string>& args);
+Result<PluginsOptions> parse_plugins_args(const std::vector<std::string>& args);
+Result<ServeOptions> parse_serve_args(const std::vector<std::string>& args);
+Result<ReloadOptions> parse_reload_args(const std::vector<std::string>& args);
+
+// Whether --detailed-exitcodes is among `args`, looked up before parsing so that even a usage
+// error is reported with the exit code the caller asked for.
+bool wants_detailed_exitcodes(const std::vector<std::string>& args);
+
+}  // namespace taskhost

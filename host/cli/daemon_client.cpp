@@ -1,0 +1,59 @@
+#include "cli/daemon_client.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <istream>
+#include <ostream>
+
+namespace taskhost {
+
+Result<DaemonAnswer> DaemonClient::request(const std::string& method, const std::string& path,
+                                           const std::string& body) const {
+    const std::string where = "socket " + socket_path_;
+    Poco::Net::StreamSocket socket;
+    try {
+        socket.connect(
+            Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_));
+    } catch (const Poco::Exception& e) {
+        return HostError{where, "cannot connect: " + e.displayText(),
+                         "start the daemon (taskhost serve), check --socket or the config's "
+                         "daemon.socket, and that you are in the socket's group"};
+    }
+    try {
+        Poco::Net::HTTPClientSession session(socket);
+        // A task may run as long as its plugin allows: no read timeout of our own.
+        session.setTimeout(Poco::Timespan(24 * 3600, 0));
+        Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setHost("localhost");
+        request.setKeepAlive(false);
+        if (!body.empty() || method == "POST") {
+            request.setContentType("application/json");
+            request.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        std::ostream& out = session.sendRequest(request);
+        out << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        DaemonAnswer answer;
+        answer.http_status = static_cast<int>(response.getStatus());
+        answer.retry_after = response.get("Retry-After", "");
+        char buffer[16384];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            answer.body.append(buffer, static_cast<size_t>(in.gcount()));
+            if (answer.body.size() > kMaxDaemonAnswerBytes) {
+                return HostError{where, "answered more than 8 MiB", "check what listens there"};
+            }
+        }
+        return answer;
+    } catch (const Poco::Exception& e) {
+        return HostError{where, "the request failed: " + e.displayText(),
+                         "check that taskhost serve is running there (see its log)"};
+    }
+}
+
+}  // namespace taskhost

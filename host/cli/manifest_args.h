@@ -1,0 +1,32 @@
+// The command lines of `taskhost plan` and `taskhost apply`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manifest/manifest_run.h"
+#include "util/host_error.h"
+
+namespace taskhost {
+
+struct ManifestOptions {
+    ManifestMode mode = ManifestMode::kPlan;
+    std::vector<std::string> paths;
+    std::optional<std::string> config;
+    std::optional<std::string> state_dir;
+    size_t concurrency = kDefaultManifestConcurrency;
+    bool force = false;  // apply only
+    bool strict = false;
+    bool json = false;
+    bool detailed_exitcodes = false;
+    bool verbose = false;
+    bool help = false;
+};
+
+// `args` are the words after "plan" or "apply". Unknown, repeated or valueless flags are errors
+// naming the flag.
+Result<ManifestOptions> parse_manifest_args(ManifestMode mode,
+                                            const std::vector<std::string>& args);
+
+}  // namespace taskhost

@@ -1,0 +1,253 @@
+#include "plugins/plugin_library.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <type_traits>
+
+#include "util/file_trust.h"
+
+namespace taskhost {
+namespace {
+
+namespace fs = std::filesystem;
+
+static_assert(std::is_same<decltype(&plugin_describe), taskhost_plugin_describe_fn>::value,
+              "describe signature drifted from the ABI header");
+static_assert(std::is_same<decltype(&plugin_execute), taskhost_plugin_execute_fn>::value,
+              "execute signature drifted from the ABI header");
+
+constexpr off_t kMaxPluginBytes = 256 * 1024 * 1024;
+const std::string kWhat = "plugin file";
+
+class Descriptor {
+  public:
+    explicit Descriptor(int fd) : fd_(fd) {}
+    ~Descriptor() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+    }
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+    int get() const { return fd_; }
+
+  private:
+    int fd_;
+};
+
+bool write_all(int fd, const char* data, size_t size) {
+    while (size > 0) {
+        const ssize_t wrote = ::write(fd, data, size);
+        if (wrote < 0 && errno == EINTR) {
+            continue;
+        }
+        if (wrote <= 0) {
+            return false;
+        }
+        data += wrote;
+        size -= static_cast<size_t>(wrote);
+    }
+    return true;
+}
+
+bool read_some(int fd, char* buffer, size_t size, ssize_t& got) {
+    do {
+        got = ::read(fd, buffer, size);
+    } while (got < 0 && errno == EINTR);
+    return got >= 0;
+}
+
+// The sha256 of everything left to read on `fd`.
+Result<std::string> sha256_of(int fd, const std::string& path) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    char buffer[65536];
+    ssize_t got = 0;
+    while (read_some(fd, buffer, sizeof buffer, got) && got > 0) {
+        sha.update(buffer, static_cast<unsigned>(got));
+    }
+    if (got < 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path, std::string("cannot be read: ") + std::strerror(err),
+                         "check its permissions"};
+    }
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+std::string dl_error() {
+    const char* text = ::dlerror();
+    return text != nullptr ? text : "no reason given";
+}
+
+}  // namespace
+
+PluginGeneration::~PluginGeneration() {
+    if (handle_ != nullptr) {
+        ::dlclose(handle_);
+    }
+}
+
+int PluginGeneration::execute(const char* task_json, const taskhost_host* host) const {
+    return execute_(task_json, host);
+}
+
+PluginLibrary::~PluginLibrary() {
+    if (!private_dir_.empty()) {
+        ::rmdir(private_dir_.c_str());
+    }
+}
+
+Result<std::string> PluginLibrary::ensure_private_dir() {
+    if (!private_dir_.empty()) {
+        return private_dir_;
+    }
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string base = (tmpdir != nullptr && *tmpdir == '/') ? tmpdir : "/tmp";
+    std::string pattern = base + "/taskhost-plugins-XXXXXX";
+    if (::mkdtemp(&pattern[0]) == nullptr) {
+        const int err = errno;
+        return HostError{"private plugin directory under " + base,
+                         std::string("cannot be created: ") + std::strerror(err),
+                         "set TMPDIR to a writable directory"};
+    }
+    ::chmod(pattern.c_str(), 0700);  // mkdtemp already does; umask cannot widen it, but be explicit
+    private_dir_ = pattern;
+    return private_dir_;
+}
+
+Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
+    const std::string& path, std::shared_ptr<const PluginGeneration> current) {
+    // The directory the file really lives in must be trusted too: whoever can write it can
+    // swap the file between our check and our copy.
+    std::error_code ec;
+    const fs::path real = fs::canonical(path, ec);
+    if (ec) {
+        return HostError{kWhat + " " + path, "cannot be resolved: " + ec.message(),
+                         "check the file exists"};
+    }
+    if (Check bad = check_trusted_directory(real.parent_path().string(), "plugin directory")) {
+        return *bad;
+    }
+
+    Descriptor source(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (source.get() < 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path, std::string("cannot be opened: ") + std::strerror(err),
+                         "check its permissions"};
+    }
+    struct stat st {};
+    if (::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return HostError{kWhat + " " + path, "is not a regular file",
+                         "install the plugin as a file"};
+    }
+    if (Check bad = check_trusted_code_path(st, path, kWhat)) {
+        return *bad;
+    }
+    if (st.st_size > kMaxPluginBytes) {
+        return HostError{kWhat + " " + path, "is larger than 256 MiB",
+                         "check it is really a plugin"};
+    }
+
+    if (current != nullptr) {
+        Result<std::string> digest = sha256_of(source.get(), path);
+        if (!digest.ok()) {
+            return digest.error();
+        }
+        if (digest.value() == current->sha256()) {
+            return current;
+        }
+        if (::lseek(source.get(), 0, SEEK_SET) != 0) {
+            const int err = errno;
+            return HostError{kWhat + " " + path,
+                             std::string("cannot be re-read: ") + std::strerror(err),
+                             "check the file"};
+        }
+    }
+
+    Result<std::string> dir = ensure_private_dir();
+    if (!dir.ok()) {
+        return dir.error();
+    }
+    const std::string copy = dir.value() + "/" + std::to_string(::getpid()) + "-" +
+                             std::to_string(++copies_made_) + "-" + real.filename().string();
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    {
+        // Copied from the descriptor we checked, so the bytes loaded are the bytes judged.
+        Descriptor target(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
+        if (target.get() < 0) {
+            const int err = errno;
+            return HostError{"private copy " + copy,
+                             std::string("cannot be created: ") + std::strerror(err),
+                             "check TMPDIR"};
+        }
+        char buffer[65536];
+        for (;;) {
+            const ssize_t got = ::read(source.get(), buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (got < 0 ||
+                !write_all(target.get(), buffer, static_cast<size_t>(got > 0 ? got : 0))) {
+                const int err = errno;
+                ::unlink(copy.c_str());
+                return HostError{kWhat + " " + path,
+                                 std::string("cannot be copied: ") + std::strerror(err),
+                                 "check free space in TMPDIR"};
+            }
+            if (got == 0) {
+                break;
+            }
+            sha.update(buffer, static_cast<unsigned>(got));
+        }
+    }
+
+    ::dlerror();
+    void* handle = ::dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
+    const std::string open_error = handle == nullptr ? dl_error() : "";
+    ::unlink(copy.c_str());  // the mapping stays; nothing can reach the copy any more
+    if (handle == nullptr) {
+        return HostError{
+            kWhat + " " + path, "cannot be loaded: " + open_error,
+            "check it is a plugin built for this system (and its dependencies are installed)"};
+    }
+    // From here the generation owns the handle, so every refusal below dlcloses it.
+    std::shared_ptr<PluginGeneration> generation(new PluginGeneration());
+    generation->handle_ = handle;
+    generation->source_path_ = path;
+    generation->sha256_ = Poco::DigestEngine::digestToHex(sha.digest());
+    generation->loaded_at_ = std::chrono::system_clock::now();
+    generation->generation_ = copies_made_;
+
+    ::dlerror();
+    void* describe_symbol = ::dlsym(handle, "plugin_describe");
+    if (describe_symbol == nullptr) {
+        return HostError{kWhat + " " + path, "does not export plugin_describe (" + dl_error() + ")",
+                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
+    }
+    ::dlerror();
+    void* execute_symbol = ::dlsym(handle, "plugin_execute");
+    if (execute_symbol == nullptr) {
+        return HostError{kWhat + " " + path, "does not export plugin_execute (" + dl_error() + ")",
+                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
+    }
+    const auto describe = reinterpret_cast<taskhost_plugin_describe_fn>(describe_symbol);
+    generation->execute_ = reinterpret_cast<taskhost_plugin_execute_fn>(execute_symbol);
+
+    Result<PluginDescription> description =
+        parse_plugin_description(describe(), TASKHOST_ABI_VERSION, kWhat + " " + path);
+    if (!description.ok()) {
+        return description.error();
+    }
+    generation->description_ = std::move(description.value());
+    return std::shared_ptr<const PluginGeneration>(std::move(generation));
+}
+
+}  // namespace taskhost

@@ -1,0 +1,81 @@
+// Loading one plugin file into the process, safely:
+//  - refuse a file (or its directory) that someone other than this user or root could write;
+//  - copy it to a private directory under a unique name and dlopen the copy, because dlopen of
+//    a path already loaded returns the old cached handle, and a library overwritten in place
+//    while mapped crashes the process;
+//  - remove the copy's file once opened, resolve both ABI symbols, check describe.
+// Each successful load is a PluginGeneration held by shared_ptr: whoever runs a task holds its
+// generation until the task ends, and the library is dlclosed when the last holder lets go.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <taskhost/plugin.h>
+
+#include "plugins/plugin_description.h"
+#include "util/host_error.h"
+
+namespace taskhost {
+
+class PluginGeneration {
+  public:
+    ~PluginGeneration();  // dlclose
+    PluginGeneration(const PluginGeneration&) = delete;
+    PluginGeneration& operator=(const PluginGeneration&) = delete;
+
+    const std::string& source_path() const { return source_path_; }  // the file in plugin_dir
+    const std::string& sha256() const { return sha256_; }            // of the bytes loaded
+    std::chrono::system_clock::time_point loaded_at() const { return loaded_at_; }
+    const PluginDescription& description() const { return description_; }
+    // Which load of its PluginLibrary this is (1, 2, ...): tells reloads apart in answers.
+    uint64_t generation() const { return generation_; }
+    // The plugin's own name when it gave one, else the file name.
+    const std::string& name() const { return description_.name; }
+
+    // plugin_execute; the caller keeps the generation alive for the whole call.
+    int execute(const char* task_json, const taskhost_host* host) const;
+
+  private:
+    friend class PluginLibrary;
+    PluginGeneration() = default;
+
+    void* handle_ = nullptr;
+    taskhost_plugin_execute_fn execute_ = nullptr;
+    std::string source_path_;
+    std::string sha256_;
+    std::chrono::system_clock::time_point loaded_at_{};
+    uint64_t generation_ = 0;
+    PluginDescription description_;
+};
+
+// Loads plugin files through private copies. One per process is enough; a later daemon keeps
+// one for its lifetime and loads each reload as a new generation.
+class PluginLibrary {
+  public:
+    PluginLibrary() = default;
+    ~PluginLibrary();  // removes the (by then empty) private directory
+    PluginLibrary(const PluginLibrary&) = delete;
+    PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+    // Trust checks on `path` and its directory, private copy, dlopen, symbols, describe, ABI.
+    // Every refusal names the file, the rule and the fix. When `current` is given and the
+    // file (still trusted) holds exactly the bytes `current` was loaded from, `current` is
+    // returned and nothing new is loaded: a reload keeps an unchanged plugin's generation.
+    // Not thread-safe: one thread loads at a time (the daemon's reloader serialises them).
+    Result<std::shared_ptr<const PluginGeneration>> load(
+        const std::string& path, std::shared_ptr<const PluginGeneration> current = nullptr);
+
+    // The private directory copies go to ("" until the first load creates it). For tests.
+    const std::string& private_dir() const { return private_dir_; }
+
+  private:
+    Result<std::string> ensure_private_dir();
+
+    std::string private_dir_;
+    unsigned long copies_made_ = 0;
+};
+
+}  // namespace taskhost

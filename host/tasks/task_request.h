@@ -1,0 +1,42 @@
+// One task to run, put together from the command line and an optional user spec, checked
+// against the task the plugin describes and the accounts the config holds. Still no key.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/host_config.h"
+#include "plugins/plugin_catalog.h"
+#include "tasks/user_spec.h"
+#include "util/host_error.h"
+
+namespace taskhost {
+
+// What `taskhost run` was told on its command line about the task.
+struct CommandLineTask {
+    std::optional<std::string> task;
+    std::vector<std::string> assignments;  // "name=value"
+    std::optional<std::string> account;
+    std::optional<std::string> id;
+    bool check = false;
+};
+
+struct TaskRequest {
+    std::string task;
+    std::string id;
+    bool dry_run = false;
+    const AccountConfig* account = nullptr;  // points into the HostConfig
+    Poco::JSON::Object::Ptr params;
+    TaskOffer offer;  // the plugin generation and its task description
+};
+
+// The same thing given in two places must agree; params may come from both, but each name
+// only once. Without --account or "account", the config's only account is used.
+Result<TaskRequest> make_task_request(const CommandLineTask& command_line,
+                                      const std::optional<UserSpec>& spec,
+                                      const PluginCatalog& catalog, const HostConfig& config);
+
+}  // namespace taskhost

@@ -1,0 +1,36 @@
+// A task spec a user writes (--spec FILE, or - for stdin): which task, its params, which
+// account. Never a key or a connection: those come from the host's accounts only.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "util/host_error.h"
+
+namespace taskhost {
+
+constexpr size_t kMaxUserSpecBytes = 1024 * 1024;
+constexpr size_t kMaxUserSpecDepth = 32;
+
+struct UserSpec {
+    std::optional<std::string> task;
+    std::optional<std::string> id;
+    std::optional<bool> dry_run;
+    std::optional<std::string> account;
+    Poco::JSON::Object::Ptr params;  // never null; empty when the spec has none
+};
+
+// Reads the spec text from `source` ("-" = `in`), at most 1 MiB.
+Result<std::string> read_user_spec_text(const std::string& source, std::istream& in);
+
+// Parses and checks a user spec; `source` names it in errors. Refuses unknown fields,
+// "connection", and an "api_key" (any spelling of it) anywhere in the document.
+Result<UserSpec> parse_user_spec(const std::string& text, const std::string& source);
+
+// The characters allowed in a caller-chosen id; shared with --id.
+bool is_valid_task_id(const std::string& id);
+
+}  // namespace taskhost

@@ -1,0 +1,239 @@
+#include "util/bounded_json.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace taskhost {
+namespace {
+
+// One container the scanner is inside.
+struct Level {
+    bool is_object = false;
+    bool expect_key = false;
+    size_t index = 0;
+    std::string key;
+    std::set<std::string> keys;
+};
+
+std::string path_of(const std::vector<Level>& stack) {
+    std::string path = "$";
+    // The innermost level's position is not part of the path of the container itself.
+    for (size_t i = 0; i + 1 < stack.size(); ++i) {
+        const Level& level = stack[i];
+        path =
+            level.is_object ? json_path_child(path, level.key) : json_path_index(path, level.index);
+    }
+    return path;
+}
+
+// What a structural pre-scan finds: the first container nested too deep, the first duplicate
+// key. Poco's parser would accept both (depth up to its own limit, duplicates silently).
+struct ScanFindings {
+    std::string too_deep_at;
+    std::string duplicate_at;
+    std::string duplicate_key;
+};
+
+ScanFindings scan_structure(const std::string& text, size_t max_depth) {
+    ScanFindings found;
+    std::vector<Level> stack;
+    size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '"') {
+            size_t end = i + 1;
+            while (end < text.size() && text[end] != '"') {
+                end += text[end] == '\\' ? 2 : 1;
+            }
+            if (!stack.empty() && stack.back().is_object && stack.back().expect_key) {
+                Level& level = stack.back();
+                level.key = text.substr(i + 1, end - i - 1);
+                level.expect_key = false;
+                if (!level.keys.insert(level.key).second && found.duplicate_at.empty()) {
+                    found.duplicate_key = level.key;
+                    found.duplicate_at = path_of(stack);
+                }
+            }
+            i = end + 1;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            Level level;
+            level.is_object = c == '{';
+            level.expect_key = level.is_object;
+            stack.push_back(level);
+            if (stack.size() > max_depth && found.too_deep_at.empty()) {
+                found.too_deep_at = path_of(stack);
+                return found;  // anything deeper only repeats the same problem
+            }
+        } else if (c == '}' || c == ']') {
+            if (!stack.empty()) {
+                stack.pop_back();
+            }
+        } else if (c == ',' && !stack.empty()) {
+            Level& level = stack.back();
+            if (level.is_object) {
+                level.expect_key = true;
+            } else {
+                ++level.index;
+            }
+        }
+        ++i;
+    }
+    return found;
+}
+
+}  // namespace
+
+Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const JsonLimits& limits,
+                                                  const std::string& what) {
+    if (text.size() > limits.max_bytes) {
+        return HostError{what,
+                         "is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                             std::to_string(limits.max_bytes),
+                         "make it smaller"};
+    }
+    const ScanFindings found = scan_structure(text, limits.max_depth);
+    if (!found.too_deep_at.empty()) {
+        return HostError{what + ": " + found.too_deep_at,
+                         "nests deeper than " + std::to_string(limits.max_depth) + " levels",
+                         "flatten the document"};
+    }
+    Poco::Dynamic::Var parsed;
+    try {
+        // Keep the writer's key order: outcomes and describes are shown back to people.
+        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+        parser.setDepth(limits.max_depth + 1);
+        parsed = parser.parse(text);
+    } catch (const Poco::Exception& e) {
+        return HostError{what, "is not valid JSON (" + printable(e.message()) + ")",
+                         "fix the JSON syntax"};
+    }
+    if (!is_json_object(parsed)) {
+        return HostError{what + ": $", "is " + json_type_name(parsed) + ", expected a JSON object",
+                         "write a JSON object: {...}"};
+    }
+    if (!found.duplicate_at.empty()) {
+        return HostError{what + ": " + json_path_child(found.duplicate_at, found.duplicate_key),
+                         "is given twice", "keep one of the two"};
+    }
+    return parsed.extract<Poco::JSON::Object::Ptr>();
+}
+
+Result<std::string> read_bounded_file(const std::string& path, size_t max_bytes,
+                                      const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int err = errno;
+        return HostError{what, "cannot read " + path + ": " + std::strerror(err),
+                         "check that the file exists and is readable"};
+    }
+    return read_bounded_stream(in, max_bytes, what);
+}
+
+Result<std::string> read_bounded_stream(std::istream& in, size_t max_bytes,
+                                        const std::string& what) {
+    std::string text;
+    char buffer[16384];
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        text.append(buffer, static_cast<size_t>(in.gcount()));
+        if (text.size() > max_bytes) {
+            return HostError{what,
+                             "is more than the limit of " + std::to_string(max_bytes) + " bytes",
+                             "make it smaller"};
+        }
+    }
+    if (in.bad()) {
+        return HostError{what, "could not be read completely", "check the file or pipe"};
+    }
+    return text;
+}
+
+std::string printable(const std::string& raw, size_t max) {
+    std::string out;
+    for (unsigned char c : raw) {
+        if (out.size() >= max) {
+            out += "...";
+            break;
+        }
+        out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+    }
+    return out;
+}
+
+bool is_identifier(const std::string& text, size_t max_chars) {
+    if (text.empty() || text.size() > max_chars) {
+        return false;
+    }
+    for (char c : text) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string json_path_child(const std::string& parent, const std::string& key) {
+    if (is_identifier(key)) {
+        return parent + "." + key;
+    }
+    return parent + "[\"" + printable(key, 64) + "\"]";
+}
+
+std::string json_path_index(const std::string& parent, size_t index) {
+    return parent + "[" + std::to_string(index) + "]";
+}
+
+bool is_json_object(const Poco::Dynamic::Var& value) {
+    return value.type() == typeid(Poco::JSON::Object::Ptr);
+}
+
+bool is_json_array(const Poco::Dynamic::Var& value) {
+    return value.type() == typeid(Poco::JSON::Array::Ptr);
+}
+
+std::string json_type_name(const Poco::Dynamic::Var& value) {
+    if (value.isEmpty()) {
+        return "null";
+    }
+    if (is_json_object(value)) {
+        return "an object";
+    }
+    if (is_json_array(value)) {
+        return "an array";
+    }
+    if (value.isBoolean()) {
+        return "a boolean";
+    }
+    if (value.isInteger()) {
+        return "an integer";
+    }
+    if (value.isNumeric()) {
+        return "a number";
+    }
+    if (value.isString()) {
+        return "a string";
+    }
+    return "an unexpected value";
+}
+
+std::string to_json(const Poco::JSON::Object::Ptr& object) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(object, out, 0, -1);
+    return out.str();
+}
+
+}  // namespace taskhost
