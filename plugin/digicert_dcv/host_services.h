@@ -1,12 +1,14 @@
-// The host's optional services for one execution (log, cancelled, acquire, throttled), read
-// under the ABI's size rule: a field the host's `size` does not cover, or a NULL callback, is a
-// service it does not offer. Every log line passes through the secret redaction.
+// The host's optional services for one execution (log, cancelled, acquire, throttled), as the
+// DigiCert task uses them: a thin layer on taskhost::sdk::Host, which keeps the ABI's size rule
+// (a field the host's `size` does not cover, or a NULL callback, is a service it does not
+// offer). What it adds: every log line is made printable and passes the secret redaction.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "taskhost/plugin.h"
+#include "taskhost/plugin_sdk.hpp"
 
 namespace digicert_dcv {
 
@@ -18,20 +20,24 @@ class HostServices {
     void set_secret(std::string secret) { secret_ = std::move(secret); }
 
     void log(taskhost_log_level level, const std::string& line) const;
-    bool cancelled() const;
+    bool cancelled() const { return host_.cancelled(); }
 
-    bool offers_acquire() const;
+    bool offers_acquire() const { return host_.offers_acquire(); }
     // The host's turn on `bucket`: true to go; false when the host says cancelled / out of time.
-    bool acquire(const std::string& bucket) const;
+    bool acquire(const std::string& bucket) const { return host_.acquire(bucket); }
     // Tells the host (when it offers `throttled`) that `bucket` got a 429.
-    void throttled(const std::string& bucket, std::chrono::milliseconds retry_after) const;
+    void throttled(const std::string& bucket, std::chrono::milliseconds retry_after) const {
+        host_.throttled(bucket, retry_after);
+    }
 
     // Sleeps `duration` in slices of at most 50 ms, asking `cancelled` between them; false when
     // cancelled meanwhile.
-    bool sleep_unless_cancelled(std::chrono::milliseconds duration) const;
+    bool sleep_unless_cancelled(std::chrono::milliseconds duration) const {
+        return host_.sleep_unless_cancelled(duration);
+    }
 
   private:
-    const taskhost_host* host_;
+    taskhost::sdk::Host host_;
     std::string secret_;
 };
 
