@@ -141,10 +141,11 @@ AttemptResult CertCentralClient::send(const CertCentralRequest& request,
         attempt.result = failure(
             Kind::kReset, where(request) + " closed the connection without answering", started);
     } catch (const Poco::Net::ConnectionRefusedException&) {
-        attempt.result = failure(Kind::kRefused,
-                                 "connection to " + where(request) +
-                                     " refused; check connection.base_url (and the proxy)",
-                                 started);
+        attempt.result =
+            failure(Kind::kRefused,
+                    "connection to " + where(request) +
+                        " refused; check the account's region or base_url (and the proxy)",
+                    started);
     } catch (const Poco::Net::DNSException& e) {
         attempt.result =
             failure(Kind::kDns, "cannot resolve " + request.host + ": " + e.displayText(), started);

@@ -32,6 +32,14 @@ std::string next_step(const RetryDecision& decision) {
     return "";
 }
 
+void end_cancelled(ExchangeResult& out, const CertCentralRequest& request, int next_attempt) {
+    out.end = ExchangeResult::End::kCancelled;
+    out.error = TaskError{};
+    out.error.kind = ErrorKind::kCancelled;
+    out.error.msg = "the caller cancelled before attempt " + std::to_string(next_attempt) + " of " +
+                    request.method + " " + request.url + "; nothing more was sent";
+}
+
 }  // namespace
 
 CertCentralExchange::CertCentralExchange(const ConnectionSettings& connection, HostServices& host,
@@ -74,101 +82,120 @@ CertCentralExchange::Turn CertCentralExchange::take_turn(TaskError& refusal) {
     return Turn::kGo;
 }
 
+std::optional<milliseconds> CertCentralExchange::admit_attempt(const CertCentralRequest& request,
+                                                               int attempt, ExchangeResult& out) {
+    if (host_.cancelled()) {
+        end_cancelled(out, request, attempt);
+        return std::nullopt;
+    }
+    TaskError refusal;
+    switch (take_turn(refusal)) {
+        case Turn::kCancelled:
+            end_cancelled(out, request, attempt);
+            return std::nullopt;
+        case Turn::kRefused:
+            out.end = ExchangeResult::End::kFailed;
+            out.error = refusal;
+            return std::nullopt;
+        case Turn::kGo:
+            break;
+    }
+    const auto remaining = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
+    if (remaining <= milliseconds(0)) {
+        out.end = ExchangeResult::End::kFailed;
+        out.error = TaskError{};
+        out.error.kind = ErrorKind::kTimeout;
+        out.error.retryable = true;
+        out.error.msg = "deadline_ms=" + std::to_string(policy_.settings().deadline.count()) +
+                        " passed before attempt " + std::to_string(attempt) + " of " +
+                        request.method + " " + request.url;
+        return std::nullopt;
+    }
+    return remaining;
+}
+
+std::optional<RetryDecision> CertCentralExchange::judge_attempt(const CertCentralRequest& request,
+                                                                const RequestSubject& subject,
+                                                                int attempt,
+                                                                const AttemptResult& result,
+                                                                ExchangeResult& out) {
+    const int max_attempts = policy_.settings().max_attempts;
+    const std::string line = request.method + " " + request.url + " -> ";
+    TaskError error;
+    std::optional<milliseconds> retry_after;
+    if (const auto* response = std::get_if<HttpResponse>(&result.result)) {
+        out.http_status = response->status;
+        if (response->status >= 200 && response->status <= 299) {
+            host_.log(TASKHOST_LOG_INFO, line + std::to_string(response->status) + " (" +
+                                             attempt_of(attempt, max_attempts) + ")");
+            out.end = ExchangeResult::End::kAnswered;
+            out.response = *response;
+            return std::nullopt;
+        }
+        error = map_http_error(*response, subject);
+        if (response->retry_after) {
+            retry_after =
+                parse_retry_after(*response->retry_after, std::chrono::system_clock::now());
+        }
+    } else {
+        out.http_status.reset();
+        error = map_transport_failure(std::get<TransportFailure>(result.result));
+    }
+
+    const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started_);
+    const RetryDecision decision =
+        policy_.decide(attempt, error.retryable, retry_after, elapsed, thread_rng());
+    if (error.http_status == 429) {
+        report_throttled(retry_after, decision.delay);
+    }
+    if (decision.verdict == RetryDecision::Verdict::kPastDeadline) {
+        error.msg +=
+            "; gave up: the next try (in " + std::to_string(decision.delay.count()) +
+            " ms) would pass deadline_ms=" + std::to_string(policy_.settings().deadline.count());
+    }
+    const std::string what = error.http_status
+                                 ? std::to_string(*error.http_status)
+                                 : std::string(error_kind_name(error.kind)) + " failure";
+    host_.log(TASKHOST_LOG_INFO,
+              line + what + " (" + attempt_of(attempt, max_attempts) + ")" + next_step(decision));
+    if (decision.verdict != RetryDecision::Verdict::kRetry) {
+        out.end = ExchangeResult::End::kFailed;
+        out.error = std::move(error);
+        return std::nullopt;
+    }
+    return decision;
+}
+
+void CertCentralExchange::report_throttled(std::optional<milliseconds> retry_after,
+                                           milliseconds backoff) {
+    if (host_.offers_acquire()) {
+        host_.throttled(bucket_, retry_after.value_or(milliseconds(0)));
+    } else {
+        pacer_.throttled(bucket_, retry_after.value_or(backoff));
+    }
+}
+
 ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
                                         const RequestSubject& subject) {
     ExchangeResult out;
-    const int max_attempts = policy_.settings().max_attempts;
     CertCentralClient client(pool_);
-    const auto cancelled = [&](int next_attempt) {
-        out.end = ExchangeResult::End::kCancelled;
-        out.error = TaskError{};
-        out.error.kind = ErrorKind::kCancelled;
-        out.error.msg = "the caller cancelled before attempt " + std::to_string(next_attempt) +
-                        " of " + request.method + " " + request.url + "; nothing more was sent";
-        return out;
-    };
-
     for (int attempt = 1;; ++attempt) {
-        if (host_.cancelled()) {
-            return cancelled(attempt);
-        }
-        TaskError refusal;
-        switch (take_turn(refusal)) {
-            case Turn::kCancelled:
-                return cancelled(attempt);
-            case Turn::kRefused:
-                out.end = ExchangeResult::End::kFailed;
-                out.error = refusal;
-                return out;
-            case Turn::kGo:
-                break;
-        }
-        const auto remaining = std::chrono::duration_cast<milliseconds>(deadline_ - Clock::now());
-        if (remaining <= milliseconds(0)) {
-            out.end = ExchangeResult::End::kFailed;
-            out.error = TaskError{};
-            out.error.kind = ErrorKind::kTimeout;
-            out.error.retryable = true;
-            out.error.msg = "deadline_ms=" + std::to_string(policy_.settings().deadline.count()) +
-                            " passed before attempt " + std::to_string(attempt) + " of " +
-                            request.method + " " + request.url;
+        const std::optional<milliseconds> remaining = admit_attempt(request, attempt, out);
+        if (!remaining) {
             return out;
         }
-
         out.attempts = attempt;
         ++total_attempts_;
         const AttemptResult result =
-            client.send(request, connection_, std::min(connection_.timeout, remaining));
-        const std::string line = request.method + " " + request.url + " -> ";
-        TaskError error;
-        std::optional<milliseconds> retry_after;
-        if (const auto* response = std::get_if<HttpResponse>(&result.result)) {
-            out.http_status = response->status;
-            if (response->status >= 200 && response->status <= 299) {
-                host_.log(TASKHOST_LOG_INFO, line + std::to_string(response->status) + " (" +
-                                                 attempt_of(attempt, max_attempts) + ")");
-                out.end = ExchangeResult::End::kAnswered;
-                out.response = *response;
-                return out;
-            }
-            error = map_http_error(*response, subject);
-            if (response->retry_after) {
-                retry_after =
-                    parse_retry_after(*response->retry_after, std::chrono::system_clock::now());
-            }
-        } else {
-            out.http_status.reset();
-            error = map_transport_failure(std::get<TransportFailure>(result.result));
-        }
-
-        const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started_);
-        const RetryDecision decision =
-            policy_.decide(attempt, error.retryable, retry_after, elapsed, thread_rng());
-        if (error.http_status == 429) {
-            // Every task on this key waits, not only this one.
-            if (host_.offers_acquire()) {
-                host_.throttled(bucket_, retry_after.value_or(milliseconds(0)));
-            } else {
-                pacer_.throttled(bucket_, retry_after.value_or(decision.delay));
-            }
-        }
-        if (decision.verdict == RetryDecision::Verdict::kPastDeadline) {
-            error.msg += "; gave up: the next try (in " + std::to_string(decision.delay.count()) +
-                         " ms) would pass deadline_ms=" +
-                         std::to_string(policy_.settings().deadline.count());
-        }
-        const std::string what = error.http_status
-                                     ? std::to_string(*error.http_status)
-                                     : std::string(error_kind_name(error.kind)) + " failure";
-        host_.log(TASKHOST_LOG_INFO, line + what + " (" + attempt_of(attempt, max_attempts) + ")" +
-                                         next_step(decision));
-        if (decision.verdict != RetryDecision::Verdict::kRetry) {
-            out.end = ExchangeResult::End::kFailed;
-            out.error = std::move(error);
+            client.send(request, connection_, std::min(connection_.timeout, *remaining));
+        const std::optional<RetryDecision> retry =
+            judge_attempt(request, subject, attempt, result, out);
+        if (!retry) {
             return out;
         }
-        if (!host_.sleep_unless_cancelled(decision.delay)) {
-            return cancelled(attempt + 1);
+        if (!host_.sleep_unless_cancelled(retry->delay)) {
+            end_cancelled(out, request, attempt + 1);
+            return out;
         }
     }
 }

@@ -49,6 +49,21 @@ class CertCentralExchange {
     enum class Turn { kGo, kCancelled, kRefused };
     Turn take_turn(TaskError& refusal);
 
+    // Before attempt `attempt`: not cancelled, a pacing turn, time left. Returns the time left
+    // for the attempt, or nothing with `out` ended (cancelled, refused, past the deadline).
+    std::optional<std::chrono::milliseconds> admit_attempt(const CertCentralRequest& request,
+                                                           int attempt, ExchangeResult& out);
+
+    // After attempt `attempt`: a 2xx ends `out` as answered; a failure is mapped and either
+    // ends `out` as failed or returns the retry decision (wait `delay`, then try again).
+    std::optional<RetryDecision> judge_attempt(const CertCentralRequest& request,
+                                               const RequestSubject& subject, int attempt,
+                                               const AttemptResult& result, ExchangeResult& out);
+
+    // A 429 makes every task on this API key wait, not only this one.
+    void report_throttled(std::optional<std::chrono::milliseconds> retry_after,
+                          std::chrono::milliseconds backoff);
+
     const ConnectionSettings& connection_;
     HostServices& host_;
     SessionPool& pool_;

@@ -3,7 +3,6 @@
 // connection.api_key is never echoed.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,8 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "connection_settings.h"
 #include "dcv_resend_params.h"
-#include "spec_field_rules.h"
 
 namespace digicert_dcv {
 
@@ -22,24 +21,6 @@ inline constexpr std::string_view kTaskName = "digicert.dcv.resend";
 inline constexpr std::size_t kMaxSpecBytes = 64 * 1024;
 inline constexpr std::size_t kMaxSpecDepth = 16;
 inline constexpr std::size_t kMaxIdLength = 128;
-inline constexpr std::size_t kMaxApiKeyLength = 256;
-inline constexpr std::size_t kMaxCaFilePathLength = 4096;
-
-struct RetrySettings {
-    int max_attempts = 5;
-    std::chrono::milliseconds initial_delay{500};
-    std::chrono::milliseconds max_delay{30000};
-    std::chrono::milliseconds deadline{120000};  // the whole task, all attempts and waits
-};
-
-struct ConnectionSettings {
-    HttpsBaseUrl base_url;
-    std::string api_key;  // empty only in a dry run without a key
-    std::string ca_file;  // empty: the system trust store only
-    std::chrono::milliseconds timeout{15000};
-    std::optional<HttpProxy> proxy;
-    RetrySettings retry;
-};
 
 struct DcvResendSpec {
     std::optional<std::string> id;

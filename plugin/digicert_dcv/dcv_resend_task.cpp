@@ -1,5 +1,7 @@
 #include "dcv_resend_task.h"
 
+#include <optional>
+
 #include "certcentral_exchange.h"
 #include "dcv_preflight.h"
 #include "dcv_resend_request.h"
@@ -74,6 +76,90 @@ struct Run {
     }
 };
 
+// Only a dry run gets here without a key: plan from the params alone.
+DcvOutcome plan_without_key(const DcvResendSpec& spec, Run& run) {
+    DcvOutcome& outcome = run.outcome;
+    const DcvResendParams& params = spec.params;
+    PreflightFindings findings;
+    findings.domain = DomainIdentity{params.domain_id, params.domain.value_or(""), "params"};
+    outcome.preflight = findings;
+    outcome.status = OutcomeStatus::kPlanned;
+    const std::string domain = domain_phrase(params, findings.domain);
+    if (params.domain_id) {
+        outcome.request = build_dcv_resend_request(spec, *params.domain_id);
+        outcome.msg = "would resend DCV emails for " + domain + ": " + outcome.request->method +
+                      " " + outcome.request->url;
+    } else {
+        outcome.msg =
+            "would look up the id of the domain named " + domain + ", then resend its DCV emails";
+    }
+    if (const std::string reads = reads_not_made(params); !reads.empty()) {
+        outcome.msg +=
+            "; no api_key was given, so the read-only pre-flight (" + reads + ") was not made";
+    }
+    return run.finish();
+}
+
+// The outcome when the pre-flight ended the task (failed, cancelled, already validated);
+// nothing when the resend goes ahead.
+std::optional<DcvOutcome> end_after_preflight(const DcvResendSpec& spec,
+                                              const PreflightResult& preflight,
+                                              const std::string& domain, Run& run) {
+    switch (preflight.end) {
+        case PreflightResult::End::kFailed:
+            return run.fail(OutcomeStatus::kFailed, preflight.error, domain, preflight.attempts,
+                            "; nothing was sent");
+        case PreflightResult::End::kCancelled:
+            return run.fail(OutcomeStatus::kCancelled, preflight.error, domain, preflight.attempts);
+        case PreflightResult::End::kValidated: {
+            const std::string& until = preflight.findings.dcv->verdict.valid_until;
+            run.outcome.status = OutcomeStatus::kSkipped;
+            run.outcome.msg = "DCV for " + domain + " is already validated" +
+                              (until.empty() ? "" : " until " + printable_excerpt(until, 64)) +
+                              (spec.dry_run ? "; nothing would be sent" : "; nothing was sent");
+            return run.finish();
+        }
+        case PreflightResult::End::kProceed:
+            break;
+    }
+    if (spec.dry_run) {
+        const CertCentralRequest& request = *run.outcome.request;
+        run.outcome.status = OutcomeStatus::kPlanned;
+        run.outcome.msg = with_warning(
+            "would resend DCV emails for " + domain + ": " + request.method + " " + request.url,
+            preflight.findings);
+        return run.finish();
+    }
+    return std::nullopt;
+}
+
+// The resend itself, through the exchange the pre-flight used.
+DcvOutcome resend(HostServices& host, CertCentralExchange& exchange,
+                  const PreflightResult& preflight, const std::string& domain, Run& run) {
+    DcvOutcome& outcome = run.outcome;
+    const ExchangeResult result =
+        exchange.run(*outcome.request, resend_subject(*preflight.findings.domain.id));
+    outcome.attempts = exchange.total_attempts();
+    outcome.http_status = result.http_status;
+    switch (result.end) {
+        case ExchangeResult::End::kAnswered:
+            if (result.response.status != 204) {
+                host.log(TASKHOST_LOG_WARN, "expected 204 No Content from DigiCert, got " +
+                                                std::to_string(result.response.status) +
+                                                "; treating it as success");
+            }
+            outcome.status = OutcomeStatus::kSucceeded;
+            outcome.changed = true;
+            outcome.msg = with_warning("DCV emails resent for " + domain, preflight.findings);
+            return run.finish();
+        case ExchangeResult::End::kCancelled:
+            return run.fail(OutcomeStatus::kCancelled, result.error, domain, result.attempts);
+        case ExchangeResult::End::kFailed:
+            break;
+    }
+    return run.fail(OutcomeStatus::kFailed, result.error, domain, result.attempts);
+}
+
 }  // namespace
 
 DcvOutcome invalid_spec_outcome(const SpecError& error) {
@@ -94,90 +180,26 @@ DcvOutcome invalid_spec_outcome(const SpecError& error) {
 
 DcvOutcome DcvResendTask::run() {
     Run run;
-    DcvOutcome& outcome = run.outcome;
-    const DcvResendParams& params = spec_.params;
-    outcome.id = spec_.id;
-    outcome.requested = params.email_array;
-
-    // Only a dry run gets here without a key: plan from the params alone.
+    run.outcome.id = spec_.id;
+    run.outcome.requested = spec_.params.email_array;
     if (spec_.connection.api_key.empty()) {
-        PreflightFindings findings;
-        findings.domain = DomainIdentity{params.domain_id, params.domain.value_or(""), "params"};
-        outcome.preflight = findings;
-        outcome.status = OutcomeStatus::kPlanned;
-        const std::string domain = domain_phrase(params, findings.domain);
-        if (params.domain_id) {
-            outcome.request = build_dcv_resend_request(spec_, *params.domain_id);
-            outcome.msg = "would resend DCV emails for " + domain + ": " + outcome.request->method +
-                          " " + outcome.request->url;
-        } else {
-            outcome.msg = "would look up the id of the domain named " + domain +
-                          ", then resend its DCV emails";
-        }
-        if (const std::string reads = reads_not_made(params); !reads.empty()) {
-            outcome.msg +=
-                "; no api_key was given, so the read-only pre-flight (" + reads + ") was not made";
-        }
-        return run.finish();
+        return plan_without_key(spec_, run);
     }
 
     host_.set_secret(spec_.connection.api_key);
     CertCentralExchange exchange(spec_.connection, host_, pool_, pacer_, run.started);
     const PreflightResult preflight = DcvPreflight(spec_, exchange, names_, host_).run();
-    outcome.preflight = preflight.findings;
-    outcome.attempts = exchange.total_attempts();
+    run.outcome.preflight = preflight.findings;
+    run.outcome.attempts = exchange.total_attempts();
     const DomainIdentity& identity = preflight.findings.domain;
-    const std::string domain = domain_phrase(params, identity);
+    const std::string domain = domain_phrase(spec_.params, identity);
     if (identity.id) {
-        outcome.request = build_dcv_resend_request(spec_, *identity.id);
+        run.outcome.request = build_dcv_resend_request(spec_, *identity.id);
     }
-    switch (preflight.end) {
-        case PreflightResult::End::kFailed:
-            return run.fail(OutcomeStatus::kFailed, preflight.error, domain, preflight.attempts,
-                            "; nothing was sent");
-        case PreflightResult::End::kCancelled:
-            return run.fail(OutcomeStatus::kCancelled, preflight.error, domain, preflight.attempts);
-        case PreflightResult::End::kValidated: {
-            const std::string& until = preflight.findings.dcv->verdict.valid_until;
-            outcome.status = OutcomeStatus::kSkipped;
-            outcome.msg = "DCV for " + domain + " is already validated" +
-                          (until.empty() ? "" : " until " + printable_excerpt(until, 64)) +
-                          (spec_.dry_run ? "; nothing would be sent" : "; nothing was sent");
-            return run.finish();
-        }
-        case PreflightResult::End::kProceed:
-            break;
+    if (std::optional<DcvOutcome> ended = end_after_preflight(spec_, preflight, domain, run)) {
+        return std::move(*ended);
     }
-
-    const CertCentralRequest& request = *outcome.request;
-    if (spec_.dry_run) {
-        outcome.status = OutcomeStatus::kPlanned;
-        outcome.msg = with_warning(
-            "would resend DCV emails for " + domain + ": " + request.method + " " + request.url,
-            preflight.findings);
-        return run.finish();
-    }
-
-    const ExchangeResult resend = exchange.run(request, resend_subject(*identity.id));
-    outcome.attempts = exchange.total_attempts();
-    outcome.http_status = resend.http_status;
-    switch (resend.end) {
-        case ExchangeResult::End::kAnswered:
-            if (resend.response.status != 204) {
-                host_.log(TASKHOST_LOG_WARN, "expected 204 No Content from DigiCert, got " +
-                                                 std::to_string(resend.response.status) +
-                                                 "; treating it as success");
-            }
-            outcome.status = OutcomeStatus::kSucceeded;
-            outcome.changed = true;
-            outcome.msg = with_warning("DCV emails resent for " + domain, preflight.findings);
-            return run.finish();
-        case ExchangeResult::End::kCancelled:
-            return run.fail(OutcomeStatus::kCancelled, resend.error, domain, resend.attempts);
-        case ExchangeResult::End::kFailed:
-            break;
-    }
-    return run.fail(OutcomeStatus::kFailed, resend.error, domain, resend.attempts);
+    return resend(host_, exchange, preflight, domain, run);
 }
 
 }  // namespace digicert_dcv

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "connection_settings.h"
 #include "dcv_resend_spec.h"
 #include "request_pacer.h"
 #include "spec_field_rules.h"
@@ -122,6 +123,100 @@ Object::Ptr params_schema() {
     return schema;
 }
 
+Object::Ptr integer_setting(IntegerRange range, const char* description) {
+    Object::Ptr out = ordered_object();
+    out->set("type", "integer");
+    out->set("minimum", range.min);
+    out->set("maximum", range.max);
+    out->set("description", description);
+    return out;
+}
+
+Object::Ptr string_setting(std::size_t min_length, std::size_t max_length,
+                           const std::string& description) {
+    Object::Ptr out = ordered_object();
+    out->set("type", "string");
+    out->set("minLength", static_cast<int>(min_length));
+    out->set("maxLength", static_cast<int>(max_length));
+    out->set("description", description);
+    return out;
+}
+
+Object::Ptr retry_schema() {
+    Object::Ptr properties = ordered_object();
+    properties->set("max_attempts", integer_setting(kMaxAttemptsRange,
+                                                    "HTTP attempts per request, the first "
+                                                    "included; only 429, 5xx, resets and "
+                                                    "timeouts are retried"));
+    properties->set("initial_delay_ms",
+                    integer_setting(kInitialDelayMsRange,
+                                    "first backoff cap (full jitter, doubling per retry); at "
+                                    "most max_delay_ms"));
+    properties->set("max_delay_ms", integer_setting(kMaxDelayMsRange,
+                                                    "cap of any one backoff delay; at least "
+                                                    "initial_delay_ms"));
+    properties->set("deadline_ms",
+                    integer_setting(kDeadlineMsRange, "the whole task: every attempt and wait"));
+    Object::Ptr retry = ordered_object();
+    retry->set("type", "object");
+    retry->set("properties", properties);
+    retry->set("additionalProperties", false);
+    retry->set("description", "retry policy; each field optional");
+    return retry;
+}
+
+// The account's connection settings, as the host passes them through (it adds api_key).
+Object::Ptr connection_schema() {
+    std::string region_urls;
+    Array::Ptr region_names = new Array;
+    for (const CertCentralRegion& region : kCertCentralRegions) {
+        region_names->add(std::string(region.name));
+        region_urls += std::string(region_urls.empty() ? "" : ", ") + std::string(region.name) +
+                       ": " + std::string(region.base_url);
+    }
+    Object::Ptr region = ordered_object();
+    region->set("type", "string");
+    region->set("enum", region_names);
+    region->set("description", "CertCentral region (" + region_urls +
+                                   "); give exactly one of region and base_url");
+
+    Object::Ptr ca_file =
+        string_setting(1, kMaxCaFilePathLength,
+                       "PEM file of an extra trust anchor, added to the system store "
+                       "(verification is always on)");
+    ca_file->set("format", "path");
+
+    // The host checks the scheme from the pattern; the parser checks the whole URL.
+    Object::Ptr base_url =
+        string_setting(kMinBaseUrlLength, kMaxUrlLength,
+                       "https:// API base, e.g. https://www.digicert.com/services/v2");
+    base_url->set("pattern", "^https://");
+    Object::Ptr proxy = string_setting(
+        1, kMaxUrlLength, "HTTP CONNECT proxy, http://host:port (TLS stays end to end)");
+    proxy->set("pattern", "^http://");
+
+    Object::Ptr properties = ordered_object();
+    properties->set("region", region);
+    properties->set("base_url", base_url);
+    properties->set("ca_file", ca_file);
+    properties->set("timeout_ms",
+                    integer_setting(kTimeoutMsRange, "per attempt: connect, send and receive"));
+    properties->set("proxy", proxy);
+    properties->set("retry", retry_schema());
+
+    Array::Ptr one_of = new Array;
+    one_of->add(required_one("region"));
+    one_of->add(required_one("base_url"));
+
+    Object::Ptr schema = ordered_object();
+    schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema->set("type", "object");
+    schema->set("properties", properties);
+    schema->set("oneOf", one_of);
+    schema->set("additionalProperties", false);
+    return schema;
+}
+
 Array::Ptr rate_limits() {
     Array::Ptr out = new Array;
     for (const RateWindowLimit& limit : certcentral_rate_limits()) {
@@ -141,9 +236,6 @@ std::string build() {
     task->set("params_schema", params_schema());
     task->set("supports_dry_run", true);
     task->set("sensitive_params", Array::Ptr(new Array));
-    task->set("connection_fields",
-              string_array({"base_url", "api_key", "ca_file", "timeout_ms", "proxy", "retry"}));
-    task->set("sensitive_connection_fields", string_array({"api_key"}));
     task->set("rate_limits", rate_limits());
 
     Array::Ptr tasks = new Array;
@@ -153,6 +245,7 @@ std::string build() {
     root->set("name", kPluginName);
     root->set("version", kPluginVersion);
     root->set("tasks", tasks);
+    root->set("connection_schema", connection_schema());
     std::ostringstream out;
     root->stringify(out);
     return out.str();

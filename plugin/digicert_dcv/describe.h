@@ -1,5 +1,6 @@
-// The plugin's static self-description for plugin_describe: ABI version, tasks, the JSON
-// Schema of params, dry-run support, sensitive fields and DigiCert's rate limits.
+// The plugin's static self-description for plugin_describe: ABI version, tasks (the JSON
+// Schema of params, dry-run support, sensitive params and DigiCert's rate limits) and the JSON
+// Schema of an account's connection settings, which the host validates without knowing them.
 #pragma once
 
 namespace digicert_dcv {
