@@ -19,6 +19,9 @@ using Poco::JSON::Object;
 constexpr size_t kMaxPathChars = 4096;
 constexpr size_t kMaxNameChars = 64;
 
+// The fields of an account that are the host's; all others are the plugin's connection settings.
+const std::set<std::string> kHostAccountFields = {"api_key_env", "api_key_file", "rate_limits"};
+
 // Walks one config document; every check knows the JSON path it is looking at.
 class ConfigReader {
   public:
@@ -63,6 +66,8 @@ class ConfigReader {
   private:
     std::string at(const std::string& json_path) const { return file_ + ": " + json_path; }
 
+    // The host's own fields (key source, pacing) are read here; every other field belongs to
+    // the plugin and is kept as written, to be checked against the schema the plugin describes.
     AccountConfig read_account(const Object::Ptr& accounts, const std::string& name) {
         const std::string where = json_path_child("$.accounts", name);
         check_account_name(name, where);
@@ -72,29 +77,21 @@ class ConfigReader {
                  "remove \"api_key\" and name where the key is: \"api_key_env\": \"VARIABLE\" or "
                  "\"api_key_file\": \"/path/to/key\" (mode 0600)");
         }
-        only_known_fields(fields, where,
-                          {"region", "base_url", "api_key_env", "api_key_file", "ca_file",
-                           "timeout_ms", "proxy", "retry", "rate_limits"});
         AccountConfig account;
         account.name = name;
-        read_endpoint(fields, where, account);
+        account.config_file = file_;
+        account.json_path = where;
+        account.base_dir = base_dir_.string();
         read_key_source(fields, where, account);
-        if (fields->has("ca_file")) {
-            account.ca_file = path_field(fields, where, "ca_file");
-        }
-        if (fields->has("timeout_ms")) {
-            account.timeout_ms = integer_field(fields, where, "timeout_ms", 100, 300000);
-        }
-        if (fields->has("proxy")) {
-            account.proxy = proxy_field(fields, where);
-        }
-        if (fields->has("retry")) {
-            account.retry =
-                read_retry(object_field(fields, where, "retry"), json_path_child(where, "retry"));
-        }
         if (fields->has("rate_limits")) {
             account.rate_limits =
                 read_rate_limits(fields->get("rate_limits"), json_path_child(where, "rate_limits"));
+        }
+        account.connection = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        for (const auto& entry : *fields) {
+            if (kHostAccountFields.count(entry.first) == 0) {
+                account.connection->set(entry.first, entry.second);
+            }
         }
         return account;
     }
@@ -148,44 +145,6 @@ class ConfigReader {
         }
     }
 
-    void read_endpoint(const Object::Ptr& fields, const std::string& where,
-                       AccountConfig& account) {
-        const bool has_region = fields->has("region");
-        const bool has_base_url = fields->has("base_url");
-        if (has_region == has_base_url) {
-            fail(
-                at(where),
-                has_region ? "gives both \"region\" and \"base_url\""
-                           : "gives neither \"region\" nor \"base_url\"",
-                "give exactly one: \"region\": \"us\" or \"eu\", or \"base_url\": \"https://...\"");
-        }
-        if (has_region) {
-            account.region = string_field(fields, where, "region");
-            if (account.region == "us") {
-                account.base_url = kUsBaseUrl;
-            } else if (account.region == "eu") {
-                account.base_url = kEuBaseUrl;
-            } else {
-                fail(at(json_path_child(where, "region")),
-                     "\"" + printable(account.region, 32) + "\" is not a CertCentral region",
-                     "use \"us\" or \"eu\", or give \"base_url\" instead");
-            }
-            return;
-        }
-        account.base_url = string_field(fields, where, "base_url");
-        const std::string prefix = "https://";
-        if (account.base_url.compare(0, prefix.size(), prefix) != 0 ||
-            account.base_url.size() == prefix.size() || account.base_url.size() > 2048 ||
-            !is_plain(account.base_url)) {
-            fail(at(json_path_child(where, "base_url")),
-                 "\"" + printable(account.base_url, 80) + "\" is not an https:// URL",
-                 "write the API base, e.g. \"https://www.digicert.com/services/v2\" (TLS only)");
-        }
-        while (account.base_url.size() > prefix.size() + 1 && account.base_url.back() == '/') {
-            account.base_url.pop_back();
-        }
-    }
-
     void read_key_source(const Object::Ptr& fields, const std::string& where,
                          AccountConfig& account) {
         const bool has_env = fields->has("api_key_env");
@@ -216,43 +175,6 @@ class ConfigReader {
         }
         account.key_source = KeySource::kFile;
         account.key_file = path_field(fields, where, "api_key_file");
-    }
-
-    RetrySettings read_retry(const Object::Ptr& fields, const std::string& where) {
-        only_known_fields(fields, where,
-                          {"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms"});
-        RetrySettings retry;
-        if (fields->has("max_attempts")) {
-            retry.max_attempts = integer_field(fields, where, "max_attempts", 1, 10);
-        }
-        if (fields->has("initial_delay_ms")) {
-            retry.initial_delay_ms = integer_field(fields, where, "initial_delay_ms", 0, 60000);
-        }
-        if (fields->has("max_delay_ms")) {
-            retry.max_delay_ms = integer_field(fields, where, "max_delay_ms", 0, 300000);
-        }
-        if (fields->has("deadline_ms")) {
-            retry.deadline_ms = integer_field(fields, where, "deadline_ms", 100, 3600000);
-        }
-        if (retry.initial_delay_ms && retry.max_delay_ms &&
-            *retry.initial_delay_ms > *retry.max_delay_ms) {
-            fail(at(json_path_child(where, "initial_delay_ms")), "is larger than max_delay_ms",
-                 "make initial_delay_ms <= max_delay_ms");
-        }
-        return retry;
-    }
-
-    std::string proxy_field(const Object::Ptr& fields, const std::string& where) {
-        const std::string proxy = string_field(fields, where, "proxy");
-        const std::string prefix = "http://";
-        if (proxy.compare(0, prefix.size(), prefix) != 0 || proxy.size() == prefix.size() ||
-            proxy.size() > 2048 || !is_plain(proxy)) {
-            fail(at(json_path_child(where, "proxy")),
-                 "\"" + printable(proxy, 80) + "\" is not an http:// proxy URL",
-                 "write it as \"http://host:port\" (the TLS session to CertCentral goes through "
-                 "it)");
-        }
-        return proxy;
     }
 
     // A path as written, made absolute against the config file's directory.

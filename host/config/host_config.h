@@ -1,6 +1,10 @@
-// The host's configuration: where plugins live and the accounts tasks run as. An account says
-// where CertCentral is and where its key comes from; the key itself never appears in a config.
+// The host's configuration: where plugins live and the accounts tasks run as. An account is a
+// key source (the key itself never appears in a config), the host's pacing override, and the
+// plugin's connection settings, which the host checks against the schema the plugin describes
+// (plugins/settings_schema.h) and passes through without knowing what they mean.
 #pragma once
+
+#include <Poco/JSON/Object.h>
 
 #include <cstdint>
 #include <map>
@@ -20,16 +24,6 @@ constexpr const char* kDefaultConfigPath = "/etc/taskhost/config.json";
 constexpr const char* kDefaultPluginDir = "/usr/lib/taskhost/plugins";
 constexpr const char* kDefaultStateDir = "/var/lib/taskhost";
 constexpr size_t kMaxRateLimits = 8;
-constexpr const char* kUsBaseUrl = "https://www.digicert.com/services/v2";
-constexpr const char* kEuBaseUrl = "https://certcentral.digicert.eu/services/v2";
-
-// The plugin's retry knobs, passed through as given (absent: the plugin's default).
-struct RetrySettings {
-    std::optional<int64_t> max_attempts;
-    std::optional<int64_t> initial_delay_ms;
-    std::optional<int64_t> max_delay_ms;
-    std::optional<int64_t> deadline_ms;
-};
 
 // One rolling window of an account's own rate limits: at most `requests` per `per_seconds`.
 struct RateLimitSetting {
@@ -41,17 +35,17 @@ enum class KeySource { kEnvironment, kFile };
 
 struct AccountConfig {
     std::string name;
-    std::string region;    // "us" / "eu", or "" when base_url was given
-    std::string base_url;  // always set: from the region or as given
     KeySource key_source = KeySource::kEnvironment;
-    std::string key_env;                 // kEnvironment: the variable's name
-    std::string key_file;                // kFile: absolute path
-    std::optional<std::string> ca_file;  // absolute path
-    std::optional<int64_t> timeout_ms;
-    std::optional<std::string> proxy;
-    std::optional<RetrySettings> retry;
+    std::string key_env;   // kEnvironment: the variable's name
+    std::string key_file;  // kFile: absolute path
     // Replaces the plugin's described rate limits for this account's key (host pacing).
     std::optional<std::vector<RateLimitSetting>> rate_limits;
+    // Every other field of the account, as written: the plugin's connection settings. Checked
+    // against the plugin's connection_schema when a task names the account.
+    Poco::JSON::Object::Ptr connection;
+    std::string config_file;  // where the account was written, for errors
+    std::string json_path;    // "$.accounts.NAME"
+    std::string base_dir;     // the config file's directory: relative paths are taken from it
 };
 
 struct HostConfig {

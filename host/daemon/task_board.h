@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "util/cancellation.h"
+
 namespace taskhost {
 
 // What the API answers for one task: an HTTP status and a JSON body (an outcome, or an
@@ -32,8 +34,8 @@ class TaskJob {
     const std::string& id() const { return id_; }
     bool async() const { return async_; }
     // Set by a drain that ran out of time: the plugin sees it through host->cancelled.
-    const std::atomic<bool>& cancel_flag() const { return cancel_; }
-    void cancel() { cancel_ = true; }
+    const CancelToken& cancel_flag() const { return cancel_; }
+    void cancel() { cancel_.cancel(); }
 
     void mark_running();
     void finish(TaskAnswer answer);
@@ -44,7 +46,7 @@ class TaskJob {
   private:
     const std::string id_;
     const bool async_;
-    std::atomic<bool> cancel_{false};
+    CancelToken cancel_;
     mutable std::mutex mutex_;
     std::condition_variable done_;
     State state_ = State::kQueued;

@@ -2,11 +2,9 @@
 
 #include <ostream>
 
-#include "config/account_key.h"
 #include "tasks/outcome.h"
-#include "tasks/task_invocation.h"
 #include "tasks/task_request.h"
-#include "tasks/task_windows.h"
+#include "tasks/task_runner.h"
 #include "util/bounded_json.h"
 
 namespace taskhost {
@@ -58,7 +56,7 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
                               const HostConfig& config, HostPacer& pacer, std::ostream& log,
-                              const std::atomic<bool>& cancel, TaskFacts& facts) {
+                              const CancelToken& cancel, TaskFacts& facts) {
     facts.task = submission.task_hint;
     facts.id = submission.id_hint;
     Result<TaskRequest> built =
@@ -74,33 +72,17 @@ TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCata
     facts.plugin_version = request.offer.plugin->description().version;
     facts.generation = request.offer.plugin->generation();
 
-    if (cancel.load()) {
-        Poco::JSON::Object::Ptr outcome =
-            make_failure_outcome(request.task, request.id, "cancelled",
-                                 "cancelled before it started: the daemon is shutting down");
-        outcome->set("status", "cancelled");
-        facts.error_kind = "cancelled";
-        return outcome_answer(outcome, to_json(outcome));
-    }
-
-    std::optional<ApiKey> key;
-    Result<ApiKey> resolved = resolve_account_key(*request.account);
-    if (resolved.ok()) {
-        key.emplace(std::move(resolved.value()));
-    } else if (request.dry_run) {
-        log << "taskhost: note: " << resolved.error().text() << " (planning without a key)"
-            << std::endl;
-    } else {
+    TaskRunOptions run;
+    run.source = TaskSource::kApi;
+    run.cancel = cancel;
+    run.pacer = &pacer;
+    const TaskRunResult result = run_task(request, run, log);
+    if (result.ended == TaskRunResult::Ended::kRefused) {
         facts.error_kind = "invalid_input";
-        return invalid_task_answer(request.task, request.id, resolved.error());
+        return invalid_task_answer(request.task, request.id, result.error);
     }
-    TaskPacing pacing;
-    pacing.pacer = &pacer;
-    pacing.windows = rate_windows_for(*request.offer.task, *request.account);
-    const InvocationResult result =
-        invoke_task(request, key ? &*key : nullptr, log, &cancel, &pacing);
-    facts.error_kind = error_kind_of(result.outcome);
-    return outcome_answer(result.outcome, result.outcome_json);
+    facts.error_kind = error_kind_of(result.invocation.outcome);
+    return outcome_answer(result.invocation.outcome, result.invocation.outcome_json);
 }
 
 }  // namespace taskhost

@@ -5,7 +5,6 @@
 // the outcome when it ran and failed (so Ansible's uri fails the task without glue).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -15,6 +14,7 @@
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
 #include "tasks/task_submission.h"
+#include "util/cancellation.h"
 
 namespace taskhost {
 
@@ -38,7 +38,7 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 // plugin as host->acquire/throttled, with the windows the task describes or its account sets.
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
                               const HostConfig& config, HostPacer& pacer, std::ostream& log,
-                              const std::atomic<bool>& cancel, TaskFacts& facts);
+                              const CancelToken& cancel, TaskFacts& facts);
 
 // 400 with the invalid_input outcome for `error`.
 TaskAnswer invalid_task_answer(const std::string& task, const std::string& id,

@@ -18,6 +18,8 @@
 #include "manifest/manifest_result.h"
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
+#include "tasks/task_runner.h"
+#include "util/cancellation.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -35,6 +37,7 @@ struct ManifestRunSettings {
     size_t concurrency = kDefaultManifestConcurrency;
     std::string state_dir;                       // "" = the config's state_dir
     std::function<WallClock::time_point()> now;  // empty = the system clock (tests set it)
+    bool watched = false;  // run by the daemon's manifest watch (the tasks' source says so)
 };
 
 struct ManifestRunSummary {
@@ -69,11 +72,11 @@ class ManifestRun {
                 ManifestRunSettings settings);
 
     // An error only when nothing could run at all: no manifest in `paths`, the journal
-    // unusable or locked by another apply. `cancel` (may be null) and SIGINT/SIGTERM stop it:
+    // unusable or locked by another apply. `cancel` (by default: SIGINT/SIGTERM) stops it:
     // running tasks are cancelled through the plugin, tasks not started are reported as such.
     Result<ManifestRunReport> run(const std::vector<std::string>& paths,
                                   const ManifestRunObserver& observer,
-                                  const std::atomic<bool>* cancel = nullptr);
+                                  const CancelToken& cancel = CancelToken::with_signals());
 
   private:
     const HostConfig& config_;

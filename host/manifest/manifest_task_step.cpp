@@ -2,9 +2,7 @@
 
 #include "manifest/resend_interval.h"
 #include "tasks/outcome.h"
-#include "tasks/task_invocation.h"
 #include "util/bounded_json.h"
-#include "util/cancellation.h"
 
 namespace taskhost {
 namespace {
@@ -44,10 +42,6 @@ ManifestTaskResult host_failure(ManifestTaskResult result, const HostError& erro
     return result;
 }
 
-bool cancelled(const TaskStepContext& context) {
-    return cancellation_requested() || (context.cancel != nullptr && context.cancel->load());
-}
-
 JournalEntry identity(const ManifestTask& task, const ResolvedTask& resolved) {
     JournalEntry entry;
     entry.key = resolved.key;
@@ -59,26 +53,72 @@ JournalEntry identity(const ManifestTask& task, const ResolvedTask& resolved) {
     return entry;
 }
 
-}  // namespace
-
-const ApiKey* AccountKeys::get(const AccountConfig& account, HostError& error) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (const auto found = keys_.find(account.name); found != keys_.end()) {
-        return found->second.get();
+// Apply waits for room here, where no deadline runs, rather than inside the plugin; then the
+// intent is durable before the request can leave.
+SendGate gate_for_apply(const ManifestTask& task, const ResolvedTask& resolved,
+                        const TaskStepContext& context) {
+    const std::string account = resolved.request.account->name;
+    const std::string bucket = context.buckets->bucket_of(account);
+    if (!bucket.empty() && context.pacer->await_room(bucket, [&context] {
+            return context.cancel.requested();
+        }) != HostPacer::Turn::kGo) {
+        return SendGate{SendGate::Verdict::kCancelled, {}};
     }
-    if (const auto found = errors_.find(account.name); found != errors_.end()) {
-        error = found->second;
-        return nullptr;
+    if (Check bad = context.journal->record_intent(identity(task, resolved), context.now())) {
+        return SendGate{SendGate::Verdict::kRefused, *bad};
     }
-    Result<ApiKey> key = resolve_account_key(account);
-    if (!key.ok()) {
-        errors_.emplace(account.name, key.error());
-        error = key.error();
-        return nullptr;
-    }
-    return keys_.emplace(account.name, std::make_unique<ApiKey>(std::move(key.value())))
-        .first->second.get();
+    return SendGate{};
 }
+
+// The outcome as a plan reports it: what apply would send, or why not.
+ManifestTaskResult planned(ManifestTaskResult result, const InvocationResult& invoked) {
+    const std::string status = outcome_status(invoked.outcome);
+    const std::string msg = outcome_msg(invoked.outcome);
+    result.outcome = invoked.outcome;
+    result.failed = outcome_failed(invoked.outcome);
+    result.status = status;
+    result.changed = status == "planned";
+    result.msg = status == "planned" ? "would send: " + msg : msg;
+    if (status == "skipped") {
+        result.reason = "plugin_skipped";
+    }
+    return result;
+}
+
+// The outcome of a send, and its completion in the journal.
+ManifestTaskResult record_apply(const ManifestTask& task, const ResolvedTask& resolved,
+                                const TaskStepContext& context, ManifestTaskResult result,
+                                const InvocationResult& invoked) {
+    const std::string status = outcome_status(invoked.outcome);
+    const std::string msg = outcome_msg(invoked.outcome);
+    result.outcome = invoked.outcome;
+    result.failed = outcome_failed(invoked.outcome);
+    result.status = status;
+    result.msg = msg;
+    if (status == "succeeded") {
+        result.changed = true;
+        if (Check bad = context.journal->record_sent(identity(task, resolved), context.now())) {
+            // DigiCert accepted it but the journal does not know: the intent stays, so the
+            // next apply reports it in doubt and sends it again.
+            result.failed = true;
+            result.status = "failed";
+            result.msg = msg + "; but recording it failed: " + bad->text();
+        }
+        return result;
+    }
+    result.changed = false;
+    if (status == "skipped") {
+        result.reason = "plugin_skipped";
+    }
+    if (Check bad =
+            context.journal->record_not_sent(identity(task, resolved), status, context.now())) {
+        result.failed = true;
+        result.msg = msg + "; recording it failed: " + bad->text();
+    }
+    return result;
+}
+
+}  // namespace
 
 void AccountBuckets::learn(const std::string& account, const std::string& bucket) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -109,78 +149,31 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
         return result;
     }
 
-    const AccountConfig& account = *resolved.request.account;
-    HostError key_error;
-    const ApiKey* key = context.keys->get(account, key_error);
-    if (key == nullptr && context.apply) {
-        return host_failure(std::move(result), key_error);
-    }
-    if (key == nullptr) {
-        log << "taskhost: note: " << key_error.text() << " (planning without a key)" << std::endl;
-    }
-
-    TaskPacing pacing;
-    pacing.pacer = context.pacer;
-    pacing.windows = resolved.windows;
-    pacing.on_bucket = [&context, &account](const std::string& bucket) {
-        context.buckets->learn(account.name, bucket);
+    const std::string account = resolved.request.account->name;
+    TaskRunOptions run;
+    run.source = context.source;
+    run.cancel = context.cancel;
+    run.pacer = context.pacer;
+    run.keys = context.keys;
+    run.on_bucket = [&context, account](const std::string& bucket) {
+        context.buckets->learn(account, bucket);
     };
     if (context.apply) {
-        // Wait for room here, where no deadline runs, rather than inside the plugin.
-        const std::string bucket = context.buckets->bucket_of(account.name);
-        if (!bucket.empty() && context.pacer->await_room(bucket, [&context] {
-                return cancelled(context);
-            }) != HostPacer::Turn::kGo) {
-            result.status = "cancelled";
-            result.failed = true;
-            result.reason = "not_run";
-            result.msg = "not started: the apply was cancelled; nothing sent";
-            return result;
-        }
-        if (Check bad = context.journal->record_intent(identity(task, resolved), context.now())) {
-            return host_failure(std::move(result), *bad);
-        }
+        run.before_send = [&] { return gate_for_apply(task, resolved, context); };
     }
-
-    const InvocationResult invoked =
-        invoke_task(resolved.request, key, log, context.cancel, &pacing);
-    result.outcome = invoked.outcome;
-    const std::string status = outcome_status(invoked.outcome);
-    const std::string msg = outcome_msg(invoked.outcome);
-    result.failed = outcome_failed(invoked.outcome);
-    result.status = status;
-    if (!context.apply) {
-        result.changed = status == "planned";
-        result.msg = status == "planned" ? "would send: " + msg : msg;
-        if (status == "skipped") {
-            result.reason = "plugin_skipped";
-        }
-        return result;
+    const TaskRunResult ran = run_task(resolved.request, run, log);
+    if (ran.ended == TaskRunResult::Ended::kRefused) {
+        return host_failure(std::move(result), ran.error);
     }
-
-    if (status == "succeeded") {
-        result.changed = true;
-        result.msg = msg;
-        if (Check bad = context.journal->record_sent(identity(task, resolved), context.now())) {
-            // DigiCert accepted it but the journal does not know: the intent stays, so the
-            // next apply reports it in doubt and sends it again.
-            result.failed = true;
-            result.status = "failed";
-            result.msg = msg + "; but recording it failed: " + bad->text();
-        }
-        return result;
-    }
-    result.changed = false;
-    result.msg = msg;
-    if (status == "skipped") {
-        result.reason = "plugin_skipped";
-    }
-    if (Check bad =
-            context.journal->record_not_sent(identity(task, resolved), status, context.now())) {
+    if (ran.ended == TaskRunResult::Ended::kCancelled) {
+        result.status = "cancelled";
         result.failed = true;
-        result.msg = msg + "; recording it failed: " + bad->text();
+        result.reason = "not_run";
+        result.msg = "not started: the apply was cancelled; nothing sent";
+        return result;
     }
-    return result;
+    return context.apply ? record_apply(task, resolved, context, std::move(result), ran.invocation)
+                         : planned(std::move(result), ran.invocation);
 }
 
 }  // namespace taskhost

@@ -2,7 +2,6 @@
 // the plugin's dry run or (apply) intent, the paced real run, completion.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,26 +9,13 @@
 #include <ostream>
 #include <string>
 
-#include "config/account_key.h"
 #include "manifest/manifest_result.h"
 #include "manifest/manifest_tasks.h"
 #include "manifest/resend_journal.h"
 #include "pacing/host_pacer.h"
+#include "tasks/task_runner.h"
 
 namespace taskhost {
-
-// Each account's key, read once per run on first use (never before a task needs it), shared by
-// that account's tasks, wiped when the run ends.
-class AccountKeys {
-  public:
-    // The key, or null with `error` set.
-    const ApiKey* get(const AccountConfig& account, HostError& error);
-
-  private:
-    std::mutex mutex_;
-    std::map<std::string, std::unique_ptr<ApiKey>> keys_;
-    std::map<std::string, HostError> errors_;
-};
 
 // Which pacing bucket each account's tasks use, learned from the plugin's first acquire, so
 // that a new task waits for room outside the plugin (and its deadline) while a window is full.
@@ -49,7 +35,8 @@ struct TaskStepContext {
     std::function<WallClock::time_point()> now;
     ResendJournal* journal = nullptr;
     HostPacer* pacer = nullptr;
-    const std::atomic<bool>* cancel = nullptr;
+    CancelToken cancel;
+    TaskSource source = TaskSource::kApply;  // kPlan, kApply or kWatch
     AccountKeys* keys = nullptr;
     AccountBuckets* buckets = nullptr;
 };

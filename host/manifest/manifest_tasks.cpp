@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 
 #include "manifest/journal_key.h"
+#include "plugins/settings_schema.h"
+#include "tasks/task_connection.h"
 #include "util/bounded_json.h"
 
 namespace taskhost {
@@ -10,8 +12,6 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-constexpr const char* kSkipParam = "skip_if_validated";
 
 std::string listed(const std::vector<std::string>& names) {
     std::string text;
@@ -21,38 +21,13 @@ std::string listed(const std::vector<std::string>& names) {
     return names.empty() ? "none" : names.size() > 20 ? text + ", ..." : text;
 }
 
-bool value_has_type(const Poco::Dynamic::Var& value, const std::string& type) {
-    if (type == "integer") {
-        return value.isInteger() && !value.isBoolean();
-    }
-    if (type == "number") {
-        return value.isNumeric() && !value.isBoolean();
-    }
-    if (type == "string") {
-        return value.isString();
-    }
-    if (type == "boolean") {
-        return value.isBoolean();
-    }
-    if (type == "array") {
-        return is_json_array(value);
-    }
-    if (type == "object") {
-        return is_json_object(value);
-    }
-    return true;  // a type the host does not know: the plugin judges
-}
-
-std::string a_type(const std::string& type) {
-    return (type == "integer" || type == "array" || type == "object" ? "an " : "a ") + type;
-}
-
 class TaskResolver {
   public:
     TaskResolver(const ManifestTask& task, const PluginCatalog& catalog, const HostConfig& config)
         : task_(task), catalog_(catalog), config_(config) {
-        where_ =
-            task.file + ": task \"" + task.name + "\": " + json_path_index("$.tasks", task.index);
+        file_ = task.file + ": task \"" + task.name + "\"";
+        task_path_ = json_path_index("$.tasks", task.index);
+        where_ = file_ + ": " + task_path_;
     }
 
     ResolvedTask resolve(bool dry_run) {
@@ -82,16 +57,11 @@ class TaskResolver {
         for (const auto& entry : *task_.params) {
             request.params->set(entry.first, entry.second);
         }
-        if (declares(*offer->task, kSkipParam)) {
-            request.params->set(kSkipParam, task_.skip_if_validated);
-        } else if (task_.skip_if_validated) {
-            fail(where_ + ".skip_if_validated",
-                 "plugin " + offer->plugin->name() + " " + offer->plugin->description().version +
-                     " cannot check whether a domain is validated (its task has no \"" +
-                     kSkipParam + "\" param)",
-                 "upgrade the plugin, or remove skip_if_validated");
+        Result<Object::Ptr> connection = connection_for(*request.account, *offer->plugin);
+        if (!connection.ok()) {
+            throw HostErrorException(connection.error());
         }
-        resolved.windows = rate_windows_for(*offer->task, *request.account);
+        request.connection = connection.value();
         return resolved;
     }
 
@@ -123,76 +93,27 @@ class TaskResolver {
         return &found->second;
     }
 
-    static Object::Ptr properties_of(const TaskDescription& task) {
-        if (task.params_schema && is_json_object(task.params_schema->get("properties"))) {
-            return task.params_schema->getObject("properties");
-        }
-        return nullptr;
-    }
-
-    static bool declares(const TaskDescription& task, const std::string& param) {
-        const Object::Ptr properties = properties_of(task);
-        return properties && properties->has(param);
-    }
-
     // The host checks what it can say clearly before anything runs (unknown params, wrong JSON
-    // types); the plugin still validates values (an FQDN, an address) and reports them itself.
+    // types, ranges, choices); the plugin still validates values (an FQDN, an address) itself.
     void check_params(const TaskDescription& description) {
-        if (task_.params->has(kSkipParam)) {
-            fail(where_ + ".params." + kSkipParam, "is a task field, not a param",
-                 "move it next to \"params\": \"skip_if_validated\": true");
-        }
-        const Object::Ptr properties = properties_of(description);
-        if (!properties) {
-            return;
-        }
-        const Poco::Dynamic::Var additional =
-            description.params_schema->get("additionalProperties");
-        const bool closed = additional.isBoolean() && !additional.extract<bool>();
-        std::vector<std::string> known;
-        for (const auto& entry : *properties) {
-            if (entry.first != kSkipParam) {
-                known.push_back(entry.first);
-            }
-        }
-        for (const auto& entry : *task_.params) {
-            const std::string path = json_path_child(where_ + ".params", entry.first);
-            if (!properties->has(entry.first)) {
-                if (closed) {
-                    fail(path, "is not a param of task " + task_.task,
-                         "remove it or correct its spelling (params: " + listed(known) + ")");
-                }
-                continue;
-            }
-            if (!is_json_object(properties->get(entry.first))) {
-                continue;
-            }
-            const Object::Ptr schema = properties->getObject(entry.first);
-            const std::string type =
-                schema->get("type").isString() ? schema->getValue<std::string>("type") : "";
-            if (!type.empty() && !value_has_type(entry.second, type)) {
-                fail(path, "is " + json_type_name(entry.second) + ", expected " + a_type(type),
-                     "write it as " + a_type(type) + " (see `taskhost plugins` for the schema)");
-            }
-            if (type == "array" && is_json_object(schema->get("items"))) {
-                const Poco::Dynamic::Var item_type = schema->getObject("items")->get("type");
-                const Array::Ptr items = entry.second.extract<Array::Ptr>();
-                for (size_t i = 0; item_type.isString() && i < items->size(); ++i) {
-                    const std::string wanted = item_type.extract<std::string>();
-                    if (!value_has_type(items->get(i), wanted)) {
-                        fail(json_path_index(path, i),
-                             "is " + json_type_name(items->get(i)) + ", expected " + a_type(wanted),
-                             "write every item as " + a_type(wanted));
-                    }
-                }
-            }
+        SettingsSource source;
+        source.file = file_;
+        source.json_path = task_path_ + ".params";
+        source.unknown_problem = "is not a param of task " + task_.task;
+        source.known_label = "params";
+        Result<Object::Ptr> checked =
+            check_settings(task_.params, description.params_schema, source);
+        if (!checked.ok()) {
+            throw HostErrorException(checked.error());
         }
     }
 
     const ManifestTask& task_;
     const PluginCatalog& catalog_;
     const HostConfig& config_;
-    std::string where_;
+    std::string file_;       // FILE: task "NAME"
+    std::string task_path_;  // $.tasks[N]
+    std::string where_;      // both, as errors name them
 };
 
 }  // namespace

@@ -13,7 +13,6 @@
 #include "manifest/resend_journal.h"
 #include "plugins/plugin_catalog.h"
 #include "tasks/task_request.h"
-#include "tasks/task_windows.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -22,7 +21,6 @@ struct ResolvedTask {
     TaskRequest request;           // id = the manifest task's name; params as the plugin gets them
     std::string canonical_params;  // of the params the user wrote (journal_key.h)
     std::string key;               // the journal key
-    std::vector<RateWindow> windows;
 };
 
 // Errors name the file, the task and the field, and say what to change.

@@ -1,8 +1,5 @@
 #include "manifest/manifest_watch.h"
 
-#include <Poco/Delegate.h>
-#include <Poco/DirectoryWatcher.h>
-#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 
 #include <sstream>
@@ -13,21 +10,17 @@
 
 namespace taskhost {
 
-// Receives Poco's directory events (on Poco's thread) and forwards "something changed".
-class ManifestChangeSink {
-  public:
-    explicit ManifestChangeSink(std::function<void()> changed) : changed_(std::move(changed)) {}
-    void on_event(const Poco::DirectoryWatcher::DirectoryEvent&) { changed_(); }
-    void on_error(const Poco::Exception&) { changed_(); }
-
-  private:
-    std::function<void()> changed_;
-};
-
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+// As expand_manifest_paths picks them: *.json (dot-files are never manifests).
+bool is_manifest_file_name(const std::string& name) {
+    const std::string suffix = ".json";
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 Object::Ptr summary_json(const ManifestRunSummary& s) {
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -56,30 +49,27 @@ ManifestWatch::~ManifestWatch() {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
     }
-    cancel_ = true;  // a running apply cancels its tasks through the plugin and stops
+    cancel_.cancel();  // a running apply cancels its tasks through the plugin and stops
     wake_.notify_all();
-    watcher_.reset();  // no more events
+    watcher_.reset();  // no more events: joins the watch's thread (it calls request_run)
     if (thread_.joinable()) {
         thread_.join();
     }
 }
 
 Check ManifestWatch::start() {
-    try {
-        sink_ = std::make_unique<ManifestChangeSink>([this] { request_run(); });
-        watcher_ = std::make_unique<Poco::DirectoryWatcher>(
-            settings_.directory, Poco::DirectoryWatcher::DW_FILTER_ENABLE_ALL);
-        watcher_->itemAdded += Poco::delegate(sink_.get(), &ManifestChangeSink::on_event);
-        watcher_->itemRemoved += Poco::delegate(sink_.get(), &ManifestChangeSink::on_event);
-        watcher_->itemModified += Poco::delegate(sink_.get(), &ManifestChangeSink::on_event);
-        watcher_->itemMovedTo += Poco::delegate(sink_.get(), &ManifestChangeSink::on_event);
-        watcher_->itemMovedFrom += Poco::delegate(sink_.get(), &ManifestChangeSink::on_event);
-        watcher_->scanError += Poco::delegate(sink_.get(), &ManifestChangeSink::on_error);
-    } catch (const Poco::Exception& e) {
-        return HostError{"manifests directory " + settings_.directory,
-                         "cannot be watched: " + printable(e.displayText()),
-                         "create it, or point the daemon at a directory of *.json manifests"};
+    DirectoryWatchSettings watch;
+    watch.settle = settings_.settle;
+    watch.accept = is_manifest_file_name;
+    watch.what = "manifests directory";
+    Result<std::unique_ptr<DirectoryWatch>> watcher =
+        DirectoryWatch::start(settings_.directory, std::move(watch), [this] { request_run(); });
+    if (!watcher.ok()) {
+        HostError error = watcher.error();
+        error.fix += ", or point the daemon at a directory of *.json manifests";
+        return error;
     }
+    watcher_ = std::move(watcher.value());
     thread_ = std::thread([this] { loop(); });
     request_run();
     return std::nullopt;
@@ -96,18 +86,13 @@ void ManifestWatch::request_run() {
 void ManifestWatch::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
+        // A burst of events (an editor's temp file, write, rename) has already settled into
+        // one request in the DirectoryWatch; one arriving during a run gives the next run.
         wake_.wait(lock, [this] { return pending_ || stopping_; });
         if (stopping_) {
             return;
         }
-        // Let a burst of events (an editor's temp file, write, rename) settle into one run.
-        while (pending_ && !stopping_) {
-            pending_ = false;
-            wake_.wait_for(lock, settings_.settle, [this] { return stopping_; });
-        }
-        if (stopping_) {
-            return;
-        }
+        pending_ = false;
         lock.unlock();
         run_now();
         lock.lock();
@@ -118,6 +103,7 @@ Object::Ptr ManifestWatch::run_file(const std::string& file, ManifestMode mode) 
     const std::shared_ptr<const PluginCatalog> catalog = catalog_();  // held for the run
     ManifestRunSettings settings;
     settings.mode = mode;
+    settings.watched = true;
     settings.concurrency = settings_.concurrency;
     settings.state_dir = settings_.state_dir;
     ManifestRun run(config_, *catalog, pacer_, settings);
@@ -126,7 +112,7 @@ Object::Ptr ManifestWatch::run_file(const std::string& file, ManifestMode mode) 
     observer.finished = [&results](const ManifestTaskResult& result, const std::string&) {
         results->add(result.to_json());
     };
-    Result<ManifestRunReport> report = run.run({file}, observer, &cancel_);
+    Result<ManifestRunReport> report = run.run({file}, observer, cancel_);
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     json->set("at", format_utc(WallClock::now()));
     if (!report.ok()) {
@@ -148,7 +134,7 @@ void ManifestWatch::run_now() {
     }
     std::map<std::string, Object::Ptr> fresh;
     for (const std::string& file : files) {
-        if (cancel_) {
+        if (cancel_.requested()) {
             break;
         }
         Object::Ptr entry = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

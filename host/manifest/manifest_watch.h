@@ -27,20 +27,16 @@
 #include "manifest/manifest_run.h"
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
-
-namespace Poco {
-class DirectoryWatcher;
-}
+#include "util/directory_watch.h"
 
 namespace taskhost {
-
-class ManifestChangeSink;
 
 struct ManifestWatchSettings {
     std::string directory;  // absolute; its *.json files are the manifests
     std::string state_dir;  // "" = the config's
     size_t concurrency = kDefaultManifestConcurrency;
-    // Editors write a file in several steps: changes are collected this long before a run.
+    // Editors write a file in several steps: a run starts once changes to *.json files have
+    // been quiet this long (dot-files, e.g. temp files renamed into place, are ignored).
     std::chrono::milliseconds settle{500};
 };
 
@@ -73,14 +69,13 @@ class ManifestWatch {
     CatalogSource catalog_;
     HostPacer& pacer_;
     ManifestWatchSettings settings_;
-    std::unique_ptr<ManifestChangeSink> sink_;  // outlives watcher_, which calls it
-    std::unique_ptr<Poco::DirectoryWatcher> watcher_;
+    std::unique_ptr<DirectoryWatch> watcher_;  // calls request_run() once changes settle
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool pending_ = false;
     bool stopping_ = false;
-    std::atomic<bool> cancel_{false};
+    CancelToken cancel_;
     uint64_t runs_ = 0;
     std::string last_run_at_;
     std::map<std::string, Poco::JSON::Object::Ptr> files_;  // file -> {"plan", "apply"}

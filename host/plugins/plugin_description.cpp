@@ -155,6 +155,16 @@ PluginDescription read_description(const Object::Ptr& root, uint32_t host_abi,
                  std::to_string(kMaxTasksPerPlugin),
              kFix);
     }
+    const Poco::Dynamic::Var connection = root->get("connection_schema");
+    if (!connection.isEmpty() && !is_json_object(connection)) {
+        fail(where,
+             "describe $.connection_schema is " + json_type_name(connection) +
+                 ", expected an object",
+             kFix);
+    }
+    if (!connection.isEmpty()) {
+        description.connection_schema = connection.extract<Object::Ptr>();
+    }
     std::set<std::string> names;
     for (size_t i = 0; i < list->size(); ++i) {
         TaskDescription task = read_task(list->get(i), where, json_path_index("$.tasks", i));

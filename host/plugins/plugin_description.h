@@ -29,6 +29,9 @@ struct PluginDescription {
     std::string name;
     std::string version;
     std::vector<TaskDescription> tasks;
+    // The JSON Schema of an account's connection settings for this plugin, or null when the
+    // plugin describes none (then they are passed through unchecked).
+    Poco::JSON::Object::Ptr connection_schema;
     Poco::JSON::Object::Ptr raw;
 };
 

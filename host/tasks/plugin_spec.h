@@ -26,9 +26,8 @@ class PluginTaskSpec {
     std::string json_;
 };
 
-// {"task","id","dry_run","params","connection":{base_url, api_key?, ca_file?, timeout_ms?,
-// proxy?, retry?}}. `key` may be null (a dry run whose key could not be resolved): then the
-// connection has no api_key.
+// {"task","id","dry_run","params","connection":{...the account's settings, "api_key"}}. `key`
+// may be null (a dry run whose key could not be resolved): then the connection has no api_key.
 PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key);
 
 // `text` as the inside of a JSON string (quotes and backslashes escaped; the key has no

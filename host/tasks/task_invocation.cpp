@@ -31,7 +31,7 @@ struct Execution {
     std::string plugin_name;
     const std::string* secret = nullptr;
     std::ostream* log = nullptr;
-    const std::atomic<bool>* cancel = nullptr;
+    const CancelToken* cancel = nullptr;
     const TaskPacing* pacing = nullptr;  // set before the call, read-only during it: no lock
     // Turns granted to this execution whose requests are not known to be answered yet.
     std::vector<std::pair<std::string, uint64_t>> open_turns;  // under mutex
@@ -111,10 +111,9 @@ extern "C" void on_log(void* ctx, int level, const char* message) {
 }
 
 extern "C" int on_cancelled(void* ctx) {
-    // No lock: `cancel` is set once before the call and is itself atomic.
+    // No lock: `cancel` is set once before the call and is itself thread-safe.
     const Execution& execution = *static_cast<const Execution*>(ctx);
-    const bool asked = execution.cancel != nullptr && execution.cancel->load();
-    return (asked || cancellation_requested()) ? 1 : 0;
+    return execution.cancel->requested() ? 1 : 0;
 }
 
 // A bucket is the plugin's string: bounded and printable before it names anything in the host.
@@ -214,7 +213,7 @@ std::string scrub_secret(std::string text, const std::string& secret) {
 }
 
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
-                             const std::atomic<bool>* cancel, const TaskPacing* pacing) {
+                             const CancelToken& cancel, const TaskPacing* pacing) {
     static const std::string no_secret;
     const std::shared_ptr<const PluginGeneration> plugin =
         request.offer.plugin;  // held for the call
@@ -222,7 +221,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     execution.plugin_name = plugin->name();
     execution.secret = key != nullptr ? &key->reveal() : &no_secret;
     execution.log = &log;
-    execution.cancel = cancel;
+    execution.cancel = &cancel;
     const bool paced = pacing != nullptr && pacing->pacer != nullptr;
     execution.pacing = paced ? pacing : nullptr;
 

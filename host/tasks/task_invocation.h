@@ -5,7 +5,6 @@
 
 #include <Poco/JSON/Object.h>
 
-#include <atomic>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -14,6 +13,7 @@
 #include "config/account_key.h"
 #include "pacing/rate_window.h"
 #include "tasks/task_request.h"
+#include "util/cancellation.h"
 
 namespace taskhost {
 
@@ -41,11 +41,10 @@ struct InvocationResult {
 
 // Runs `request` in its plugin generation (held for the whole call). Plugin log lines go to
 // `log` as "taskhost: [level] plugin NAME: message". `key` may be null (dry run without key).
-// The plugin sees a cancellation when the process got SIGINT/SIGTERM (one-shot runs) or, when
-// given, `cancel` turns true (the daemon cancels single tasks, e.g. past its drain deadline).
+// The plugin sees a cancellation through host->cancelled once `cancel` is requested. Entry points
+// call it through run_task (tasks/task_runner.h), which reads the key and sets up the pacing.
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
-                             const std::atomic<bool>* cancel = nullptr,
-                             const TaskPacing* pacing = nullptr);
+                             const CancelToken& cancel, const TaskPacing* pacing = nullptr);
 
 // Every occurrence of `secret` (as is, and as it looks inside a JSON string) replaced by
 // [redacted]. An empty secret changes nothing.

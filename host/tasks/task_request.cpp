@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <chrono>
 
+#include "tasks/task_connection.h"
 #include "tasks/task_params.h"
 #include "util/bounded_json.h"
 
@@ -57,6 +58,14 @@ const AccountConfig* choose_account(const std::optional<std::string>& name,
     return &found->second;
 }
 
+template <class T>
+T checked(Result<T> result) {
+    if (!result.ok()) {
+        throw HostErrorException(result.error());
+    }
+    return std::move(result.value());
+}
+
 std::string default_id() {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
@@ -82,11 +91,7 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
     }
     request.offer = *offer;
 
-    Result<Poco::JSON::Object::Ptr> typed = type_params(cli.assignments, *offer->task);
-    if (!typed.ok()) {
-        throw HostErrorException(typed.error());
-    }
-    request.params = typed.value();
+    request.params = checked(type_params(cli.assignments, *offer->task));
     if (spec) {
         for (const auto& entry : *spec->params) {
             if (request.params->has(entry.first)) {
@@ -110,6 +115,7 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
     request.id = id ? *id : default_id();
     request.account = choose_account(
         agreeing(cli.account, spec ? spec->account : none, "--account", "account"), config);
+    request.connection = checked(connection_for(*request.account, *offer->plugin));
     return request;
 }
 

@@ -30,6 +30,8 @@ struct TaskRequest {
     bool dry_run = false;
     const AccountConfig* account = nullptr;  // points into the HostConfig
     Poco::JSON::Object::Ptr params;
+    // The account's settings as the plugin gets them (tasks/task_connection.h); no key.
+    Poco::JSON::Object::Ptr connection;
     TaskOffer offer;  // the plugin generation and its task description
 };
 

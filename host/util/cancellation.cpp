@@ -23,8 +23,14 @@ void install_cancellation_signals() {
     sigaction(SIGTERM, &action, nullptr);
 }
 
-bool cancellation_requested() {
-    return g_cancel_requested != 0;
+CancelToken CancelToken::with_signals() {
+    CancelToken token;
+    token.signals_ = true;
+    return token;
+}
+
+bool CancelToken::requested() const {
+    return flag_->load() || (signals_ && g_cancel_requested != 0);
 }
 
 }  // namespace taskhost

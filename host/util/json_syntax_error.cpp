@@ -17,89 +17,108 @@ class Validator {
         for (;;) {
             skip_space();
             if (pos_ == text_.size()) {
-                if (expect == Expect::kEnd) {
-                    return std::nullopt;
-                }
-                if (stack_.empty()) {
-                    return error("the document is empty");
-                }
-                return error(std::string("the document ends before its last ") +
-                             (stack_.back() == '{' ? "object ('}')" : "array (']')") +
-                             " is closed");
+                return at_end(expect);
             }
-            const char c = text_[pos_];
-            switch (expect) {
-                case Expect::kEnd:
-                    return error("unexpected text after the end of the document");
-                case Expect::kColon:
-                    if (c != ':') {
-                        return error("expected ':' after a member name, found " + shown(c));
-                    }
-                    ++pos_;
-                    expect = Expect::kValue;
-                    continue;
-                case Expect::kCommaOrClose: {
-                    const char close = stack_.back() == '{' ? '}' : ']';
-                    if (c == ',') {
-                        ++pos_;
-                        expect = stack_.back() == '{' ? Expect::kKey : Expect::kValue;
-                    } else if (c == close) {
-                        ++pos_;
-                        stack_.pop_back();
-                        expect = after_value();
-                    } else {
-                        return error(std::string("expected ',' or '") + close + "', found " +
-                                     shown(c));
-                    }
-                    continue;
-                }
-                case Expect::kKeyOrClose:
-                case Expect::kKey:
-                    if (c == '}' && expect == Expect::kKeyOrClose) {
-                        ++pos_;
-                        stack_.pop_back();
-                        expect = after_value();
-                        continue;
-                    }
-                    if (c != '"') {
-                        return error(expect == Expect::kKey && c == '}'
-                                         ? "a ',' before '}' (trailing commas are not JSON)"
-                                         : "expected a member name in double quotes, found " +
-                                               shown(c));
-                    }
-                    if (auto bad = scan_string()) {
-                        return bad;
-                    }
-                    expect = Expect::kColon;
-                    continue;
-                case Expect::kValueOrClose:
-                    if (c == ']') {
-                        ++pos_;
-                        stack_.pop_back();
-                        expect = after_value();
-                        continue;
-                    }
-                    [[fallthrough]];
-                case Expect::kValue:
-                    if (c == '{' || c == '[') {
-                        stack_.push_back(c);
-                        ++pos_;
-                        expect = c == '{' ? Expect::kKeyOrClose : Expect::kValueOrClose;
-                        continue;
-                    }
-                    if (c == ']' && !stack_.empty() && stack_.back() == '[') {
-                        return error("a ',' before ']' (trailing commas are not JSON)");
-                    }
-                    if (auto bad = scan_scalar()) {
-                        return bad;
-                    }
-                    expect = after_value();
-                    continue;
+            if (auto bad = step(text_[pos_], expect)) {
+                return bad;
             }
         }
     }
 
   private:
+    std::optional<JsonSyntaxError> at_end(Expect expect) {
+        if (expect == Expect::kEnd) {
+            return std::nullopt;
+        }
+        if (stack_.empty()) {
+            return error("the document is empty");
+        }
+        return error(std::string("the document ends before its last ") +
+                     (stack_.back() == '{' ? "object ('}')" : "array (']')") + " is closed");
+    }
+
+    // Reads the token at pos_ (c) and sets what may come next, or says what is wrong.
+    std::optional<JsonSyntaxError> step(char c, Expect& expect) {
+        switch (expect) {
+            case Expect::kEnd:
+                return error("unexpected text after the end of the document");
+            case Expect::kColon:
+                if (c != ':') {
+                    return error("expected ':' after a member name, found " + shown(c));
+                }
+                ++pos_;
+                expect = Expect::kValue;
+                return std::nullopt;
+            case Expect::kCommaOrClose:
+                return comma_or_close(c, expect);
+            case Expect::kKeyOrClose:
+            case Expect::kKey:
+                return key_or_close(c, expect);
+            case Expect::kValueOrClose:
+                if (c == ']') {
+                    close(expect);
+                    return std::nullopt;
+                }
+                [[fallthrough]];
+            case Expect::kValue:
+                return value(c, expect);
+        }
+        return std::nullopt;
+    }
+
+    void close(Expect& expect) {
+        ++pos_;
+        stack_.pop_back();
+        expect = after_value();
+    }
+
+    std::optional<JsonSyntaxError> comma_or_close(char c, Expect& expect) {
+        const char closer = stack_.back() == '{' ? '}' : ']';
+        if (c == ',') {
+            ++pos_;
+            expect = stack_.back() == '{' ? Expect::kKey : Expect::kValue;
+        } else if (c == closer) {
+            close(expect);
+        } else {
+            return error(std::string("expected ',' or '") + closer + "', found " + shown(c));
+        }
+        return std::nullopt;
+    }
+
+    std::optional<JsonSyntaxError> key_or_close(char c, Expect& expect) {
+        if (c == '}' && expect == Expect::kKeyOrClose) {
+            close(expect);
+            return std::nullopt;
+        }
+        if (c != '"') {
+            return error(expect == Expect::kKey && c == '}'
+                             ? "a ',' before '}' (trailing commas are not JSON)"
+                             : "expected a member name in double quotes, found " + shown(c));
+        }
+        if (auto bad = scan_string()) {
+            return bad;
+        }
+        expect = Expect::kColon;
+        return std::nullopt;
+    }
+
+    std::optional<JsonSyntaxError> value(char c, Expect& expect) {
+        if (c == '{' || c == '[') {
+            stack_.push_back(c);
+            ++pos_;
+            expect = c == '{' ? Expect::kKeyOrClose : Expect::kValueOrClose;
+            return std::nullopt;
+        }
+        if (c == ']' && !stack_.empty() && stack_.back() == '[') {
+            return error("a ',' before ']' (trailing commas are not JSON)");
+        }
+        if (auto bad = scan_scalar()) {
+            return bad;
+        }
+        expect = after_value();
+        return std::nullopt;
+    }
+
     Expect after_value() const { return stack_.empty() ? Expect::kEnd : Expect::kCommaOrClose; }
 
     void skip_space() {

@@ -27,11 +27,14 @@ class TaskInvocation : public ::testing::Test {
         EXPECT_TRUE(scanned.ok());
         catalog_ = std::move(scanned.value());
         account_.name = "sandbox";
-        account_.base_url = "https://localhost:8443/services/v2";
-        account_.ca_file = "/etc/ca.pem";
-        account_.timeout_ms = 1500;
-        account_.retry = RetrySettings{};
-        account_.retry->max_attempts = 3;
+        // The account's connection settings as the host passes them through (the test
+        // plugins describe no connection schema).
+        Result<Poco::JSON::Object::Ptr> connection = parse_json_object(
+            R"({"base_url": "https://localhost:8443/services/v2", "ca_file": "/etc/ca.pem",)"
+            R"( "timeout_ms": 1500, "retry": {"max_attempts": 3}})",
+            JsonLimits{}, "test");
+        EXPECT_TRUE(connection.ok());
+        account_.connection = connection.value();
     }
 
     TaskRequest request(const std::string& task, const std::string& behaviour = "") {
@@ -40,6 +43,7 @@ class TaskInvocation : public ::testing::Test {
         r.id = "id-1";
         r.account = &account_;
         r.params = new Poco::JSON::Object;
+        r.connection = account_.connection;
         if (!behaviour.empty()) {
             r.params->set("behaviour", behaviour);
         }
@@ -56,13 +60,14 @@ class TaskInvocation : public ::testing::Test {
     PluginCatalog catalog_;
     AccountConfig account_;
     std::ostringstream log_;
+    CancelToken cancel_;
 };
 
 TEST_F(TaskInvocation, PluginGetsTaskParamsAndTheAccountsConnectionWithKey) {
     TaskRequest r = request("test.echo");
     r.params->set("count", 3);
     const ApiKey key(kCanaryKey);
-    const InvocationResult result = invoke_task(r, &key, log_);
+    const InvocationResult result = invoke_task(r, &key, log_, cancel_);
     EXPECT_EQ(result.plugin_return, 0);
     EXPECT_EQ(
         result.outcome_json,
@@ -75,21 +80,21 @@ TEST_F(TaskInvocation, PluginGetsTaskParamsAndTheAccountsConnectionWithKey) {
 TEST_F(TaskInvocation, DryRunWithoutAKeySendsNoApiKey) {
     TaskRequest r = request("test.echo");
     r.dry_run = true;
-    const InvocationResult result = invoke_task(r, nullptr, log_);
+    const InvocationResult result = invoke_task(r, nullptr, log_, cancel_);
     EXPECT_EQ(result.outcome->getValue<std::string>("status"), "planned");
     EXPECT_EQ(result.outcome_json.find("api_key"), std::string::npos) << result.outcome_json;
 }
 
 TEST_F(TaskInvocation, KeyWithQuotesIsEscapedInTheSpec) {
     const ApiKey key("abc\"def\\ghi-0123456789");
-    const InvocationResult result = invoke_task(request("test.echo"), &key, log_);
+    const InvocationResult result = invoke_task(request("test.echo"), &key, log_, cancel_);
     // The echo plugin reports the raw JSON string length of the key: escapes included.
     EXPECT_NE(result.outcome_json.find("\"api_key\":\"<24 bytes>\""), std::string::npos)
         << result.outcome_json;
 }
 
 TEST_F(TaskInvocation, PluginThatNeverEmitsGetsAPluginErrorOutcome) {
-    const InvocationResult result = invoke_task(request("test.no_emit"), nullptr, log_);
+    const InvocationResult result = invoke_task(request("test.no_emit"), nullptr, log_, cancel_);
     EXPECT_TRUE(outcome_failed(result.outcome));
     const auto error = result.outcome->getObject("error");
     EXPECT_EQ(error->getValue<std::string>("kind"), "plugin");
@@ -99,7 +104,8 @@ TEST_F(TaskInvocation, PluginThatNeverEmitsGetsAPluginErrorOutcome) {
 }
 
 TEST_F(TaskInvocation, SecondEmitIsIgnoredAndLoggedAsAPluginBug) {
-    const InvocationResult result = invoke_task(request("test.double_emit"), nullptr, log_);
+    const InvocationResult result =
+        invoke_task(request("test.double_emit"), nullptr, log_, cancel_);
     EXPECT_FALSE(outcome_failed(result.outcome)) << result.outcome_json;
     EXPECT_EQ(result.outcome->getValue<std::string>("msg"), "echoed by double_emit 1.0.0");
     EXPECT_NE(log_.str().find(
@@ -109,14 +115,15 @@ TEST_F(TaskInvocation, SecondEmitIsIgnoredAndLoggedAsAPluginBug) {
 }
 
 TEST_F(TaskInvocation, OutcomeThatIsNotJsonBecomesAPluginError) {
-    const InvocationResult result = invoke_task(request("test.echo", "garbage"), nullptr, log_);
+    const InvocationResult result =
+        invoke_task(request("test.echo", "garbage"), nullptr, log_, cancel_);
     EXPECT_EQ(result.outcome->getObject("error")->getValue<std::string>("kind"), "plugin");
     EXPECT_NE(result.outcome_json.find("unusable outcome"), std::string::npos);
 }
 
 TEST_F(TaskInvocation, KeyEchoedByACarelessPluginIsRedactedInOutcomeAndLog) {
     const ApiKey key(kCanaryKey);
-    const InvocationResult result = invoke_task(request("test.echo", "leak"), &key, log_);
+    const InvocationResult result = invoke_task(request("test.echo", "leak"), &key, log_, cancel_);
     EXPECT_EQ(result.outcome_json.find(kCanaryKey), std::string::npos) << result.outcome_json;
     EXPECT_NE(result.outcome_json.find("\"leaked\":\"[redacted]\""), std::string::npos)
         << result.outcome_json;

@@ -63,7 +63,8 @@ class TaskRequestTest : public ::testing::Test {
         catalog_ = std::move(scanned.value());
         AccountConfig a;
         a.name = "a";
-        a.base_url = "https://a.example/services/v2";
+        a.connection = new Poco::JSON::Object;
+        a.connection->set("base_url", "https://a.example/services/v2");
         config_.accounts["a"] = a;
         config_.path = "/c.json";
     }
