@@ -9,7 +9,9 @@
 #include <Poco/URI.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <istream>
+#include <vector>
 
 #include "daemon/api_response.h"
 #include "daemon/task_routes.h"
@@ -38,6 +40,47 @@ bool same_token(const std::string& given, const std::string& expected) {
     return diff == 0;
 }
 
+// The path's segments between '/', empty ones included ("/v1/tasks/" has an empty last one).
+std::vector<std::string> segments(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t from = 0;
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', from)) {
+        parts.push_back(path.substr(from, slash - from));
+        from = slash + 1;
+    }
+    parts.push_back(path.substr(from));
+    return parts;
+}
+
+// A pattern's "{name}" segment matches one non-empty segment, which goes to `id`.
+bool path_matches(const std::string& pattern, const std::string& path, std::string& id) {
+    const std::vector<std::string> want = segments(pattern);
+    const std::vector<std::string> got = segments(path);
+    if (want.size() != got.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < want.size(); ++i) {
+        if (!want[i].empty() && want[i].front() == '{' && want[i].back() == '}') {
+            if (got[i].empty()) {
+                return false;
+            }
+            id = got[i];
+        } else if (want[i] != got[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// "a, b or c"
+std::string one_of(const std::vector<std::string>& items) {
+    std::string text;
+    for (size_t i = 0; i < items.size(); ++i) {
+        text += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+    }
+    return text;
+}
+
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
   public:
     ApiRequestHandler(DaemonContext& context, const std::optional<std::string>& token)
@@ -62,31 +105,67 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
   private:
-    void route(HTTPServerRequest& request, HTTPServerResponse& response) {
-        Caller caller;
-        if (token_) {
-            caller.address = request.clientAddress().toString();
-            const std::string bearer = "Bearer ";
-            const std::string authorization = request.get("Authorization", "");
-            if (authorization.compare(0, bearer.size(), bearer) != 0 ||
-                !same_token(authorization.substr(bearer.size()), *token_)) {
-                send_error(response,
-                           ApiError{401,
-                                    "auth",
-                                    "this listener needs the daemon's bearer token",
-                                    "send Authorization: Bearer TOKEN (the daemon.tcp.token_file), "
-                                    "or use the unix socket",
-                                    false,
-                                    {{"WWW-Authenticate", "Bearer"}}});
-                return;
-            }
-        } else {
-            auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-            caller.peer = peer_credentials(impl.socket().impl()->sockfd());
-        }
+    // One request as the route handlers see it.
+    struct Call {
+        HTTPServerRequest& request;
+        HTTPServerResponse& response;
+        const std::map<std::string, std::string>& query;
+        const Caller& caller;
+        std::string id;  // the {id} of the route's pattern, when it has one
+    };
+    using Handler = void (ApiRequestHandler::*)(Call&);
+    struct Route {
+        const char* method;
+        const char* pattern;  // a "{id}" segment matches any one non-empty segment
+        Handler handle;
+    };
+    // Every route of the API, in the order a 404 lists them. 405 and Allow come from it too.
+    static const std::vector<Route>& routes();
 
+    void route(HTTPServerRequest& request, HTTPServerResponse& response) {
+        std::optional<Caller> caller = identify(request, response);
+        if (!caller) {
+            return;
+        }
         std::string path;
         std::map<std::string, std::string> query;
+        if (!parse_target(request, response, path, query)) {
+            return;
+        }
+        Call call{request, response, query, *caller, ""};
+        dispatch(path, call);
+    }
+
+    // Who is calling: the bearer token checked on TCP, the peer's credentials on the unix
+    // socket. nullopt: refused, and answered.
+    std::optional<Caller> identify(HTTPServerRequest& request, HTTPServerResponse& response) {
+        Caller caller;
+        if (!token_) {
+            auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+            caller.peer = peer_credentials(impl.socket().impl()->sockfd());
+            return caller;
+        }
+        caller.address = request.clientAddress().toString();
+        const std::string bearer = "Bearer ";
+        const std::string authorization = request.get("Authorization", "");
+        if (authorization.compare(0, bearer.size(), bearer) != 0 ||
+            !same_token(authorization.substr(bearer.size()), *token_)) {
+            send_error(response,
+                       ApiError{401,
+                                "auth",
+                                "this listener needs the daemon's bearer token",
+                                "send Authorization: Bearer TOKEN (the daemon.tcp.token_file), "
+                                "or use the unix socket",
+                                false,
+                                {{"WWW-Authenticate", "Bearer"}}});
+            return std::nullopt;
+        }
+        return caller;
+    }
+
+    // The request target's path and query parameters. false: malformed, and answered.
+    bool parse_target(HTTPServerRequest& request, HTTPServerResponse& response, std::string& path,
+                      std::map<std::string, std::string>& query) {
         try {
             const Poco::URI uri(request.getURI());
             path = uri.getPath();
@@ -100,7 +179,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                                         "give it once",
                                         false,
                                         {}});
-                    return;
+                    return false;
                 }
                 query[parameter.first] = parameter.second;
             }
@@ -111,64 +190,60 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                                           "see the API routes in the README",
                                           false,
                                           {}});
-            return;
+            return false;
         }
-        const std::string& method = request.getMethod();
-        const std::string tasks_prefix = "/v1/tasks/";
-        if (path == "/v1/health") {
-            if (allowed(method, "GET", response)) {
-                health(response);
-            }
-        } else if (path == "/v1/plugins") {
-            if (allowed(method, "GET", response)) {
-                plugins(response);
-            }
-        } else if (path == "/v1/plugins/reload") {
-            if (allowed(method, "POST", response)) {
-                if (!skip_body(request)) {
-                    response.setKeepAlive(false);  // an unread rest would become a "request"
-                }
-                reload(response);
-            }
-        } else if (path == "/v1/manifests") {
-            if (allowed(method, "GET", response)) {
-                manifests(response);
-            }
-        } else if (path == "/v1/tasks") {
-            if (allowed(method, "POST", response)) {
-                post_task(context_, request, response, query, caller);
-            }
-        } else if (path.compare(0, tasks_prefix.size(), tasks_prefix) == 0 &&
-                   path.size() > tasks_prefix.size() &&
-                   path.find('/', tasks_prefix.size()) == std::string::npos) {
-            if (allowed(method, "GET", response)) {
-                get_task(context_, path.substr(tasks_prefix.size()), response);
-            }
-        } else {
-            send_error(response,
-                       ApiError{404,
-                                "not_found",
-                                "no route " + printable(path, 128),
-                                "use /v1/health, /v1/plugins, /v1/plugins/reload, /v1/manifests, "
-                                "/v1/tasks or /v1/tasks/{id}",
-                                false,
-                                {}});
-        }
+        return true;
     }
 
-    bool allowed(const std::string& method, const std::string& allow,
-                 HTTPServerResponse& response) {
-        if (method == allow) {
-            return true;
+    // The route for this path and method; else 405 with the methods the path has, or 404.
+    void dispatch(const std::string& path, Call& call) {
+        const std::string& method = call.request.getMethod();
+        std::vector<std::string> allowed;
+        for (const Route& route : routes()) {
+            std::string id;
+            if (!path_matches(route.pattern, path, id)) {
+                continue;
+            }
+            if (method == route.method) {
+                call.id = std::move(id);
+                (this->*route.handle)(call);
+                return;
+            }
+            allowed.push_back(route.method);
         }
-        send_error(response, ApiError{405,
-                                      "method_not_allowed",
-                                      "method " + printable(method, 16) + " is not allowed here",
-                                      "use " + allow,
-                                      false,
-                                      {{"Allow", allow}}});
-        return false;
+        if (!allowed.empty()) {
+            std::string allow;
+            for (const std::string& one : allowed) {
+                allow += (allow.empty() ? "" : ", ") + one;
+            }
+            send_error(call.response,
+                       ApiError{405,
+                                "method_not_allowed",
+                                "method " + printable(method, 16) + " is not allowed here",
+                                "use " + allow,
+                                false,
+                                {{"Allow", allow}}});
+            return;
+        }
+        std::vector<std::string> patterns;
+        for (const Route& route : routes()) {
+            if (std::find(patterns.begin(), patterns.end(), route.pattern) == patterns.end()) {
+                patterns.push_back(route.pattern);
+            }
+        }
+        send_error(call.response, ApiError{404,
+                                           "not_found",
+                                           "no route " + printable(path, 128),
+                                           "use " + one_of(patterns),
+                                           false,
+                                           {}});
     }
+
+    void post_task_route(Call& call) {
+        post_task(context_, call.request, call.response, call.query, call.caller);
+    }
+
+    void get_task_route(Call& call) { get_task(context_, call.id, call.response); }
 
     // A body nobody reads would be taken for the next request on a keep-alive connection.
     // false: the body was longer than we read.
@@ -186,7 +261,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         return skipped <= kMaxIgnoredBodyBytes;
     }
 
-    void health(HTTPServerResponse& response) {
+    void health(Call& call) {
+        HTTPServerResponse& response = call.response;
         const auto catalog = context_.registry.catalog();
         Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
         const bool draining = context_.draining.load();
@@ -206,7 +282,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         send_json(response, draining ? 503 : 200, to_json(body));
     }
 
-    void plugins(HTTPServerResponse& response) {
+    void plugins(Call& call) {
+        HTTPServerResponse& response = call.response;
         const auto catalog = context_.registry.catalog();
         Object::Ptr body = catalog_json(context_.config.plugin_dir, *catalog);
         const auto last = context_.registry.last_reload();
@@ -214,7 +291,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         send_json(response, 200, to_json(body));
     }
 
-    void manifests(HTTPServerResponse& response) {
+    void manifests(Call& call) {
+        HTTPServerResponse& response = call.response;
         if (context_.manifests == nullptr) {
             send_error(response, ApiError{404,
                                           "not_found",
@@ -227,7 +305,11 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         send_json(response, 200, to_json(context_.manifests->status()));
     }
 
-    void reload(HTTPServerResponse& response) {
+    void reload(Call& call) {
+        HTTPServerResponse& response = call.response;
+        if (!skip_body(call.request)) {
+            response.setKeepAlive(false);  // an unread rest would become a "request"
+        }
         const std::shared_ptr<const ReloadReport> report = context_.reloader.request("api").get();
         if (report == nullptr) {
             send_error(response, ApiError{503,
@@ -244,6 +326,18 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     DaemonContext& context_;
     const std::optional<std::string>& token_;
 };
+
+const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
+    static const std::vector<Route> table = {
+        {"GET", "/v1/health", &ApiRequestHandler::health},
+        {"GET", "/v1/plugins", &ApiRequestHandler::plugins},
+        {"POST", "/v1/plugins/reload", &ApiRequestHandler::reload},
+        {"GET", "/v1/manifests", &ApiRequestHandler::manifests},
+        {"POST", "/v1/tasks", &ApiRequestHandler::post_task_route},
+        {"GET", "/v1/tasks/{id}", &ApiRequestHandler::get_task_route},
+    };
+    return table;
+}
 
 }  // namespace
 

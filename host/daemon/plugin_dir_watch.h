@@ -1,17 +1,17 @@
-// Watches the plugin directory (inotify) and asks for a reload once changes have settled:
-// installing by temp file + rename, or several files at once, gives one reload, not one per
-// event. Dot-files (temp names) and names that are not plugins are ignored.
-//
-// inotify directly rather than Poco::DirectoryWatcher: the watch is armed before the
-// constructor returns, so no change made after the daemon says it is ready can be missed
-// (Poco arms it on a background thread, ~50 ms later).
+// Watches the plugin directory and asks for a reload once changes have settled (a
+// DirectoryWatch, util/directory_watch.h): installing by temp file + rename, or several files at
+// once, gives one reload, not one per event. Dot-files (temp names) and names that are not
+// plugins are ignored; a chmod counts, since it can make a plugin trusted or untrusted. The
+// watch is armed before start() returns, so no change made after the daemon says it is ready
+// can be missed.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 
+#include "util/directory_watch.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -22,21 +22,14 @@ class PluginDirWatch {
     static Result<std::unique_ptr<PluginDirWatch>> start(const std::string& plugin_dir,
                                                          std::chrono::milliseconds settle,
                                                          std::function<void()> on_change);
-    ~PluginDirWatch();  // stops and joins the thread
+    ~PluginDirWatch() = default;  // stops and joins the watch's thread
     PluginDirWatch(const PluginDirWatch&) = delete;
     PluginDirWatch& operator=(const PluginDirWatch&) = delete;
 
   private:
-    PluginDirWatch(int inotify_fd, int stop_fd, std::chrono::milliseconds settle,
-                   std::function<void()> on_change);
-    void run();
-    bool drain_events();  // true: a plugin file changed
+    explicit PluginDirWatch(std::unique_ptr<DirectoryWatch> watch) : watch_(std::move(watch)) {}
 
-    int inotify_fd_;
-    int stop_fd_;  // an eventfd: written once to stop the thread
-    std::chrono::milliseconds settle_;
-    std::function<void()> on_change_;
-    std::thread thread_;
+    std::unique_ptr<DirectoryWatch> watch_;
 };
 
 }  // namespace taskhost

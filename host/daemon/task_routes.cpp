@@ -85,6 +85,73 @@ void reject(DaemonContext& context, Poco::Net::HTTPServerResponse& response, Aud
     context.audit.record(entry);
 }
 
+// The task spec a POST carries, once the daemon takes tasks and the body and the query are
+// valid; sets `entry.async`. nullopt: refused, answered and audited.
+std::optional<TaskSubmission> admit_submission(DaemonContext& context,
+                                               Poco::Net::HTTPServerRequest& request,
+                                               Poco::Net::HTTPServerResponse& response,
+                                               const std::map<std::string, std::string>& query,
+                                               AuditEntry& entry, Clock::time_point since) {
+    if (context.draining.load()) {
+        ApiError error{503,
+                       "shutting_down",
+                       "the daemon is shutting down and takes no new tasks",
+                       "send the task again once taskhost serve is back",
+                       true,
+                       {{"Retry-After", "5"}}};
+        reject(context, response, entry, TaskAnswer{503, error_body(error), "shutting_down"}, since,
+               error.headers);
+        return std::nullopt;
+    }
+    const std::optional<std::string> body = read_body(request, kMaxTaskBodyBytes);
+    if (!body) {
+        response.setKeepAlive(false);  // the rest of the body is never read
+        ApiError error{
+            413,   "too_large", "the request body is larger than 1 MiB", "send a smaller task spec",
+            false, {}};
+        reject(context, response, entry, TaskAnswer{413, error_body(error), "rejected"}, since);
+        return std::nullopt;
+    }
+    Result<bool> wait = wait_parameter(query);
+    if (!wait.ok()) {
+        reject(context, response, entry, invalid_task_answer("", "", wait.error()), since);
+        return std::nullopt;
+    }
+    entry.async = !wait.value();
+    Result<TaskSubmission> parsed = parse_task_submission(*body);
+    if (!parsed.ok()) {
+        reject(context, response, entry, invalid_task_answer("", "", parsed.error()), since);
+        return std::nullopt;
+    }
+    return std::move(parsed.value());
+}
+
+// Queues `job` to run `submission` on a worker. false: the queue is full, and the job dropped,
+// answered 503 and audited.
+bool enqueue_job(DaemonContext& context, Poco::Net::HTTPServerResponse& response,
+                 const TaskSubmission& submission, const std::shared_ptr<TaskJob>& job,
+                 const Caller& caller, const AuditEntry& entry, Clock::time_point since) {
+    DaemonContext* shared = &context;
+    const bool queued = context.queue.try_submit([shared, submission, job, caller, since] {
+        run_job(*shared, submission, job, caller, since);
+    });
+    if (queued) {
+        return true;
+    }
+    context.board.drop(job);
+    ApiError error{503,
+                   "busy",
+                   "the daemon is running " +
+                       std::to_string(context.config.daemon.max_concurrency) + " tasks and " +
+                       std::to_string(context.config.daemon.max_queue) + " more are waiting",
+                   "retry after the time in Retry-After",
+                   true,
+                   {{"Retry-After", "1"}}};
+    reject(context, response, entry, TaskAnswer{503, error_body(error), "busy"}, since,
+           error.headers);
+    return false;
+}
+
 }  // namespace
 
 std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, size_t max_bytes) {
@@ -120,38 +187,12 @@ void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
                const std::map<std::string, std::string>& query, const Caller& caller) {
     const Clock::time_point since = Clock::now();
     AuditEntry entry = audit_entry(caller, "", false);
-    if (context.draining.load()) {
-        ApiError error{503,
-                       "shutting_down",
-                       "the daemon is shutting down and takes no new tasks",
-                       "send the task again once taskhost serve is back",
-                       true,
-                       {{"Retry-After", "5"}}};
-        reject(context, response, entry, TaskAnswer{503, error_body(error), "shutting_down"}, since,
-               error.headers);
+    std::optional<TaskSubmission> admitted =
+        admit_submission(context, request, response, query, entry, since);
+    if (!admitted) {
         return;
     }
-    const std::optional<std::string> body = read_body(request, kMaxTaskBodyBytes);
-    if (!body) {
-        response.setKeepAlive(false);  // the rest of the body is never read
-        ApiError error{
-            413,   "too_large", "the request body is larger than 1 MiB", "send a smaller task spec",
-            false, {}};
-        reject(context, response, entry, TaskAnswer{413, error_body(error), "rejected"}, since);
-        return;
-    }
-    Result<bool> wait = wait_parameter(query);
-    if (!wait.ok()) {
-        reject(context, response, entry, invalid_task_answer("", "", wait.error()), since);
-        return;
-    }
-    entry.async = !wait.value();
-    Result<TaskSubmission> parsed = parse_task_submission(*body);
-    if (!parsed.ok()) {
-        reject(context, response, entry, invalid_task_answer("", "", parsed.error()), since);
-        return;
-    }
-    TaskSubmission submission = std::move(parsed.value());
+    TaskSubmission submission = std::move(*admitted);
     entry.facts.task = submission.task_hint;
     entry.facts.id = submission.id_hint;
 
@@ -171,22 +212,7 @@ void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
                since);
         return;
     }
-    DaemonContext* shared = &context;
-    const bool queued = context.queue.try_submit([shared, submission, job, caller, since] {
-        run_job(*shared, submission, job, caller, since);
-    });
-    if (!queued) {
-        context.board.drop(job);
-        ApiError error{503,
-                       "busy",
-                       "the daemon is running " +
-                           std::to_string(context.config.daemon.max_concurrency) + " tasks and " +
-                           std::to_string(context.config.daemon.max_queue) + " more are waiting",
-                       "retry after the time in Retry-After",
-                       true,
-                       {{"Retry-After", "1"}}};
-        reject(context, response, entry, TaskAnswer{503, error_body(error), "busy"}, since,
-               error.headers);
+    if (!enqueue_job(context, response, submission, job, caller, entry, since)) {
         return;
     }
     if (entry.async) {

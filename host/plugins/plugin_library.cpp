@@ -31,6 +31,7 @@ const std::string kWhat = "plugin file";
 class Descriptor {
   public:
     explicit Descriptor(int fd) : fd_(fd) {}
+    Descriptor(Descriptor&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     ~Descriptor() {
         if (fd_ >= 0) {
             ::close(fd_);
@@ -38,6 +39,7 @@ class Descriptor {
     }
     Descriptor(const Descriptor&) = delete;
     Descriptor& operator=(const Descriptor&) = delete;
+    Descriptor& operator=(Descriptor&&) = delete;
     int get() const { return fd_; }
 
   private:
@@ -87,6 +89,138 @@ std::string dl_error() {
     return text != nullptr ? text : "no reason given";
 }
 
+// The plugin file opened for reading, once it and the directory it really lives in are trusted.
+struct OpenedPlugin {
+    fs::path real;
+    Descriptor source;
+};
+
+Result<OpenedPlugin> open_trusted(const std::string& path) {
+    // The directory the file really lives in must be trusted too: whoever can write it can
+    // swap the file between our check and our copy.
+    std::error_code ec;
+    fs::path real = fs::canonical(path, ec);
+    if (ec) {
+        return HostError{kWhat + " " + path, "cannot be resolved: " + ec.message(),
+                         "check the file exists"};
+    }
+    if (Check bad = check_trusted_directory(real.parent_path().string(), "plugin directory")) {
+        return *bad;
+    }
+    Descriptor source(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (source.get() < 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path, std::string("cannot be opened: ") + std::strerror(err),
+                         "check its permissions"};
+    }
+    struct stat st {};
+    if (::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return HostError{kWhat + " " + path, "is not a regular file",
+                         "install the plugin as a file"};
+    }
+    if (Check bad = check_trusted_code_path(st, path, kWhat)) {
+        return *bad;
+    }
+    if (st.st_size > kMaxPluginBytes) {
+        return HostError{kWhat + " " + path, "is larger than 256 MiB",
+                         "check it is really a plugin"};
+    }
+    return OpenedPlugin{std::move(real), std::move(source)};
+}
+
+// true: `fd` holds exactly the bytes `current` was loaded from. false: other bytes, and `fd`
+// is back at its start for the copy.
+Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGeneration& current) {
+    Result<std::string> digest = sha256_of(fd, path);
+    if (!digest.ok()) {
+        return digest.error();
+    }
+    if (digest.value() == current.sha256()) {
+        return true;
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path,
+                         std::string("cannot be re-read: ") + std::strerror(err), "check the file"};
+    }
+    return false;
+}
+
+// Copies what is left on `source` (the descriptor that was checked, so the bytes loaded are the
+// bytes judged) to the new file `copy`; answers the sha256 of the bytes copied.
+Result<std::string> copy_privately(int source, const std::string& copy, const std::string& path) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    Descriptor target(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
+    if (target.get() < 0) {
+        const int err = errno;
+        return HostError{"private copy " + copy,
+                         std::string("cannot be created: ") + std::strerror(err), "check TMPDIR"};
+    }
+    char buffer[65536];
+    for (;;) {
+        const ssize_t got = ::read(source, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0 || !write_all(target.get(), buffer, static_cast<size_t>(got > 0 ? got : 0))) {
+            const int err = errno;
+            ::unlink(copy.c_str());
+            return HostError{kWhat + " " + path,
+                             std::string("cannot be copied: ") + std::strerror(err),
+                             "check free space in TMPDIR"};
+        }
+        if (got == 0) {
+            break;
+        }
+        sha.update(buffer, static_cast<unsigned>(got));
+    }
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+// dlopen of the private copy, which is removed at once: the mapping stays, and nothing can
+// reach the copy any more.
+Result<void*> open_copy(const std::string& copy, const std::string& path) {
+    ::dlerror();
+    void* handle = ::dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
+    const std::string open_error = handle == nullptr ? dl_error() : "";
+    ::unlink(copy.c_str());
+    if (handle == nullptr) {
+        return HostError{
+            kWhat + " " + path, "cannot be loaded: " + open_error,
+            "check it is a plugin built for this system (and its dependencies are installed)"};
+    }
+    return handle;
+}
+
+struct EntryPoints {
+    taskhost_plugin_execute_fn execute = nullptr;
+    PluginDescription description;
+};
+
+// Both ABI symbols, and what describe answers, checked against our ABI version.
+Result<EntryPoints> resolve_entry_points(void* handle, const std::string& path) {
+    ::dlerror();
+    void* describe_symbol = ::dlsym(handle, "plugin_describe");
+    if (describe_symbol == nullptr) {
+        return HostError{kWhat + " " + path, "does not export plugin_describe (" + dl_error() + ")",
+                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
+    }
+    ::dlerror();
+    void* execute_symbol = ::dlsym(handle, "plugin_execute");
+    if (execute_symbol == nullptr) {
+        return HostError{kWhat + " " + path, "does not export plugin_execute (" + dl_error() + ")",
+                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
+    }
+    const auto describe = reinterpret_cast<taskhost_plugin_describe_fn>(describe_symbol);
+    Result<PluginDescription> description =
+        parse_plugin_description(describe(), TASKHOST_ABI_VERSION, kWhat + " " + path);
+    if (!description.ok()) {
+        return description.error();
+    }
+    return EntryPoints{reinterpret_cast<taskhost_plugin_execute_fn>(execute_symbol),
+                       std::move(description.value())};
+}
+
 }  // namespace
 
 PluginGeneration::~PluginGeneration() {
@@ -125,50 +259,18 @@ Result<std::string> PluginLibrary::ensure_private_dir() {
 
 Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     const std::string& path, std::shared_ptr<const PluginGeneration> current) {
-    // The directory the file really lives in must be trusted too: whoever can write it can
-    // swap the file between our check and our copy.
-    std::error_code ec;
-    const fs::path real = fs::canonical(path, ec);
-    if (ec) {
-        return HostError{kWhat + " " + path, "cannot be resolved: " + ec.message(),
-                         "check the file exists"};
+    Result<OpenedPlugin> opened = open_trusted(path);
+    if (!opened.ok()) {
+        return opened.error();
     }
-    if (Check bad = check_trusted_directory(real.parent_path().string(), "plugin directory")) {
-        return *bad;
-    }
-
-    Descriptor source(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-    if (source.get() < 0) {
-        const int err = errno;
-        return HostError{kWhat + " " + path, std::string("cannot be opened: ") + std::strerror(err),
-                         "check its permissions"};
-    }
-    struct stat st {};
-    if (::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return HostError{kWhat + " " + path, "is not a regular file",
-                         "install the plugin as a file"};
-    }
-    if (Check bad = check_trusted_code_path(st, path, kWhat)) {
-        return *bad;
-    }
-    if (st.st_size > kMaxPluginBytes) {
-        return HostError{kWhat + " " + path, "is larger than 256 MiB",
-                         "check it is really a plugin"};
-    }
-
+    const int source = opened.value().source.get();
     if (current != nullptr) {
-        Result<std::string> digest = sha256_of(source.get(), path);
-        if (!digest.ok()) {
-            return digest.error();
+        Result<bool> unchanged = holds_bytes_of(source, path, *current);
+        if (!unchanged.ok()) {
+            return unchanged.error();
         }
-        if (digest.value() == current->sha256()) {
+        if (unchanged.value()) {
             return current;
-        }
-        if (::lseek(source.get(), 0, SEEK_SET) != 0) {
-            const int err = errno;
-            return HostError{kWhat + " " + path,
-                             std::string("cannot be re-read: ") + std::strerror(err),
-                             "check the file"};
         }
     }
 
@@ -177,76 +279,30 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
         return dir.error();
     }
     const std::string copy = dir.value() + "/" + std::to_string(::getpid()) + "-" +
-                             std::to_string(++copies_made_) + "-" + real.filename().string();
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    {
-        // Copied from the descriptor we checked, so the bytes loaded are the bytes judged.
-        Descriptor target(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
-        if (target.get() < 0) {
-            const int err = errno;
-            return HostError{"private copy " + copy,
-                             std::string("cannot be created: ") + std::strerror(err),
-                             "check TMPDIR"};
-        }
-        char buffer[65536];
-        for (;;) {
-            const ssize_t got = ::read(source.get(), buffer, sizeof buffer);
-            if (got < 0 && errno == EINTR) {
-                continue;
-            }
-            if (got < 0 ||
-                !write_all(target.get(), buffer, static_cast<size_t>(got > 0 ? got : 0))) {
-                const int err = errno;
-                ::unlink(copy.c_str());
-                return HostError{kWhat + " " + path,
-                                 std::string("cannot be copied: ") + std::strerror(err),
-                                 "check free space in TMPDIR"};
-            }
-            if (got == 0) {
-                break;
-            }
-            sha.update(buffer, static_cast<unsigned>(got));
-        }
+                             std::to_string(++copies_made_) + "-" +
+                             opened.value().real.filename().string();
+    Result<std::string> sha256 = copy_privately(source, copy, path);
+    if (!sha256.ok()) {
+        return sha256.error();
     }
-
-    ::dlerror();
-    void* handle = ::dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
-    const std::string open_error = handle == nullptr ? dl_error() : "";
-    ::unlink(copy.c_str());  // the mapping stays; nothing can reach the copy any more
-    if (handle == nullptr) {
-        return HostError{
-            kWhat + " " + path, "cannot be loaded: " + open_error,
-            "check it is a plugin built for this system (and its dependencies are installed)"};
+    Result<void*> handle = open_copy(copy, path);
+    if (!handle.ok()) {
+        return handle.error();
     }
     // From here the generation owns the handle, so every refusal below dlcloses it.
     std::shared_ptr<PluginGeneration> generation(new PluginGeneration());
-    generation->handle_ = handle;
+    generation->handle_ = handle.value();
     generation->source_path_ = path;
-    generation->sha256_ = Poco::DigestEngine::digestToHex(sha.digest());
+    generation->sha256_ = sha256.value();
     generation->loaded_at_ = std::chrono::system_clock::now();
     generation->generation_ = copies_made_;
 
-    ::dlerror();
-    void* describe_symbol = ::dlsym(handle, "plugin_describe");
-    if (describe_symbol == nullptr) {
-        return HostError{kWhat + " " + path, "does not export plugin_describe (" + dl_error() + ")",
-                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
+    Result<EntryPoints> entry_points = resolve_entry_points(handle.value(), path);
+    if (!entry_points.ok()) {
+        return entry_points.error();
     }
-    ::dlerror();
-    void* execute_symbol = ::dlsym(handle, "plugin_execute");
-    if (execute_symbol == nullptr) {
-        return HostError{kWhat + " " + path, "does not export plugin_execute (" + dl_error() + ")",
-                         "export both plugin_describe and plugin_execute (see taskhost/plugin.h)"};
-    }
-    const auto describe = reinterpret_cast<taskhost_plugin_describe_fn>(describe_symbol);
-    generation->execute_ = reinterpret_cast<taskhost_plugin_execute_fn>(execute_symbol);
-
-    Result<PluginDescription> description =
-        parse_plugin_description(describe(), TASKHOST_ABI_VERSION, kWhat + " " + path);
-    if (!description.ok()) {
-        return description.error();
-    }
-    generation->description_ = std::move(description.value());
+    generation->execute_ = entry_points.value().execute;
+    generation->description_ = std::move(entry_points.value().description);
     return std::shared_ptr<const PluginGeneration>(std::move(generation));
 }
 
