@@ -1,134 +1,129 @@
 #include "cli/cli_args.h"
 
-#include <algorithm>
-#include <functional>
-#include <map>
-#include <set>
-
 #include "util/bounded_json.h"
 
 namespace taskhost {
 namespace {
 
-// Walks argv words: flags (--name, --name=value, --name value), "--" ends flags.
-class ArgumentWalker {
-  public:
-    ArgumentWalker(const std::vector<std::string>& args, std::string command)
-        : args_(args), command_(std::move(command)) {}
-
-    using FlagHandler = std::function<void(const std::string& value)>;
-
-    void on_switch(const std::string& name, std::function<void()> handler) {
-        switches_[name] = std::move(handler);
-    }
-    void on_value(const std::string& name, FlagHandler handler) {
-        values_[name] = std::move(handler);
-    }
-
-    // Returns the positional words in order.
-    std::vector<std::string> walk() {
-        std::vector<std::string> positional;
-        bool flags_done = false;
-        for (size_t i = 0; i < args_.size(); ++i) {
-            const std::string& word = args_[i];
-            if (flags_done || word == "-" || word.empty() || word[0] != '-') {
-                positional.push_back(word);
-                continue;
-            }
-            if (word == "--") {
-                flags_done = true;
-                continue;
-            }
-            const size_t equals = word.find('=');
-            const std::string name = word.substr(0, equals);
-            if (!seen_.insert(name).second) {
-                fail(name, "is given twice", "give it once");
-            }
-            if (const auto found = switches_.find(name); found != switches_.end()) {
-                if (equals != std::string::npos) {
-                    fail(name, "takes no value", "write " + name + " alone");
-                }
-                found->second();
-                continue;
-            }
-            const auto found = values_.find(name);
-            if (found == values_.end()) {
-                fail(printable(name, 64), "is not a flag of taskhost " + command_,
-                     "see taskhost " + command_ + " --help");
-            }
-            if (equals != std::string::npos) {
-                found->second(word.substr(equals + 1));
-            } else if (i + 1 < args_.size()) {
-                found->second(args_[++i]);
-            } else {
-                fail(name, "needs a value", "write " + name + " VALUE");
-            }
+// plugins, serve and reload: flags and no operand.
+template <class Options>
+Result<Options> parse_flags_only(const FlagTable<Options>& table,
+                                 const std::vector<std::string>& args) {
+    try {
+        Options options;
+        const std::vector<std::string> operands = table.parse(args, options);
+        const std::string& command = table.syntax().command();
+        if (!operands.empty() && !options.help) {
+            fail("argument \"" + printable(operands[0], 64) + "\"", "is not expected",
+                 "taskhost " + command + " takes only flags (see taskhost " + command + " --help)");
         }
-        return positional;
+        return options;
+    } catch (const HostErrorException& e) {
+        return e.error();
     }
+}
 
-  private:
-    const std::vector<std::string>& args_;
-    std::string command_;
-    std::map<std::string, std::function<void()>> switches_;
-    std::map<std::string, FlagHandler> values_;
-    std::set<std::string> seen_;
-};
-
-void require_value(const std::string& flag, const std::string& value) {
-    if (value.empty()) {
-        fail(flag, "has an empty value", "write " + flag + " VALUE");
+// TASK, then name=value params. A task name never holds '=', so "run --spec f.json a=1" has
+// params only.
+void read_task_operands(const std::vector<std::string>& operands, CommandLineTask& task) {
+    for (size_t i = 0; i < operands.size(); ++i) {
+        const std::string& word = operands[i];
+        if (i == 0 && word.find('=') == std::string::npos) {
+            task.task = word;
+        } else if (word.find('=') == std::string::npos || word[0] == '=') {
+            fail("argument \"" + printable(word, 64) + "\"",
+                 "is neither TASK nor a key=value param",
+                 "write taskhost run TASK name=value ... (see taskhost run --help)");
+        } else {
+            task.assignments.push_back(word);
+        }
     }
 }
 
 }  // namespace
 
+const FlagTable<RunOptions>& run_flags() {
+    using Task = CommandLineTask;
+    static const FlagTable<RunOptions> table{
+        "run",
+        "TASK [name=value ...]",
+        {
+            {"--account", "NAME", kNonEmpty, field_in(&RunOptions::task, &Task::account),
+             "the configured account to run as (optional when there is only one)"},
+            {"--spec", "FILE|-", kNonEmpty, &RunOptions::spec_source,
+             "a JSON spec: {\"task\",\"id\",\"dry_run\",\"account\",\"params\"}; "
+             "\"-\" reads stdin.\n"
+             "A spec never holds a key or a \"connection\": keys come from accounts."},
+            {"--check", "", kSwitch, field_in(&RunOptions::task, &Task::check),
+             "dry run: plan and report the exact request, send nothing. Works without\n"
+             "a usable key (noted on stderr)."},
+            {"--id", "ID", kNonEmpty, field_in(&RunOptions::task, &Task::id),
+             "a correlation id echoed in the outcome"},
+            {"--detailed-exitcodes", "", kSwitch, &RunOptions::detailed_exitcodes,
+             "Puppet-style exit codes, see below"},
+            {"--pretty", "", kSwitch, &RunOptions::pretty, "indent the outcome JSON"},
+            {"--config", "FILE", kNonEmpty, &RunOptions::config, "the config file"},
+            {"--socket", "PATH", kNonEmpty, &RunOptions::socket,
+             "send the task to the daemon listening on PATH (taskhost serve) instead\n"
+             "of running it here; the daemon resolves the account's key. Same output\n"
+             "and exit codes."},
+        }};
+    return table;
+}
+
+const FlagTable<PluginsOptions>& plugins_flags() {
+    static const FlagTable<PluginsOptions> table{
+        "plugins",
+        "",
+        {
+            {"--json", "", kSwitch, &PluginsOptions::json,
+             "print {\"plugin_dir\", \"plugins\": [...], \"refusals\": [...]} as JSON"},
+            {"--config", "FILE", kNonEmpty, &PluginsOptions::config, "the config file"},
+            {"--socket", "PATH", kNonEmpty, &PluginsOptions::socket,
+             "ask the daemon listening on PATH what it serves (adds each plugin's\n"
+             "generation, last reload error and the last reload)"},
+        }};
+    return table;
+}
+
+const FlagTable<ServeOptions>& serve_flags() {
+    static const FlagTable<ServeOptions> table{
+        "serve",
+        "",
+        {
+            {"--config", "FILE", kNonEmpty, &ServeOptions::config,
+             "the config file; its \"daemon\" section sets socket, group, max_concurrency,\n"
+             "max_queue, drain_timeout_ms, keep_finished_tasks, audit_log,\n"
+             "watch_plugin_dir, manifests_dir and an opt-in loopback \"tcp\" listener\n"
+             "{port, token_file}"},
+            {"--socket", "PATH", kNonEmpty, &ServeOptions::socket,
+             "listen here instead of daemon.socket"},
+        }};
+    return table;
+}
+
+const FlagTable<ReloadOptions>& reload_flags() {
+    static const FlagTable<ReloadOptions> table{
+        "reload",
+        "",
+        {
+            {"--socket", "PATH", kNonEmpty, &ReloadOptions::socket,
+             "the daemon's socket; without it, the config's daemon.socket"},
+            {"--json", "", kSwitch, &ReloadOptions::json, "print the daemon's answer as JSON"},
+            {"--config", "FILE", kNonEmpty, &ReloadOptions::config,
+             "the config file (read only for daemon.socket)"},
+        }};
+    return table;
+}
+
 Result<RunOptions> parse_run_args(const std::vector<std::string>& args) {
     try {
         RunOptions options;
-        ArgumentWalker walker(args, "run");
-        walker.on_switch("--help", [&] { options.help = true; });
-        walker.on_switch("-h", [&] { options.help = true; });
-        walker.on_switch("--check", [&] { options.task.check = true; });
-        walker.on_switch("--detailed-exitcodes", [&] { options.detailed_exitcodes = true; });
-        walker.on_switch("--pretty", [&] { options.pretty = true; });
-        walker.on_value("--account", [&](const std::string& v) {
-            require_value("--account", v);
-            options.task.account = v;
-        });
-        walker.on_value("--spec", [&](const std::string& v) {
-            require_value("--spec", v);
-            options.spec_source = v;
-        });
-        walker.on_value("--id", [&](const std::string& v) {
-            require_value("--id", v);
-            options.task.id = v;
-        });
-        walker.on_value("--config", [&](const std::string& v) {
-            require_value("--config", v);
-            options.config = v;
-        });
-        walker.on_value("--socket", [&](const std::string& v) {
-            require_value("--socket", v);
-            options.socket = v;
-        });
-        const std::vector<std::string> positional = walker.walk();
+        const std::vector<std::string> operands = run_flags().parse(args, options);
         if (options.help) {
             return options;
         }
-        for (size_t i = 0; i < positional.size(); ++i) {
-            const std::string& word = positional[i];
-            // A task name never holds '=', so "run --spec f.json a=1" has params only.
-            if (i == 0 && word.find('=') == std::string::npos) {
-                options.task.task = word;
-            } else if (word.find('=') == std::string::npos || word[0] == '=') {
-                fail("argument \"" + printable(word, 64) + "\"",
-                     "is neither TASK nor a key=value param",
-                     "write taskhost run TASK name=value ... (see taskhost run --help)");
-            } else {
-                options.task.assignments.push_back(word);
-            }
-        }
+        read_task_operands(operands, options.task);
         if (!options.task.task && !options.spec_source) {
             fail("TASK", "is missing",
                  "write taskhost run TASK [name=value ...], or give --spec FILE");
@@ -140,80 +135,15 @@ Result<RunOptions> parse_run_args(const std::vector<std::string>& args) {
 }
 
 Result<PluginsOptions> parse_plugins_args(const std::vector<std::string>& args) {
-    try {
-        PluginsOptions options;
-        ArgumentWalker walker(args, "plugins");
-        walker.on_switch("--help", [&] { options.help = true; });
-        walker.on_switch("-h", [&] { options.help = true; });
-        walker.on_switch("--json", [&] { options.json = true; });
-        walker.on_value("--config", [&](const std::string& v) {
-            require_value("--config", v);
-            options.config = v;
-        });
-        walker.on_value("--socket", [&](const std::string& v) {
-            require_value("--socket", v);
-            options.socket = v;
-        });
-        const std::vector<std::string> positional = walker.walk();
-        if (!positional.empty() && !options.help) {
-            fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
-                 "taskhost plugins takes only flags (see taskhost plugins --help)");
-        }
-        return options;
-    } catch (const HostErrorException& e) {
-        return e.error();
-    }
+    return parse_flags_only(plugins_flags(), args);
 }
 
 Result<ServeOptions> parse_serve_args(const std::vector<std::string>& args) {
-    try {
-        ServeOptions options;
-        ArgumentWalker walker(args, "serve");
-        walker.on_switch("--help", [&] { options.help = true; });
-        walker.on_switch("-h", [&] { options.help = true; });
-        walker.on_value("--config", [&](const std::string& v) {
-            require_value("--config", v);
-            options.config = v;
-        });
-        walker.on_value("--socket", [&](const std::string& v) {
-            require_value("--socket", v);
-            options.socket = v;
-        });
-        const std::vector<std::string> positional = walker.walk();
-        if (!positional.empty() && !options.help) {
-            fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
-                 "taskhost serve takes only flags (see taskhost serve --help)");
-        }
-        return options;
-    } catch (const HostErrorException& e) {
-        return e.error();
-    }
+    return parse_flags_only(serve_flags(), args);
 }
 
 Result<ReloadOptions> parse_reload_args(const std::vector<std::string>& args) {
-    try {
-        ReloadOptions options;
-        ArgumentWalker walker(args, "reload");
-        walker.on_switch("--help", [&] { options.help = true; });
-        walker.on_switch("-h", [&] { options.help = true; });
-        walker.on_switch("--json", [&] { options.json = true; });
-        walker.on_value("--config", [&](const std::string& v) {
-            require_value("--config", v);
-            options.config = v;
-        });
-        walker.on_value("--socket", [&](const std::string& v) {
-            require_value("--socket", v);
-            options.socket = v;
-        });
-        const std::vector<std::string> positional = walker.walk();
-        if (!positional.empty() && !options.help) {
-            fail("argument \"" + printable(positional[0], 64) + "\"", "is not expected",
-                 "taskhost reload takes only flags (see taskhost reload --help)");
-        }
-        return options;
-    } catch (const HostErrorException& e) {
-        return e.error();
-    }
+    return parse_flags_only(reload_flags(), args);
 }
 
 bool wants_detailed_exitcodes(const std::vector<std::string>& args) {

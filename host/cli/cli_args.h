@@ -1,11 +1,13 @@
-// The command line of each subcommand, parsed into plain values. Unknown flags, missing flag
-// values and repeated flags are usage errors that name the flag.
+// The command line of each subcommand, parsed into plain values by the command's flag table
+// (flag_table.h). Unknown flags, missing flag values and repeated flags are usage errors that
+// name the flag.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/flag_table.h"
 #include "tasks/task_request.h"
 #include "util/host_error.h"
 
@@ -42,6 +44,12 @@ struct ReloadOptions {
     bool json = false;
     bool help = false;
 };
+
+// Each command's flags: what its parse_*_args reads and what its --help lists.
+const FlagTable<RunOptions>& run_flags();
+const FlagTable<PluginsOptions>& plugins_flags();
+const FlagTable<ServeOptions>& serve_flags();
+const FlagTable<ReloadOptions>& reload_flags();
 
 // `args` are the words after the subcommand name.
 Result<RunOptions> parse_run_args(const std::vector<std::string>& args);

@@ -2,6 +2,9 @@
 
 #include <taskhost/plugin.h>
 
+#include "cli/cli_args.h"
+#include "cli/manifest_args.h"
+
 #ifndef TASKHOST_VERSION
 #define TASKHOST_VERSION "0.0.0"
 #endif
@@ -31,29 +34,15 @@ The config is --config FILE, else $TASKHOST_CONFIG, else /etc/taskhost/config.js
 }
 
 std::string run_help() {
-    return R"(usage: taskhost run TASK [name=value ...] [--account NAME] [--spec FILE|-] [--check]
-                    [--id ID] [--detailed-exitcodes] [--pretty] [--config FILE]
-                    [--socket PATH]
-
+    const FlagTable<RunOptions>& flags = run_flags();
+    return flags.usage() + R"(
 Runs one task and prints its outcome as one line of JSON on stdout; logs go to stderr.
 
   name=value          a task param, typed by the task's params schema: integers must be whole
                       numbers, booleans true|false, arrays a comma list (a,b) or JSON ([...]),
                       objects JSON ({...}); other params are strings. Each name at most once.
-  --account NAME      the configured account to run as (optional when there is only one)
-  --spec FILE|-       a JSON spec: {"task","id","dry_run","account","params"}; "-" reads stdin.
-                      A spec never holds a key or a "connection": keys come from accounts.
-  --check             dry run: plan and report the exact request, send nothing. Works without
-                      a usable key (noted on stderr).
-  --id ID             a correlation id echoed in the outcome
-  --detailed-exitcodes
-                      Puppet-style exit codes, see below
-  --pretty            indent the outcome JSON
-  --config FILE       the config file
-  --socket PATH       send the task to the daemon listening on PATH (taskhost serve) instead
-                      of running it here; the daemon resolves the account's key. Same output
-                      and exit codes.
-
+)" + flags.flags_help() +
+           R"(
 exit codes:
   default:              0 ok (succeeded, skipped, planned), 1 the task failed, 2 usage or
                         config error (the task did not run)
@@ -66,18 +55,14 @@ SIGINT/SIGTERM ask the task to stop; it then reports status "cancelled".
 }
 
 std::string plugins_help() {
-    return R"(usage: taskhost plugins [--json] [--config FILE]
-
+    const FlagTable<PluginsOptions>& flags = plugins_flags();
+    return flags.usage() + R"(
 Loads every *.so in the config's plugin_dir and shows what each describes: name, version,
 ABI, sha256 of the file, its tasks. Plugins that were refused are listed with the reason and
 the fix. Exit code 0 when the plugin directory could be read (even with refusals), 2 on a
 usage or config error.
 
-  --json          print {"plugin_dir", "plugins": [...], "refusals": [...]} as JSON
-  --config FILE   the config file
-  --socket PATH   ask the daemon listening on PATH what it serves (adds each plugin's
-                  generation, last reload error and the last reload)
-)";
+)" + flags.flags_help();
 }
 
 std::string help_help() {
@@ -87,9 +72,39 @@ Shows the help of COMMAND (run, plugins, help), or the overview.
 )";
 }
 
-std::string serve_help() {
-    return R"(usage: taskhost serve [--config FILE] [--socket PATH]
+std::string plan_help() {
+    const FlagTable<ManifestOptions>& flags = manifest_flags(ManifestMode::kPlan);
+    return flags.usage() + R"(
+Shows, for each task of the manifests in PATH (files, or directories of *.json manifests),
+whether `taskhost apply` would send it, and if not, why: done within its resend_interval (per
+the journal), a duplicate of another task, already validated (the plugin's dry run, which may
+make read-only GETs), or invalid. Sends nothing to the resend endpoint; never writes state.
 
+)" + flags.flags_help() +
+           R"(
+exit codes: 0 ok, 1 a task is invalid or failed, 2 usage or config error (or --strict refused).
+)";
+}
+
+std::string apply_help() {
+    const FlagTable<ManifestOptions>& flags = manifest_flags(ManifestMode::kApply);
+    return flags.usage() + R"(
+Runs what `taskhost plan` shows: sends each task not done within its resend_interval, N at a
+time, paced per API key below the rate limits (the plugin's, or the account's "rate_limits"),
+and records every resend in the journal (intent before, completion after, each durable). A task
+whose previous apply was killed while sending it is sent again and reported "in_doubt".
+One invalid task does not stop the others (unless --strict). A progress bar shows on a terminal.
+
+)" + flags.flags_help() +
+           R"(
+exit codes: 0 ok, 1 a task failed or is invalid, 2 usage or config error (or --strict refused).
+SIGINT/SIGTERM stop it: tasks in flight are cancelled, the rest are reported as not started.
+)";
+}
+
+std::string serve_help() {
+    const FlagTable<ServeOptions>& flags = serve_flags();
+    return flags.usage() + R"(
 Runs the daemon: loads every plugin in plugin_dir and serves HTTP/1.1 + JSON on a unix socket
 (default /run/taskhost/taskhost.sock, mode 0660, group daemon.group). Logs and one audit line
 per task go to stderr (or daemon.audit_log).
@@ -97,12 +112,8 @@ per task go to stderr (or daemon.audit_log).
   GET  /v1/health              GET  /v1/plugins             POST /v1/plugins/reload
   POST /v1/tasks[?wait=false]  GET  /v1/tasks/{id}          GET  /v1/manifests
 
-  --config FILE   the config file; its "daemon" section sets socket, group, max_concurrency,
-                  max_queue, drain_timeout_ms, keep_finished_tasks, audit_log,
-                  watch_plugin_dir, manifests_dir and an opt-in loopback "tcp" listener
-                  {port, token_file}
-  --socket PATH   listen here instead of daemon.socket
-
+)" + flags.flags_help() +
+           R"(
 Plugins are reloaded on SIGHUP, on POST /v1/plugins/reload (taskhost reload) and when the
 plugin directory changes. SIGTERM/SIGINT: stop accepting, let in-flight tasks finish for up to
 drain_timeout_ms, cancel the rest, exit 0. Exit code 2: usage or config error.
@@ -110,17 +121,14 @@ drain_timeout_ms, cancel the rest, exit 0. Exit code 2: usage or config error.
 }
 
 std::string reload_help() {
-    return R"(usage: taskhost reload [--socket PATH] [--json] [--config FILE]
-
+    const FlagTable<ReloadOptions>& flags = reload_flags();
+    return flags.usage() + R"(
 Asks the daemon to reload its plugins now and prints the result for each plugin file: loaded
 (a new generation), unchanged, refused (why; the previous generation keeps serving) or removed.
 Exit code 0 when nothing was refused, 1 when something was, 2 when the daemon could not be
 reached or on a usage error.
 
-  --socket PATH   the daemon's socket; without it, the config's daemon.socket
-  --json          print the daemon's answer as JSON
-  --config FILE   the config file (read only for daemon.socket)
-)";
+)" + flags.flags_help();
 }
 
 std::string version_text() {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/cli_help.h"
+#include "cli/command_startup.h"
 #include "cli/daemon_client.h"
 #include "cli/plugins_command.h"
 #include "config/host_config.h"
@@ -166,14 +167,15 @@ int reload_command(const std::vector<std::string>& args, std::ostream& out, std:
     if (options.value().socket) {
         socket = *options.value().socket;
     } else {
-        Result<HostConfig> config = load_host_config(choose_config_path(options.value().config));
-        if (!config.ok()) {
-            err << "taskhost: " << config.error().text()
+        Result<std::unique_ptr<CommandStartup>> started =
+            start_command(options.value().config, Startup::kConfigOnly, err);
+        if (!started.ok()) {
+            err << "taskhost: " << started.error().text()
                 << " (reload reads the config only for daemon.socket; or pass --socket PATH)"
                 << std::endl;
             return kExitUsage;
         }
-        socket = config.value().daemon.socket;
+        socket = started.value()->config.daemon.socket;
     }
     const DaemonClient client(socket);
     Result<DaemonAnswer> answer = client.request("POST", "/v1/plugins/reload");

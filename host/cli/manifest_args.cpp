@@ -1,86 +1,74 @@
 #include "cli/manifest_args.h"
 
-#include <set>
-
-#include "util/bounded_json.h"
-
 namespace taskhost {
+namespace {
+
+using O = ManifestOptions;
+
+constexpr ValueCheck kConcurrency = number_of("tasks", 1, kMaxManifestConcurrency);
+
+const FlagTable<ManifestOptions>& plan_flags() {
+    static const FlagTable<ManifestOptions> table{
+        "plan",
+        "PATH...",
+        {
+            {"--json", "", kSwitch, &O::json,
+             "one JSON object per task, then {\"summary\": {...}}"},
+            {"--strict", "", kSwitch, &O::strict,
+             "any problem in any manifest: plan nothing, exit 2"},
+            {"--detailed-exitcodes", "", kSwitch, &O::detailed_exitcodes,
+             "0 nothing would be sent, 2 something would, 4 a task is invalid or\n"
+             "failed, 1 usage or config error"},
+            {"--state-dir", "DIR", kNonEmpty, &O::state_dir,
+             "where the journal lives (default: the config's \"state_dir\", else\n"
+             "/var/lib/taskhost)"},
+            {"--concurrency", "N", kConcurrency, &O::concurrency,
+             "tasks checked at once (default 8, at most 64)"},
+            {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},
+            {"--config", "FILE", kNonEmpty, &O::config, "the config file"},
+        }};
+    return table;
+}
+
+const FlagTable<ManifestOptions>& apply_flags() {
+    static const FlagTable<ManifestOptions> table{
+        "apply",
+        "PATH...",
+        {
+            {"--json", "", kSwitch, &O::json,
+             "one JSON object per task as it completes, then {\"summary\": {...}}"},
+            {"--force", "", kSwitch, &O::force, "send every task, whatever the journal says"},
+            {"--strict", "", kSwitch, &O::strict,
+             "any problem in any manifest: apply nothing, exit 2"},
+            {"--detailed-exitcodes", "", kSwitch, &O::detailed_exitcodes,
+             "0 nothing changed, 2 something was sent, 4 a task failed or is invalid,\n"
+             "1 usage or config error"},
+            {"--state-dir", "DIR", kNonEmpty, &O::state_dir,
+             "where the journal lives (default: the config's \"state_dir\", else\n"
+             "/var/lib/taskhost); one apply at a time per state directory"},
+            {"--concurrency", "N", kConcurrency, &O::concurrency,
+             "tasks in flight at once (default 8, at most 64)"},
+            {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},
+            {"--config", "FILE", kNonEmpty, &O::config, "the config file"},
+        }};
+    return table;
+}
+
+}  // namespace
+
+const FlagTable<ManifestOptions>& manifest_flags(ManifestMode mode) {
+    return mode == ManifestMode::kApply ? apply_flags() : plan_flags();
+}
 
 Result<ManifestOptions> parse_manifest_args(ManifestMode mode,
                                             const std::vector<std::string>& args) {
-    const std::string command = mode == ManifestMode::kApply ? "apply" : "plan";
-    const std::string see = "see taskhost " + command + " --help";
-    ManifestOptions options;
-    options.mode = mode;
+    const FlagTable<ManifestOptions>& table = manifest_flags(mode);
     try {
-        std::set<std::string> seen;
-        bool flags_done = false;
-        for (size_t i = 0; i < args.size(); ++i) {
-            const std::string& word = args[i];
-            if (flags_done || word.empty() || word[0] != '-' || word == "-") {
-                options.paths.push_back(word);
-                continue;
-            }
-            if (word == "--") {
-                flags_done = true;
-                continue;
-            }
-            const size_t equals = word.find('=');
-            const std::string name = word.substr(0, equals);
-            if (!seen.insert(name).second) {
-                fail(name, "is given twice", "give it once");
-            }
-            bool* const switch_target =
-                name == "--help" || name == "-h"                    ? &options.help
-                : name == "--strict"                                ? &options.strict
-                : name == "--json"                                  ? &options.json
-                : name == "--verbose"                               ? &options.verbose
-                : name == "--detailed-exitcodes"                    ? &options.detailed_exitcodes
-                : name == "--force" && mode == ManifestMode::kApply ? &options.force
-                                                                    : nullptr;
-            if (switch_target != nullptr) {
-                if (equals != std::string::npos) {
-                    fail(name, "takes no value", "write " + name + " alone");
-                }
-                *switch_target = true;
-                continue;
-            }
-            if (name != "--config" && name != "--state-dir" && name != "--concurrency") {
-                fail(printable(name, 64), "is not a flag of taskhost " + command, see);
-            }
-            std::string value;
-            if (equals != std::string::npos) {
-                value = word.substr(equals + 1);
-            } else if (i + 1 < args.size()) {
-                value = args[++i];
-            } else {
-                fail(name, "needs a value", "write " + name + " VALUE");
-            }
-            if (value.empty()) {
-                fail(name, "has an empty value", "write " + name + " VALUE");
-            }
-            if (name == "--config") {
-                options.config = value;
-            } else if (name == "--state-dir") {
-                options.state_dir = value;
-            } else {
-                size_t used = 0;
-                unsigned long number = 0;
-                try {
-                    number = std::stoul(value, &used);
-                } catch (const std::exception&) {
-                    used = 0;
-                }
-                if (used != value.size() || number < 1 || number > kMaxManifestConcurrency) {
-                    fail("--concurrency",
-                         "\"" + printable(value, 20) + "\" is not a number of tasks",
-                         "write a whole number from 1 to " +
-                             std::to_string(kMaxManifestConcurrency));
-                }
-                options.concurrency = number;
-            }
-        }
+        ManifestOptions options;
+        options.mode = mode;
+        options.paths = table.parse(args, options);
         if (options.paths.empty() && !options.help) {
+            const std::string& command = table.syntax().command();
             fail("PATH", "is missing",
                  "write taskhost " + command + " PATH... (manifest files or directories of them)");
         }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/flag_table.h"
 #include "manifest/manifest_run.h"
 #include "util/host_error.h"
 
@@ -23,6 +24,10 @@ struct ManifestOptions {
     bool verbose = false;
     bool help = false;
 };
+
+// The flags of `taskhost plan` or `taskhost apply`: what parse_manifest_args reads and what
+// their --help lists.
+const FlagTable<ManifestOptions>& manifest_flags(ManifestMode mode);
 
 // `args` are the words after "plan" or "apply". Unknown, repeated or valueless flags are errors
 // naming the flag.

@@ -12,7 +12,4 @@ namespace taskhost {
 int plan_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int apply_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-std::string plan_help();
-std::string apply_help();
-
 }  // namespace taskhost

@@ -7,9 +7,8 @@
 
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
+#include "cli/command_startup.h"
 #include "cli/daemon_clients.h"
-#include "config/host_config.h"
-#include "plugins/plugin_catalog.h"
 #include "plugins/plugin_catalog_json.h"
 #include "tasks/outcome.h"
 #include "util/bounded_json.h"
@@ -84,19 +83,14 @@ int plugins_command(const std::vector<std::string>& args, std::ostream& out, std
     if (options.value().socket) {
         return plugins_through_daemon(options.value(), out, err);
     }
-    Result<HostConfig> config = load_host_config(choose_config_path(options.value().config));
-    if (!config.ok()) {
-        err << "taskhost: " << config.error().text() << std::endl;
+    Result<std::unique_ptr<CommandStartup>> started =
+        start_command(options.value().config, Startup::kPluginsListingRefusals, err);
+    if (!started.ok()) {
+        err << "taskhost: " << started.error().text() << std::endl;
         return kExitUsage;
     }
-    PluginLibrary library;
-    const std::string& plugin_dir = config.value().plugin_dir;
-    Result<PluginCatalog> catalog = PluginCatalog::scan(plugin_dir, library);
-    if (!catalog.ok()) {
-        err << "taskhost: " << catalog.error().text() << std::endl;
-        return kExitUsage;
-    }
-    const Object::Ptr listing = catalog_json(plugin_dir, catalog.value());
+    const CommandStartup& startup = *started.value();
+    const Object::Ptr listing = catalog_json(startup.config.plugin_dir, startup.catalog);
     if (options.value().json) {
         out << to_json(listing) << std::endl;
     } else {

@@ -8,12 +8,10 @@
 
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
+#include "cli/command_startup.h"
 #include "cli/daemon_clients.h"
-#include "config/account_key.h"
-#include "config/host_config.h"
-#include "plugins/plugin_catalog.h"
 #include "tasks/outcome.h"
-#include "tasks/task_invocation.h"
+#include "tasks/task_runner.h"
 #include "tasks/user_spec.h"
 #include "util/bounded_json.h"
 
@@ -38,25 +36,18 @@ class RunReporter {
         return exit_code_for_usage_error(detailed_);
     }
 
-    void refusals(const PluginCatalog& catalog) {
-        for (const PluginRefusal& refusal : catalog.refusals()) {
-            err_ << "taskhost: refused " << refusal.reason.text() << std::endl;
-        }
-    }
-
-    int outcome(const InvocationResult& result, const std::string& secret) {
-        print(result.outcome, result.outcome_json, secret);
-        return exit_code_for_outcome(result.outcome, detailed_);
+    int outcome(const TaskRunResult& result) {
+        out_ << (pretty_ ? result.outcome_pretty : result.invocation.outcome_json) << std::endl;
+        return exit_code_for_outcome(result.invocation.outcome, detailed_);
     }
 
   private:
-    void print(const Poco::JSON::Object::Ptr& outcome, const std::string& one_line,
-               const std::string& secret = std::string()) {
+    void print(const Poco::JSON::Object::Ptr& outcome, const std::string& one_line) {
         std::string text = one_line.empty() ? to_json(outcome) : one_line;
         if (pretty_) {
             std::ostringstream indented;
             Poco::JSON::Stringifier::stringify(outcome, indented, 2);
-            text = scrub_secret(indented.str(), secret);
+            text = indented.str();
         }
         out_ << text << std::endl;
     }
@@ -89,10 +80,12 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     RunReporter reporter(out, err, options.detailed_exitcodes, options.pretty);
     reporter.set_task(options.task.task.value_or(""), options.task.id.value_or(""));
 
-    Result<HostConfig> config = load_host_config(choose_config_path(options.config));
-    if (!config.ok()) {
-        return reporter.usage_error(config.error());
+    Result<std::unique_ptr<CommandStartup>> started =
+        start_command(options.config, Startup::kPlugins, err);
+    if (!started.ok()) {
+        return reporter.usage_error(started.error());
     }
+    const CommandStartup& startup = *started.value();
     std::optional<UserSpec> spec;
     if (options.spec_source) {
         Result<std::string> text = read_user_spec_text(*options.spec_source, in);
@@ -106,33 +99,22 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
         }
         spec = std::move(user_spec.value());
     }
-    PluginLibrary library;
-    Result<PluginCatalog> catalog = PluginCatalog::scan(config.value().plugin_dir, library);
-    if (!catalog.ok()) {
-        return reporter.usage_error(catalog.error());
-    }
-    reporter.refusals(catalog.value());
-
     Result<TaskRequest> request =
-        make_task_request(options.task, spec, catalog.value(), config.value());
+        make_task_request(options.task, spec, startup.catalog, startup.config);
     if (!request.ok()) {
         return reporter.usage_error(request.error());
     }
     reporter.set_task(request.value().task, request.value().id);
 
-    // The key is read now, just before the plugin needs it, and wiped when `key` goes.
-    std::optional<ApiKey> key;
-    Result<ApiKey> resolved = resolve_account_key(*request.value().account);
-    if (resolved.ok()) {
-        key.emplace(std::move(resolved.value()));
-    } else if (request.value().dry_run) {
-        err << "taskhost: note: " << resolved.error().text() << " (planning without a key)"
-            << std::endl;
-    } else {
-        return reporter.usage_error(resolved.error());
+    TaskRunOptions run;
+    run.source = TaskSource::kRun;
+    run.cancel = CancelToken::with_signals();
+    run.pretty = options.pretty;
+    const TaskRunResult result = run_task(request.value(), run, err);
+    if (result.ended == TaskRunResult::Ended::kRefused) {
+        return reporter.usage_error(result.error);
     }
-    const InvocationResult result = invoke_task(request.value(), key ? &*key : nullptr, err);
-    return reporter.outcome(result, key ? key->reveal() : std::string());
+    return reporter.outcome(result);
 }
 
 }  // namespace taskhost

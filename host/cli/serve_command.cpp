@@ -8,6 +8,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
+#include "cli/command_startup.h"
 #include "daemon/taskhost_daemon.h"
 #include "tasks/outcome.h"
 
@@ -23,11 +24,13 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
         out << serve_help();
         return kExitOk;
     }
-    Result<HostConfig> config = load_host_config(choose_config_path(options.value().config));
-    if (!config.ok()) {
-        err << "taskhost: " << config.error().text() << std::endl;
+    Result<std::unique_ptr<CommandStartup>> started =
+        start_command(options.value().config, Startup::kConfigOnly, err);
+    if (!started.ok()) {
+        err << "taskhost: " << started.error().text() << std::endl;
         return kExitUsage;
     }
+    HostConfig& config = started.value()->config;
     if (options.value().socket) {
         const std::string& socket = *options.value().socket;
         if (socket.size() > 107 || socket.empty()) {
@@ -36,7 +39,7 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
                 << std::endl;
             return kExitUsage;
         }
-        config.value().daemon.socket = socket;
+        config.daemon.socket = socket;
     }
 
     // Blocked before any thread starts, so every thread inherits the mask and only sigwait
@@ -51,9 +54,8 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
     signal(SIGPIPE, SIG_IGN);
 
     DaemonLog log(err);
-    const std::string socket_path = config.value().daemon.socket;
-    Result<std::unique_ptr<TaskhostDaemon>> daemon =
-        TaskhostDaemon::start(std::move(config.value()), log);
+    const std::string socket_path = config.daemon.socket;
+    Result<std::unique_ptr<TaskhostDaemon>> daemon = TaskhostDaemon::start(std::move(config), log);
     if (!daemon.ok()) {
         log.line(daemon.error().text());
         return kExitUsage;

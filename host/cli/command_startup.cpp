@@ -1,0 +1,32 @@
+#include "cli/command_startup.h"
+
+#include <ostream>
+
+namespace taskhost {
+
+Result<std::unique_ptr<CommandStartup>> start_command(const std::optional<std::string>& config_flag,
+                                                      Startup startup, std::ostream& err) {
+    Result<HostConfig> config = load_host_config(choose_config_path(config_flag));
+    if (!config.ok()) {
+        return config.error();
+    }
+    auto started = std::make_unique<CommandStartup>();
+    started->config = std::move(config.value());
+    if (startup == Startup::kConfigOnly) {
+        return started;
+    }
+    Result<PluginCatalog> catalog =
+        PluginCatalog::scan(started->config.plugin_dir, started->library);
+    if (!catalog.ok()) {
+        return catalog.error();
+    }
+    started->catalog = std::move(catalog.value());
+    if (startup == Startup::kPlugins) {
+        for (const PluginRefusal& refusal : started->catalog.refusals()) {
+            err << "taskhost: refused " << refusal.reason.text() << std::endl;
+        }
+    }
+    return started;
+}
+
+}  // namespace taskhost
