@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "host_test_support.h"
+#include "dcv_sandbox_support.h"
 #include "pacing/bucket_schedule.h"
 #include "sandbox_server.h"
 
@@ -38,30 +38,22 @@ int main(int argc, char** argv) {
     const int tasks = argc > 1 ? std::atoi(argv[1]) : 400;
     const std::vector<taskhost::RateWindow> windows = {{20, std::chrono::seconds(1)},
                                                        {100, std::chrono::seconds(10)}};
-    sandbox::SandboxOptions options;
-    for (int i = 0; i < tasks; ++i) {
-        sandbox::SandboxDomain domain;
-        domain.id = kFirstDomain + i;
-        domain.name = "d" + std::to_string(i) + ".example.com";
-        options.domains.push_back(domain);
-    }
-    options.keys.push_back(sandbox::SandboxKey{kKey, "manager"});
+    sandbox::SandboxOptions options =
+        taskhost_test::sandbox_options(taskhost_test::numbered_domains(kFirstDomain, tasks), kKey);
     options.short_window = sandbox::RateWindow{20, std::chrono::seconds(1)};
     options.long_window = sandbox::RateWindow{100, std::chrono::seconds(10)};
     sandbox::SandboxServer server(options);
 
     taskhost_test::HostFixture host;
-    taskhost_test::write_file(host.plugin_dir() + "/digicert_dcv.so",
-                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    taskhost_test::install_dcv_plugin(host.plugin_dir());
     // The account overrides DigiCert's published limits (which the plugin describes) with the
     // sandbox's scaled-down ones, as an operator would when DigiCert changes them.
-    taskhost_test::write_file(
-        host.config_path(),
-        "{\"plugin_dir\": \"plugins\", \"state_dir\": \"state\", \"accounts\": {\"bench\": "
-        "{\"base_url\": \"" +
-            server.base_url() + "\", \"ca_file\": \"" + server.ca_file() +
-            "\", \"api_key_env\": \"BENCH_KEY\", \"rate_limits\": [{\"requests\": 20, "
-            "\"per_seconds\": 1}, {\"requests\": 100, \"per_seconds\": 10}]}}}");
+    host.write_config(
+        taskhost_test::sandbox_accounts(server, "BENCH_KEY",
+                                        R"("rate_limits": [{"requests": 20, "per_seconds": 1}, )"
+                                        R"({"requests": 100, "per_seconds": 10}])",
+                                        "bench"),
+        "state");
     const std::string manifest_path = host.root() + "/bench.json";
     taskhost_test::write_file(manifest_path, manifest(tasks));
     const std::vector<std::string> apply = {"apply", manifest_path, "--config", host.config_path(),

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "exported_symbols.h"
 #include "taskhost/plugin.h"
 
 namespace {
@@ -412,24 +413,11 @@ TEST(ExampleEcho, AnotherAbiMajorGetsAPluginFailure) {
 }
 
 TEST(ExampleEcho, DynamicSymbolTableHoldsExactlyTheTwoAbiFunctions) {
-    const std::string command = "nm -D --defined-only '" EXAMPLE_ECHO_PLUGIN_PATH "' 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    ASSERT_NE(pipe, nullptr);
-    std::string output;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) {
-        output += buffer;
-    }
-    std::set<std::string> symbols;
-    std::istringstream lines(output);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream fields(line);
-        std::string address, type, name;
-        if (fields >> address >> type >> name) {
-            symbols.insert(name);
-        }
-    }
-    EXPECT_EQ(symbols, (std::set<std::string>{"plugin_describe", "plugin_execute"})) << output;
+    const taskhost_test::ExportedSymbols exported =
+        taskhost_test::exported_symbols(EXAMPLE_ECHO_PLUGIN_PATH);
+    ASSERT_TRUE(exported.nm_started);
+    EXPECT_EQ(exported.names, (std::set<std::string>{"plugin_describe", "plugin_execute"}))
+        << exported.nm_output;
 }
 
 }  // namespace

@@ -10,17 +10,8 @@ namespace {
 
 using namespace dcv_plugin_test;
 
-class ErrorFamilies : public ::testing::Test {
+class ErrorFamilies : public PluginSandboxSuite {
   protected:
-    static void SetUpTestSuite() { server_ = new sandbox::SandboxServer(sandbox_options()); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
-    }
     static Poco::JSON::Object::Ptr error_of(const Execution& e) {
         return e.outcome->getObject("error");
     }
@@ -29,13 +20,7 @@ class ErrorFamilies : public ::testing::Test {
         return errors && errors->size() > 0 ? errors->getObject(0)->getValue<std::string>("code")
                                             : "";
     }
-    static sandbox::SandboxServer* server_;
 };
-sandbox::SandboxServer* ErrorFamilies::server_ = nullptr;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 void expect_failed_outcome(const Execution& e, const std::string& kind, int http_status) {
     ASSERT_EQ(e.emit_count, 1);

@@ -11,17 +11,8 @@ namespace {
 
 using namespace dcv_plugin_test;
 
-class Pacing : public ::testing::Test {
+class Pacing : public PluginSandboxSuite {
   protected:
-    static void SetUpTestSuite() { server_ = new sandbox::SandboxServer(sandbox_options()); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
-    }
     static void add_429(int count, const std::string& retry_after) {
         sandbox::FaultRule rule;
         rule.method = "PUT";
@@ -32,9 +23,7 @@ class Pacing : public ::testing::Test {
         }
         server_->add_fault(rule);
     }
-    static sandbox::SandboxServer* server_;
 };
-sandbox::SandboxServer* Pacing::server_ = nullptr;
 
 TEST_F(Pacing, AcquireIsCalledOncePerAttemptAndThrottledAfterA429) {
     add_429(1, "1");

@@ -17,7 +17,7 @@ using namespace dcv_plugin_test;
 constexpr int64_t kTwinA = 4000001;
 constexpr int64_t kTwinB = 4000002;
 
-class Resolution : public ::testing::Test {
+class Resolution : public PluginSandboxSuite {
   protected:
     static void SetUpTestSuite() {
         sandbox::SandboxOptions options = sandbox_options();
@@ -27,15 +27,7 @@ class Resolution : public ::testing::Test {
         for (int i = 0; i < 8; ++i) {
             options.keys.push_back({"RESOLVE-KEY-" + std::to_string(i), "manager"});
         }
-        server_ = new sandbox::SandboxServer(options);
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
+        start_sandbox(options);
     }
     // A spec naming `name`; every test uses its own key, so the plugin's process-wide cache
     // (keyed by key and base URL) starts empty for it.
@@ -54,13 +46,7 @@ class Resolution : public ::testing::Test {
         }
         return out;
     }
-    static sandbox::SandboxServer* server_;
 };
-sandbox::SandboxServer* Resolution::server_ = nullptr;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 Poco::JSON::Object::Ptr domain_of(const Execution& e) {
     return e.outcome->getObject("domain");

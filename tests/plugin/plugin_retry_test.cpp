@@ -10,17 +10,8 @@ namespace {
 
 using namespace dcv_plugin_test;
 
-class Retries : public ::testing::Test {
+class Retries : public PluginSandboxSuite {
   protected:
-    static void SetUpTestSuite() { server_ = new sandbox::SandboxServer(sandbox_options()); }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
-    }
     static sandbox::FaultRule put_fault(sandbox::FaultRule::Action action, int count) {
         sandbox::FaultRule rule;
         rule.method = "PUT";
@@ -29,13 +20,7 @@ class Retries : public ::testing::Test {
         rule.count = count;
         return rule;
     }
-    static sandbox::SandboxServer* server_;
 };
-sandbox::SandboxServer* Retries::server_ = nullptr;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 TEST_F(Retries, RetriesOn429ThenSucceeds) {
     sandbox::FaultRule rule = put_fault(sandbox::FaultRule::Action::kStatus, 1);

@@ -73,6 +73,9 @@ int RecordingHost::on_cancelled(void* ctx) {
 int RecordingHost::on_acquire(void* ctx, const char* bucket) {
     auto* self = static_cast<RecordingHost*>(ctx);
     ++self->acquire_calls_;
+    if (self->acquire_hook_) {
+        self->acquire_hook_();
+    }
     std::lock_guard<std::mutex> lock(self->mutex_);
     self->buckets_.emplace_back(bucket);
     return self->acquire_answer_;
@@ -164,9 +167,14 @@ std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions&
 }
 
 Execution execute(const std::string& spec, RecordingHost& host) {
+    return execute_with(LoadedPlugin::instance().execute, spec, host);
+}
+
+Execution execute_with(taskhost_plugin_execute_fn plugin_execute, const std::string& spec,
+                       RecordingHost& host) {
     Execution execution;
     const std::size_t before = host.emits().size();
-    execution.rc = LoadedPlugin::instance().execute(spec.c_str(), host.abi());
+    execution.rc = plugin_execute(spec.c_str(), host.abi());
     const std::vector<std::string> emits = host.emits();
     execution.emit_count = static_cast<int>(emits.size() - before);
     if (execution.emit_count >= 1) {
@@ -203,6 +211,21 @@ std::string error_kind_of(const Execution& e) {
 
 int attempts_of(const Execution& e) {
     return e.outcome ? e.outcome->optValue<int>("attempts", -1) : -1;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+int records_holding(const RecordingHost& host, const std::string& text) {
+    int holding = 0;
+    for (const std::string& outcome : host.emits()) {
+        holding += contains(outcome, text) ? 1 : 0;
+    }
+    for (const std::string& line : host.logs()) {
+        holding += contains(line, text) ? 1 : 0;
+    }
+    return holding;
 }
 
 }  // namespace dcv_plugin_test

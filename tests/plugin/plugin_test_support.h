@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,7 +15,9 @@
 #include <vector>
 
 #include "sandbox_server.h"
+#include "sandbox_suite.h"
 #include "taskhost/plugin.h"
+#include "temp_dir.h"
 
 namespace dcv_plugin_test {
 
@@ -48,6 +51,9 @@ class RecordingHost {
     void shrink_to_pre_pacing_size();
     // cancelled() answers non-zero from its `n`-th call on (1-based).
     void cancel_from_call(int n) { cancel_from_ = n; }
+    // Runs `hook` at the start of every acquire call (set it before the host is used), e.g.
+    // to hold a task inside the plugin.
+    void on_acquire_call(std::function<void()> hook) { acquire_hook_ = std::move(hook); }
 
     std::vector<std::string> emits() const;
     std::vector<std::string> logs() const;
@@ -73,6 +79,7 @@ class RecordingHost {
     std::atomic<int> cancelled_calls_{0};
     std::atomic<int> cancel_from_{0};
     int acquire_answer_ = 0;
+    std::function<void()> acquire_hook_;
 };
 
 struct SpecOptions {
@@ -110,14 +117,32 @@ struct Execution {
 // Runs one plugin_execute with `host` and parses what it emitted.
 Execution execute(const std::string& spec, RecordingHost& host);
 
+// The same through another loaded copy's plugin_execute.
+Execution execute_with(taskhost_plugin_execute_fn plugin_execute, const std::string& spec,
+                       RecordingHost& host);
+
 // Sandbox options the suites share: the fixture domains, the canary key (manager) and a view-only
 // key, rate windows wide enough that only the plugin's own pacing matters.
 sandbox::SandboxOptions sandbox_options(
     sandbox::TlsIdentity identity = sandbox::TlsIdentity::kTrusted);
 
+// The fixture of the suites that drive the loaded plugin against one sandbox (server_), started
+// with sandbox_options(); a suite that needs other options hides SetUpTestSuite and calls
+// start_sandbox() with them.
+class PluginSandboxSuite : public sandbox_test::SandboxSuite {
+  protected:
+    static void SetUpTestSuite() { start_sandbox(sandbox_options()); }
+};
+
+using taskhost_test::TempDir;
+
 // Outcome accessors.
 std::string status_of(const Execution& e);
 std::string error_kind_of(const Execution& e);
 int attempts_of(const Execution& e);
+
+bool contains(const std::string& text, const std::string& part);
+// How many of the outcomes `host` was sent and of its log lines hold `text` (a key: none may).
+int records_holding(const RecordingHost& host, const std::string& text);
 
 }  // namespace dcv_plugin_test

@@ -1,6 +1,20 @@
 // TLS is verified strictly: a certificate for another host, a self-signed one, or one the
 // trust store does not know is refused as `tls`, not retried, and the server receives nothing.
+// The verdict is the plugin's own: nothing in Poco's process-wide SSLManager (a handler another
+// library or another copy of the plugin installed, a console prompt) can change it.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Util/Application.h>
+
+#include <chrono>
+#include <stdexcept>
 
 #include "plugin_test_support.h"
 
@@ -40,6 +54,83 @@ TEST(Tls, RefusesAPrivateCaThatWasNotGivenAsCaFile) {
     ASSERT_NE(at, std::string::npos);
     spec.erase(at, ca.size());
     expect_refused(server, spec);
+}
+
+// stdin replaced, for the scope, by a pipe that holds "y\n" (not a terminal).
+class YesOnStdin {
+  public:
+    YesOnStdin() : saved_(::dup(STDIN_FILENO)) {
+        int fds[2];
+        if (saved_ < 0 || ::pipe(fds) != 0 || ::write(fds[1], "y\n", 2) != 2 ||
+            ::dup2(fds[0], STDIN_FILENO) < 0) {
+            throw std::runtime_error("cannot replace stdin");
+        }
+        ::close(fds[0]);
+        write_end_ = fds[1];  // kept open: a reader would find "y", then wait
+    }
+    YesOnStdin(const YesOnStdin&) = delete;
+    YesOnStdin& operator=(const YesOnStdin&) = delete;
+    ~YesOnStdin() {
+        ::dup2(saved_, STDIN_FILENO);
+        ::close(saved_);
+        ::close(write_end_);
+    }
+
+    // What nobody has read from stdin yet (reads it, without waiting).
+    std::string unread() const {
+        std::string out;
+        pollfd readable{STDIN_FILENO, POLLIN, 0};
+        char buffer[16];
+        while (::poll(&readable, 1, 0) == 1 && (readable.revents & POLLIN) != 0) {
+            const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            if (got <= 0) {
+                break;
+            }
+            out.append(buffer, static_cast<size_t>(got));
+        }
+        return out;
+    }
+
+  private:
+    int saved_;
+    int write_end_ = -1;
+};
+
+TEST(Tls, NoConsolePromptEvenWithAnApplicationAndAYesOnStdin) {
+    // With a Poco::Util::Application alive, SSLManager builds its default client handler from
+    // the application's config: ConsoleCertificateHandler, which asks "Accept the certificate
+    // (y,n)?" on stdin (and loops forever on a closed one). Here stdin answers yes, so a prompt
+    // would accept the self-signed certificate.
+    const Poco::AutoPtr<Poco::Util::Application> application(new Poco::Util::Application);
+    const YesOnStdin yes;
+    sandbox::SandboxServer server(sandbox_options(sandbox::TlsIdentity::kSelfSigned));
+    const auto started = std::chrono::steady_clock::now();
+    expect_refused(server, resend_spec(server));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(yes.unread(), "y\n") << "something read stdin: a certificate prompt";
+}
+
+TEST(Tls, AProcessWideAcceptingHandlerDoesNotDecideForThePlugin) {
+    sandbox::SandboxServer trusted(sandbox_options());
+    RecordingHost host;
+    ASSERT_EQ(status_of(execute(resend_spec(trusted), host)), "succeeded");  // set up, in use
+
+    // What another copy of the plugin, or any other library in the host, may install in Poco's
+    // one SSLManager after this copy set itself up.
+    using Handler = Poco::SharedPtr<Poco::Net::InvalidCertificateHandler>;
+    Poco::Net::SSLManager::instance().initializeClient(
+        nullptr, Handler(new Poco::Net::AcceptCertificateHandler(false)), nullptr);
+    struct Restore {
+        ~Restore() {
+            Poco::Net::SSLManager::instance().initializeClient(
+                nullptr, Handler(new Poco::Net::RejectCertificateHandler(false)), nullptr);
+        }
+    } restore;
+
+    sandbox::SandboxServer self_signed(sandbox_options(sandbox::TlsIdentity::kSelfSigned));
+    expect_refused(self_signed, resend_spec(self_signed));
+    sandbox::SandboxServer wrong_host(sandbox_options(sandbox::TlsIdentity::kWrongHost));
+    expect_refused(wrong_host, resend_spec(wrong_host));
 }
 
 }  // namespace

@@ -29,6 +29,13 @@ struct FakeClock {
 
 const auto never_cancelled = [] { return false; };
 
+// Takes the 100 turns of `bucket`'s short window at once (no time passes).
+void use_up_short_window(RequestPacer& pacer, FakeClock& fake, const std::string& bucket) {
+    for (int i = 0; i < 100; ++i) {
+        pacer.acquire(bucket, never_cancelled, fake.now + seconds(60));
+    }
+}
+
 TEST(RollingWindowLimiter, AllowsAFullShortWindowThenWaitsForItsOldestToLeave) {
     RollingWindowLimiter limiter(certcentral_rate_limits());
     const TimePoint t0{seconds(50)};
@@ -83,9 +90,7 @@ TEST(RequestPacer, BlocksThe101stRequestUntilTheShortWindowRolls) {
 TEST(RequestPacer, BucketsAreIndependent) {
     FakeClock fake;
     RequestPacer pacer(certcentral_rate_limits(), fake.clock());
-    for (int i = 0; i < 100; ++i) {
-        pacer.acquire("api_key:a", never_cancelled, fake.now + seconds(60));
-    }
+    use_up_short_window(pacer, fake, "api_key:a");
     EXPECT_EQ(pacer.acquire("api_key:b", never_cancelled, fake.now + seconds(60)),
               RequestPacer::Turn::kGo);
     EXPECT_EQ(fake.sleeps, 0);
@@ -94,9 +99,7 @@ TEST(RequestPacer, BucketsAreIndependent) {
 TEST(RequestPacer, SaysOutOfTimeWithoutWaitingWhenTheSlotComesAfterTheDeadline) {
     FakeClock fake;
     RequestPacer pacer(certcentral_rate_limits(), fake.clock());
-    for (int i = 0; i < 100; ++i) {
-        pacer.acquire("api_key:a", never_cancelled, fake.now + seconds(60));
-    }
+    use_up_short_window(pacer, fake, "api_key:a");
     EXPECT_EQ(pacer.acquire("api_key:a", never_cancelled, fake.now + seconds(1)),
               RequestPacer::Turn::kOutOfTime);
     EXPECT_EQ(fake.sleeps, 0);
@@ -105,9 +108,7 @@ TEST(RequestPacer, SaysOutOfTimeWithoutWaitingWhenTheSlotComesAfterTheDeadline) 
 TEST(RequestPacer, StopsWaitingWhenCancelled) {
     FakeClock fake;
     RequestPacer pacer(certcentral_rate_limits(), fake.clock());
-    for (int i = 0; i < 100; ++i) {
-        pacer.acquire("api_key:a", never_cancelled, fake.now + seconds(60));
-    }
+    use_up_short_window(pacer, fake, "api_key:a");
     int asked = 0;
     EXPECT_EQ(pacer.acquire(
                   "api_key:a", [&] { return ++asked >= 3; }, fake.now + seconds(60)),

@@ -210,6 +210,53 @@ TEST(SpecValidation, BaseUrlMustBeHttpsAndSaysWhy) {
     EXPECT_NE(creds.msg.find("credentials"), std::string::npos) << creds.msg;
 }
 
+TEST(SpecValidation, RegionResolvesToItsCertCentralBaseUrl) {
+    Poco::JSON::Object::Ptr root = valid_spec_object();
+    object_at(root, "connection")->remove("base_url");
+    object_at(root, "connection")->set("region", "eu");
+    const DcvResendSpec eu = expect_valid(to_text(root));
+    EXPECT_EQ(eu.connection.region, "eu");
+    EXPECT_EQ(eu.connection.base_url.normalised(), "https://certcentral.digicert.eu/services/v2");
+    object_at(root, "connection")->set("region", "us");
+    const DcvResendSpec us = expect_valid(to_text(root));
+    EXPECT_EQ(us.connection.base_url.host, "www.digicert.com");
+    EXPECT_EQ(us.connection.base_url.port, 443);
+    EXPECT_EQ(us.connection.base_url.path, "/services/v2");
+    EXPECT_FALSE(expect_valid(to_text(valid_spec_object())).connection.region.has_value());
+}
+
+TEST(SpecValidation, ExactlyOneOfRegionAndBaseUrl) {
+    const SpecError both =
+        expect_invalid(spec_with("connection", "region", R"("us")"), "connection.region");
+    EXPECT_NE(both.msg.find("connection.base_url"), std::string::npos) << both.msg;
+    EXPECT_NE(both.msg.find("exactly one"), std::string::npos) << both.msg;
+    const SpecError neither =
+        expect_invalid(spec_without("connection", "base_url"), "connection.base_url");
+    EXPECT_NE(neither.msg.find("connection.region"), std::string::npos) << neither.msg;
+    EXPECT_NE(neither.msg.find("https://certcentral.digicert.eu/services/v2"), std::string::npos)
+        << neither.msg;
+    // null counts as absent: a base_url with a null region is fine.
+    EXPECT_EQ(expect_valid(spec_with("connection", "region", "null")).connection.base_url.host,
+              "www.digicert.com");
+}
+
+TEST(SpecValidation, UnknownRegionIsRefusedWithTheFix) {
+    Poco::JSON::Object::Ptr root = valid_spec_object();
+    object_at(root, "connection")->remove("base_url");
+    for (const char* bad : {"xx", "US", "us-east", "eu "}) {
+        object_at(root, "connection")->set("region", std::string(bad));
+        const SpecError error = expect_invalid(to_text(root), "connection.region");
+        EXPECT_NE(error.msg.find("is not a CertCentral region; use \"us\" or \"eu\", or give "
+                                 "base_url instead"),
+                  std::string::npos)
+            << error.msg;
+    }
+    object_at(root, "connection")->set("region", 1);
+    expect_invalid(to_text(root), "connection.region");
+    object_at(root, "connection")->set("region", std::string(17, 'u'));
+    expect_invalid(to_text(root), "connection.region");
+}
+
 TEST(SpecValidation, ApiKeyIsRequiredUnlessDryRunAndNeverEchoed) {
     const SpecError missing =
         expect_invalid(spec_without("connection", "api_key"), "connection.api_key");

@@ -2,28 +2,26 @@
 // (ready line, a resend over TLS, the resend line, clean exit on SIGTERM, no key printed).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 
+#include "child_process.h"
 #include "sandbox_cli.h"
 #include "sandbox_test_client.h"
-
-extern char** environ;
 
 namespace {
 
 using sandbox::CliError;
 using sandbox::parse_cli;
 using sandbox_test::kCanaryKey;
+using taskhost_test::ChildProcess;
+using taskhost_test::ProcessLaunch;
+using taskhost_test::ProcessResult;
 
 std::string cli_error(const std::vector<std::string>& args) {
     try {
@@ -106,96 +104,23 @@ TEST(SandboxCli, KeyFileMustBePrivateAndIsNeverEchoed) {
 
 // ---- the real process ----
 
-struct Child {
-    pid_t pid = -1;
-    int out = -1;  // its stdout
-    int err = -1;  // its stderr
-    std::string out_text, err_text;
-
-    // Reads stdout up to the next newline. The 30 s bound only stops a broken build hanging.
-    std::string read_line() {
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (out_text.find('\n') == std::string::npos &&
-               std::chrono::steady_clock::now() < give_up) {
-            pollfd p{out, POLLIN, 0};
-            if (::poll(&p, 1, 1000) > 0) {
-                char buffer[4096];
-                const ssize_t n = ::read(out, buffer, sizeof buffer);
-                if (n <= 0) {
-                    break;
-                }
-                out_text.append(buffer, static_cast<size_t>(n));
-            }
-        }
-        const size_t newline = out_text.find('\n');
-        if (newline == std::string::npos) {
-            return "";
-        }
-        std::string line = out_text.substr(0, newline);
-        out_text.erase(0, newline + 1);
-        all_out += line + "\n";
-        return line;
-    }
-
-    // Waits for exit and collects what is left on both pipes.
-    int wait_exit() {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        char buffer[4096];
-        ssize_t n;
-        while ((n = ::read(out, buffer, sizeof buffer)) > 0) {
-            all_out.append(buffer, static_cast<size_t>(n));
-        }
-        while ((n = ::read(err, buffer, sizeof buffer)) > 0) {
-            err_text.append(buffer, static_cast<size_t>(n));
-        }
-        ::close(out);
-        ::close(err);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::string all_out;
-};
-
-Child spawn_sandbox(const std::vector<std::string>& args, const std::string& key_env_value) {
-    int out_pipe[2], err_pipe[2];
-    EXPECT_EQ(::pipe2(out_pipe, O_CLOEXEC), 0);
-    EXPECT_EQ(::pipe2(err_pipe, O_CLOEXEC), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-
-    std::vector<std::string> argv_text = {DIGICERT_SANDBOX_BINARY};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_text) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<std::string> env_text = {"SANDBOX_TEST_KEY=" + key_env_value};
-    for (char** e = environ; *e; ++e) {
-        env_text.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& e : env_text) {
-        envp.push_back(e.data());
-    }
-    envp.push_back(nullptr);
-
-    Child child;
-    EXPECT_EQ(::posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    child.out = out_pipe[0];
-    child.err = err_pipe[0];
-    return child;
+// digicert-sandbox with `args`, its key in the environment as SANDBOX_TEST_KEY.
+ProcessLaunch sandbox_launch(const std::vector<std::string>& args,
+                             const std::string& key_env_value) {
+    ProcessLaunch launch;
+    launch.argv = {DIGICERT_SANDBOX_BINARY};
+    launch.argv.insert(launch.argv.end(), args.begin(), args.end());
+    launch.env = {{"SANDBOX_TEST_KEY", key_env_value}};
+    return launch;
 }
 
+// The 30 s bound only stops a broken build hanging.
+constexpr std::chrono::seconds kLineLimit{30};
+
 TEST(SandboxCli, ProcessServesAResendAndStopsCleanlyOnSigterm) {
-    Child child = spawn_sandbox(
-        {"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey);
-    const std::string ready_line = child.read_line();
+    ChildProcess child(sandbox_launch(
+        {"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey));
+    const std::string ready_line = child.next_stdout_line(kLineLimit);
     ASSERT_FALSE(ready_line.empty()) << "no ready line";
     Poco::JSON::Parser parser;
     const auto ready = parser.parse(ready_line).extract<Poco::JSON::Object::Ptr>();
@@ -209,7 +134,7 @@ TEST(SandboxCli, ProcessServesAResendAndStopsCleanlyOnSigterm) {
                               R"({"email_array":["admin@example.com","ceo@gmail.com"]})"};
     EXPECT_EQ(client.send(resend).status, 204);
 
-    const std::string resend_line = child.read_line();
+    const std::string resend_line = child.next_stdout_line(kLineLimit);
     Poco::JSON::Parser resend_parser;
     const auto event = resend_parser.parse(resend_line).extract<Poco::JSON::Object::Ptr>();
     EXPECT_EQ(event->getValue<std::string>("event"), "resend_accepted");
@@ -218,19 +143,22 @@ TEST(SandboxCli, ProcessServesAResendAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(event->getArray("requested")->size(), 2u);
     EXPECT_EQ(event->getArray("mailed")->size(), 1u);
 
-    ::kill(child.pid, SIGTERM);
-    EXPECT_EQ(child.wait_exit(), 0) << child.err_text;
-    EXPECT_EQ(child.all_out.find(kCanaryKey), std::string::npos);
-    EXPECT_EQ(child.err_text.find(kCanaryKey), std::string::npos);
+    child.send_signal(SIGTERM);
+    const ProcessResult done = child.finish();
+    EXPECT_EQ(done.exit_code, 0) << done.err;
+    EXPECT_EQ(done.out.find(kCanaryKey), std::string::npos);
+    EXPECT_EQ(done.err.find(kCanaryKey), std::string::npos);
 }
 
 TEST(SandboxCli, ProcessExits2OnABadFlagNamingIt) {
-    Child child = spawn_sandbox({"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env",
-                                 "SANDBOX_TEST_KEY", "--short-window", "lots"},
-                                kCanaryKey);
-    EXPECT_EQ(child.wait_exit(), 2);
-    EXPECT_NE(child.err_text.find("--short-window"), std::string::npos) << child.err_text;
-    EXPECT_TRUE(child.all_out.empty());
+    const ProcessResult done =
+        ChildProcess(sandbox_launch({"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env",
+                                     "SANDBOX_TEST_KEY", "--short-window", "lots"},
+                                    kCanaryKey))
+            .finish();
+    EXPECT_EQ(done.exit_code, 2);
+    EXPECT_NE(done.err.find("--short-window"), std::string::npos) << done.err;
+    EXPECT_TRUE(done.out.empty());
 }
 
 TEST(SandboxCli, ProcessExits2OnABadFixtureNamingTheField) {
@@ -240,10 +168,12 @@ TEST(SandboxCli, ProcessExits2OnABadFixtureNamingTheField) {
     const std::string text = R"({"domains":[{"id":0,"name":"a.com"}]})";
     ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
     ::close(fd);
-    Child child =
-        spawn_sandbox({"--fixture", path, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey);
-    EXPECT_EQ(child.wait_exit(), 2);
-    EXPECT_NE(child.err_text.find("domains[0].id"), std::string::npos) << child.err_text;
+    const ProcessResult done =
+        ChildProcess(
+            sandbox_launch({"--fixture", path, "--api-key-env", "SANDBOX_TEST_KEY"}, kCanaryKey))
+            .finish();
+    EXPECT_EQ(done.exit_code, 2);
+    EXPECT_NE(done.err.find("domains[0].id"), std::string::npos) << done.err;
     ::unlink(path);
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "sandbox_server.h"
+#include "sandbox_suite.h"
 #include "sandbox_test_client.h"
 
 namespace {
@@ -25,23 +26,14 @@ using sandbox_test::StrictClient;
 const Call kInfo{"GET", "/services/v2/domain/1234567"};
 const Call kResend{"PUT", resend_target(1234567), "{}"};
 
-class SandboxFaults : public ::testing::Test {
+class SandboxFaults : public sandbox_test::SandboxSuite {
   protected:
-    static void SetUpTestSuite() {
-        server_ = std::make_unique<sandbox::SandboxServer>(sandbox_test::base_options());
-    }
-    static void TearDownTestSuite() { server_.reset(); }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
-    }
+    static void SetUpTestSuite() { start_sandbox(sandbox_test::base_options()); }
     static Reply call(const Call& c, int timeout_ms = 10000) {
         StrictClient client(server_->ca_file(), server_->port(), timeout_ms);
         return client.send(c);
     }
-    static std::unique_ptr<sandbox::SandboxServer> server_;
 };
-std::unique_ptr<sandbox::SandboxServer> SandboxFaults::server_;
 
 FaultRule status_rule(int status, const std::string& body = "") {
     FaultRule rule;

@@ -5,9 +5,8 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <memory>
-
 #include "sandbox_server.h"
+#include "sandbox_suite.h"
 #include "sandbox_test_client.h"
 
 namespace {
@@ -37,16 +36,9 @@ std::vector<std::string> strings_of(const Poco::JSON::Array::Ptr& array) {
     return out;
 }
 
-class Sandbox : public ::testing::Test {
+class Sandbox : public sandbox_test::SandboxSuite {
   protected:
-    static void SetUpTestSuite() {
-        server_ = std::make_unique<sandbox::SandboxServer>(sandbox_test::base_options());
-    }
-    static void TearDownTestSuite() { server_.reset(); }
-    void SetUp() override {
-        server_->clear_faults();
-        server_->reset_records();
-    }
+    static void SetUpTestSuite() { start_sandbox(sandbox_test::base_options()); }
 
     static Reply call(const Call& c) {
         StrictClient client(server_->ca_file(), server_->port());
@@ -57,10 +49,7 @@ class Sandbox : public ::testing::Test {
         Call c{"PUT", resend_target(id), body, key};
         return call(c);
     }
-
-    static std::unique_ptr<sandbox::SandboxServer> server_;
 };
-std::unique_ptr<sandbox::SandboxServer> Sandbox::server_;
 
 TEST_F(Sandbox, ResendAnswers204WithEmptyBodyAndRecordsWhatWasSent) {
     const std::string body =

@@ -10,23 +10,14 @@
 namespace taskhost {
 namespace {
 
-using taskhost_test::DaemonOptions;
-using taskhost_test::DaemonUnderTest;
+using taskhost_test::DaemonServingVersioned;
 using taskhost_test::install_plugin_atomically;
 using taskhost_test::kCanaryKey;
 using taskhost_test::parse_json;
 using taskhost_test::ProcessResult;
 
-class DaemonClientCli : public ::testing::Test {
+class DaemonClientCli : public DaemonServingVersioned {
   protected:
-    void SetUp() override {
-        install_plugin_atomically(daemon_.plugin_dir(), "versioned_v1", "versioned.so");
-        DaemonOptions options;
-        options.daemon_json = R"({"watch_plugin_dir": false})";
-        ASSERT_TRUE(daemon_.start(options));
-    }
-    void TearDown() override { EXPECT_EQ(daemon_.stop().exit_code, 0); }
-
     // The client gets no key: the daemon resolves it.
     ProcessResult client(std::vector<std::string> args, const std::string& stdin_text = "") {
         args.push_back("--socket");
@@ -41,8 +32,6 @@ class DaemonClientCli : public ::testing::Test {
         args.push_back(daemon_.config_path());
         return taskhost_test::run_taskhost(args, {{"TASKHOST_TEST_KEY", kCanaryKey}});
     }
-
-    DaemonUnderTest daemon_;
 };
 
 TEST_F(DaemonClientCli, RunThroughTheDaemonPrintsTheOutcomeWithTheSameExitCodes) {

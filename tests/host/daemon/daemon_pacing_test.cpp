@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "daemon_test_support.h"
+#include "dcv_sandbox_support.h"
 #include "sandbox_server.h"
 
 namespace taskhost {
@@ -20,16 +21,17 @@ namespace {
 
 using taskhost_test::DaemonOptions;
 using taskhost_test::DaemonUnderTest;
-using taskhost_test::kCanaryKey;
+using taskhost_test::install_dcv_plugin;
 using taskhost_test::parse_json;
+using taskhost_test::sandbox_accounts;
+
+// example.com (1234567), pending validation, and the canary key.
+sandbox::SandboxOptions one_domain_sandbox() {
+    return taskhost_test::sandbox_options({taskhost_test::sandbox_domain(1234567, "example.com")});
+}
 
 TEST(DaemonPacing, ConcurrentTasksOnOneKeyShareTheDaemonsPacer) {
-    sandbox::SandboxOptions sandbox_options;
-    sandbox::SandboxDomain domain;
-    domain.id = 1234567;
-    domain.name = "example.com";
-    sandbox_options.domains.push_back(domain);
-    sandbox_options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+    sandbox::SandboxOptions sandbox_options = one_domain_sandbox();
     // Far below DigiCert's 100 per 5 s, so a plugin pacing itself to DigiCert's published
     // windows would run into it at once.
     sandbox_options.short_window = sandbox::RateWindow{2, std::chrono::seconds(1)};
@@ -37,14 +39,12 @@ TEST(DaemonPacing, ConcurrentTasksOnOneKeyShareTheDaemonsPacer) {
     sandbox::SandboxServer server(sandbox_options);
 
     DaemonUnderTest daemon;
-    taskhost_test::write_file(daemon.plugin_dir() + "/digicert_dcv.so",
-                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    install_dcv_plugin(daemon.plugin_dir());
     DaemonOptions options;
     options.daemon_json = R"({"max_concurrency": 4})";
-    options.accounts_json = R"({"sandbox": {"base_url": ")" + server.base_url() +
-                            R"(", "ca_file": ")" + server.ca_file() +
-                            R"(", "api_key_env": "TASKHOST_TEST_KEY", "retry": {"max_attempts": 1},
-                                 "rate_limits": [{"requests": 2, "per_seconds": 1}]}})";
+    options.accounts_json = sandbox_accounts(
+        server, "TASKHOST_TEST_KEY",
+        R"("retry": {"max_attempts": 1}, "rate_limits": [{"requests": 2, "per_seconds": 1}])");
     ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
 
     constexpr int kTasks = 4;
@@ -67,17 +67,10 @@ TEST(DaemonPacing, ConcurrentTasksOnOneKeyShareTheDaemonsPacer) {
 }
 
 TEST(DaemonManifests, AppliesTheManifestsDirectoryAndReportsEachFile) {
-    sandbox::SandboxOptions sandbox_options;
-    sandbox::SandboxDomain domain;
-    domain.id = 1234567;
-    domain.name = "example.com";
-    sandbox_options.domains.push_back(domain);
-    sandbox_options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
-    sandbox::SandboxServer server(sandbox_options);
+    sandbox::SandboxServer server(one_domain_sandbox());
 
     DaemonUnderTest daemon;
-    taskhost_test::write_file(daemon.plugin_dir() + "/digicert_dcv.so",
-                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    install_dcv_plugin(daemon.plugin_dir());
     taskhost_test::make_dir(daemon.root() + "/manifests", 0755);
     taskhost_test::write_file(
         daemon.root() + "/manifests/dcv.json",
@@ -87,9 +80,7 @@ TEST(DaemonManifests, AppliesTheManifestsDirectoryAndReportsEachFile) {
     DaemonOptions options;
     options.daemon_json = "{\"manifests_dir\": \"manifests\", \"watch_plugin_dir\": false}";
     options.state_dir = daemon.root() + "/state";
-    options.accounts_json = R"({"sandbox": {"base_url": ")" + server.base_url() +
-                            R"(", "ca_file": ")" + server.ca_file() +
-                            R"(", "api_key_env": "TASKHOST_TEST_KEY"}})";
+    options.accounts_json = sandbox_accounts(server, "TASKHOST_TEST_KEY");
     ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
 
     // The first run starts with the daemon; wait for its apply (a sanity bound, ~30 s).

@@ -21,7 +21,7 @@ namespace taskhost {
 namespace {
 
 using Poco::JSON::Object;
-using taskhost_test::DaemonOptions;
+using taskhost_test::DaemonServingVersioned;
 using taskhost_test::DaemonUnderTest;
 using taskhost_test::install_plugin_atomically;
 using taskhost_test::parse_json;
@@ -39,16 +39,8 @@ Object::Ptr report_for(const Object::Ptr& report, const std::string& file_name) 
     return nullptr;
 }
 
-class PluginReload : public ::testing::Test {
+class PluginReload : public DaemonServingVersioned {
   protected:
-    void SetUp() override {
-        install_plugin_atomically(daemon_.plugin_dir(), "versioned_v1", "versioned.so");
-        DaemonOptions options;
-        options.daemon_json = R"({"watch_plugin_dir": false})";
-        ASSERT_TRUE(daemon_.start(options));
-    }
-    void TearDown() override { EXPECT_EQ(daemon_.stop().exit_code, 0); }
-
     Object::Ptr reload() {
         const DaemonAnswer answer = daemon_.post("/v1/plugins/reload");
         EXPECT_EQ(answer.http_status, 200) << answer.body;
@@ -60,8 +52,6 @@ class PluginReload : public ::testing::Test {
         return parse_json(answer.body)->getValue<std::string>("plugin_version");
     }
     std::string plugin_file() const { return daemon_.plugin_dir() + "/versioned.so"; }
-
-    DaemonUnderTest daemon_;
 };
 
 TEST_F(PluginReload, ApiReloadAnswersWhatHappenedToEachPlugin) {

@@ -67,20 +67,13 @@ std::string manifest_of(int count, const std::string& extra_task) {
     return text + "]}\n";
 }
 
-std::unique_ptr<sandbox::SandboxServer> ManifestApply::server_;
 std::atomic<int> ManifestApply::accepted_{0};
 std::atomic<int> ManifestApply::kill_at_{-1};
 std::atomic<TaskhostProcess*> ManifestApply::victim_{nullptr};
 
 void ManifestApply::SetUpTestSuite() {
-    sandbox::SandboxOptions options;
-    for (int i = 0; i < kDomains; ++i) {
-        sandbox::SandboxDomain domain;
-        domain.id = kFirstDomain + i;
-        domain.name = "d" + std::to_string(i) + ".example.com";
-        options.domains.push_back(domain);
-    }
-    options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+    sandbox::SandboxOptions options =
+        taskhost_test::sandbox_options(taskhost_test::numbered_domains(kFirstDomain, kDomains));
     options.on_resend = [](const sandbox::AcceptedResend&) {
         const int seen = ++accepted_;
         if (seen == kill_at_.load()) {
@@ -89,31 +82,24 @@ void ManifestApply::SetUpTestSuite() {
             }
         }
     };
-    server_ = std::make_unique<sandbox::SandboxServer>(options);
-}
-
-void ManifestApply::TearDownTestSuite() {
-    server_.reset();
+    start_sandbox(options);
 }
 
 void ManifestApply::SetUp() {
-    server_->clear_faults();
-    server_->reset_records();
+    SandboxSuite::SetUp();
     accepted_ = 0;
     kill_at_ = -1;
     victim_ = nullptr;
-    taskhost_test::write_file(host_.plugin_dir() + "/digicert_dcv.so",
-                              taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+    taskhost_test::install_dcv_plugin(host_.plugin_dir());
     write_config("");
 }
 
 void ManifestApply::write_config(const std::string& rate_limits) {
-    taskhost_test::write_file(
-        host_.config_path(),
-        R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
-            server_->base_url() + R"(", "api_key_env": "TASKHOST_TEST_KEY", "ca_file": ")" +
-            server_->ca_file() + R"(", "timeout_ms": 10000, "retry": {"max_attempts": 3})" +
-            (rate_limits.empty() ? "" : ", \"rate_limits\": " + rate_limits) + "}}}");
+    host_.write_config(taskhost_test::sandbox_accounts(
+                           *server_, "TASKHOST_TEST_KEY",
+                           R"("timeout_ms": 10000, "retry": {"max_attempts": 3})" +
+                               (rate_limits.empty() ? "" : ", \"rate_limits\": " + rate_limits)),
+                       "state");
 }
 
 std::string ManifestApply::manifest(const std::string& text, const std::string& name) {

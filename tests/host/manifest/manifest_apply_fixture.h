@@ -9,13 +9,13 @@
 
 #include <atomic>
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "host_test_support.h"
+#include "dcv_sandbox_support.h"
 #include "sandbox_server.h"
+#include "sandbox_suite.h"
 
 namespace taskhost {
 
@@ -30,10 +30,9 @@ Poco::JSON::Object::Ptr summary_of(const std::string& out);
 std::string task_json(int i);
 std::string manifest_of(int count, const std::string& extra_task = "");
 
-class ManifestApply : public ::testing::Test {
+class ManifestApply : public sandbox_test::SandboxSuite {
   protected:
     static void SetUpTestSuite();
-    static void TearDownTestSuite();
     void SetUp() override;
 
     void write_config(const std::string& rate_limits);
@@ -47,7 +46,6 @@ class ManifestApply : public ::testing::Test {
     // apply resends them.
     std::set<std::string> in_doubt_in_journal();
 
-    static std::unique_ptr<sandbox::SandboxServer> server_;
     static std::atomic<int> accepted_;
     static std::atomic<int> kill_at_;
     static std::atomic<taskhost_test::TaskhostProcess*> victim_;

@@ -151,23 +151,16 @@ TEST_F(ManifestApply, A429HoldsEveryTaskOnTheKeyNotOnlyTheOneThatSawIt) {
 
 TEST_F(ManifestApply, HostPacerKeepsTheWholeApplyUnderTheAccountsLimits) {
     // A sandbox key limited to 5 per second would lock out a client that sent 20 at once.
-    sandbox::SandboxOptions options;
-    for (int i = 0; i < 20; ++i) {
-        sandbox::SandboxDomain domain;
-        domain.id = kFirstDomain + i;
-        domain.name = "d" + std::to_string(i) + ".example.com";
-        options.domains.push_back(domain);
-    }
-    options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
+    sandbox::SandboxOptions options =
+        taskhost_test::sandbox_options(taskhost_test::numbered_domains(kFirstDomain, 20));
     options.short_window = sandbox::RateWindow{5, std::chrono::seconds(1)};
     options.long_window = sandbox::RateWindow{0, std::chrono::seconds(1)};
     sandbox::SandboxServer limited(options);
-    taskhost_test::write_file(
-        host_.config_path(),
-        R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
-            limited.base_url() + R"(", "api_key_env": "TASKHOST_TEST_KEY", "ca_file": ")" +
-            limited.ca_file() +
-            R"(", "retry": {"max_attempts": 1}, "rate_limits": [{"requests": 5, "per_seconds": 1}]}}})");
+    host_.write_config(
+        taskhost_test::sandbox_accounts(
+            limited, "TASKHOST_TEST_KEY",
+            R"("retry": {"max_attempts": 1}, "rate_limits": [{"requests": 5, "per_seconds": 1}])"),
+        "state");
     const std::string m = manifest(manifest_of(20));
     const auto started = std::chrono::steady_clock::now();
     const ProcessResult r = run({"apply", m, "--concurrency", "8"});

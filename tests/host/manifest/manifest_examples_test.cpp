@@ -10,7 +10,7 @@
 #include <memory>
 #include <sstream>
 
-#include "host_test_support.h"
+#include "dcv_sandbox_support.h"
 #include "manifest/manifest.h"
 #include "sandbox_server.h"
 
@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 using Poco::JSON::Object;
 using taskhost_test::kCanaryKey;
 using taskhost_test::ProcessResult;
+using taskhost_test::sandbox_accounts;
 
 std::map<std::string, Object::Ptr> results_by_name(const std::string& out) {
     std::map<std::string, Object::Ptr> results;
@@ -54,20 +55,11 @@ TEST(ManifestExamples, ExamplesParseAndSchemaRefusalsAreRefusedByTaskhostToo) {
     EXPECT_GE(cases, 5u);
 }
 
-class ManifestExamplesApply : public ::testing::Test {
+class ManifestExamplesApply : public taskhost_test::DcvSandboxHostTest {
   protected:
     void SetUp() override {
-        sandbox::SandboxOptions options;
-        options.domains = sandbox::load_domain_fixture(DIGICERT_SANDBOX_FIXTURE);
-        options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
-        server_ = std::make_unique<sandbox::SandboxServer>(options);
-        taskhost_test::write_file(host_.plugin_dir() + "/digicert_dcv.so",
-                                  taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
-        taskhost_test::write_file(
-            host_.config_path(),
-            R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
-                server_->base_url() + R"(", "api_key_env": "TASKHOST_TEST_KEY", "ca_file": ")" +
-                server_->ca_file() + R"("}}})");
+        DcvSandboxHostTest::SetUp();
+        host_.write_config(sandbox_accounts(*server_, "TASKHOST_TEST_KEY"), "state");
     }
 
     ProcessResult run(const std::string& command, const std::string& example) {
@@ -87,9 +79,6 @@ class ManifestExamplesApply : public ::testing::Test {
         }
         return count;
     }
-
-    std::unique_ptr<sandbox::SandboxServer> server_;
-    taskhost_test::HostFixture host_;
 };
 
 TEST_F(ManifestExamplesApply, SandboxResendPlansThenSendsEachTaskOnce) {

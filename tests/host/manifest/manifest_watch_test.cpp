@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "config/host_config.h"
-#include "host_test_support.h"
+#include "dcv_sandbox_support.h"
 #include "manifest/manifest_watch.h"
 #include "plugins/plugin_catalog.h"
 #include "sandbox_server.h"
@@ -21,7 +21,9 @@ namespace taskhost {
 namespace {
 
 using Poco::JSON::Object;
+using taskhost_test::host_config_json;
 using taskhost_test::kCanaryKey;
+using taskhost_test::sandbox_accounts;
 
 std::string one_task(const std::string& name, int64_t id) {
     return R"({"version": 1, "tasks": [{"name": ")" + name +
@@ -29,22 +31,14 @@ std::string one_task(const std::string& name, int64_t id) {
            "}}]}";
 }
 
-class ManifestWatchTest : public ::testing::Test {
+class ManifestWatchTest : public taskhost_test::DcvSandboxHostTest {
   protected:
     void SetUp() override {
-        sandbox::SandboxOptions options;
-        options.domains = sandbox::load_domain_fixture(DIGICERT_SANDBOX_FIXTURE);
-        options.keys.push_back(sandbox::SandboxKey{kCanaryKey, "manager"});
-        server_ = std::make_unique<sandbox::SandboxServer>(options);
-        taskhost_test::write_file(host_.plugin_dir() + "/digicert_dcv.so",
-                                  taskhost_test::read_file(DIGICERT_DCV_PLUGIN), 0755);
+        DcvSandboxHostTest::SetUp();
         taskhost_test::make_dir(dir(), 0755);
         ::setenv("TASKHOST_WATCH_TEST_KEY", kCanaryKey, 1);
         Result<HostConfig> config = parse_host_config(
-            R"({"plugin_dir": "plugins", "state_dir": "state", "accounts": {"sandbox": {"base_url": ")" +
-                server_->base_url() +
-                R"(", "api_key_env": "TASKHOST_WATCH_TEST_KEY", "ca_file": ")" +
-                server_->ca_file() + R"("}}})",
+            host_config_json(sandbox_accounts(*server_, "TASKHOST_WATCH_TEST_KEY"), "state"),
             host_.config_path());
         ASSERT_TRUE(config.ok()) << config.error().text();
         config_ = std::make_unique<HostConfig>(config.value());
@@ -77,8 +71,6 @@ class ManifestWatchTest : public ::testing::Test {
         return status->getObject("files")->getObject(file)->getObject(which)->getObject("summary");
     }
 
-    std::unique_ptr<sandbox::SandboxServer> server_;
-    taskhost_test::HostFixture host_;
     PluginLibrary library_;
     std::unique_ptr<HostConfig> config_;
     std::shared_ptr<const PluginCatalog> catalog_;

@@ -2,19 +2,13 @@
 
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/stat.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-
-extern char** environ;
+#include <stdexcept>
+#include <vector>
 
 namespace taskhost_test {
 
@@ -33,124 +27,6 @@ void install_plugin_atomically(const std::string& dir, const std::string& name,
 Poco::JSON::Object::Ptr parse_json(const std::string& text) {
     Poco::JSON::Parser parser;
     return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-}
-
-ServeProcess::ServeProcess(const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env) {
-    int err_pipe[2];
-    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0 || null_fd < 0) {
-        throw std::runtime_error("pipe failed");
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, null_fd, 0);
-    posix_spawn_file_actions_adddup2(&actions, null_fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    std::vector<std::string> argv_text{TASKHOST_BINARY};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& word : argv_text) {
-        argv.push_back(&word[0]);
-    }
-    argv.push_back(nullptr);
-    std::vector<std::string> env_text;
-    for (char** e = environ; *e != nullptr; ++e) {
-        const std::string entry = *e;
-        const std::string name = entry.substr(0, entry.find('='));
-        if (name != "TASKHOST_CONFIG" && env.count(name) == 0) {
-            env_text.push_back(entry);
-        }
-    }
-    for (const auto& entry : env) {
-        env_text.push_back(entry.first + "=" + entry.second);
-    }
-    std::vector<char*> envp;
-    for (std::string& entry : env_text) {
-        envp.push_back(&entry[0]);
-    }
-    envp.push_back(nullptr);
-    const int rc =
-        ::posix_spawn(&pid_, TASKHOST_BINARY, &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(err_pipe[1]);
-    ::close(null_fd);
-    if (rc != 0) {
-        ::close(err_pipe[0]);
-        throw std::runtime_error(std::string("posix_spawn failed: ") + std::strerror(rc));
-    }
-    err_fd_ = err_pipe[0];
-    reader_ = std::thread([this] { read_all(); });
-}
-
-ServeProcess::~ServeProcess() {
-    if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-    }
-    if (reader_.joinable()) {
-        reader_.join();
-    }
-    if (err_fd_ >= 0) {
-        ::close(err_fd_);
-    }
-}
-
-void ServeProcess::read_all() {
-    char buffer[8192];
-    for (;;) {
-        const ssize_t got = ::read(err_fd_, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (got <= 0) {
-            eof_ = true;
-            grew_.notify_all();
-            return;
-        }
-        err_.append(buffer, static_cast<size_t>(got));
-        grew_.notify_all();
-    }
-}
-
-void ServeProcess::send_signal(int signal) {
-    if (pid_ > 0) {
-        ::kill(pid_, signal);
-    }
-}
-
-bool ServeProcess::wait_for_stderr(const std::string& text, std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return grew_.wait_for(lock, limit, [&] {
-        return err_.find(text) != std::string::npos || eof_;
-    }) && err_.find(text) != std::string::npos;
-}
-
-std::string ServeProcess::err() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return err_;
-}
-
-ProcessResult ServeProcess::finish(std::chrono::milliseconds limit) {
-    ProcessResult result;
-    const auto until = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > until) {
-            ::kill(pid_, SIGKILL);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = -1;
-    reader_.join();
-    if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.signal = WTERMSIG(status);
-    }
-    result.err = err();
-    return result;
 }
 
 DaemonUnderTest::DaemonUnderTest() {
@@ -179,7 +55,7 @@ void DaemonUnderTest::write_config(const std::string& daemon_json, const std::st
 
 bool DaemonUnderTest::start(const DaemonOptions& options) {
     write_config(options.daemon_json, options.accounts_json, options.state_dir);
-    process_ = std::make_unique<ServeProcess>(
+    process_ = std::make_unique<TaskhostProcess>(
         std::vector<std::string>{"serve", "--config", config_path()}, options.env);
     return process_->wait_for_stderr("; ready", std::chrono::seconds(30));
 }
@@ -216,6 +92,17 @@ taskhost::DaemonAnswer DaemonUnderTest::post(const std::string& path,
     }
     EXPECT_EQ(answer.value().body.find(kCanaryKey), std::string::npos) << answer.value().body;
     return answer.value();
+}
+
+void DaemonServingVersioned::SetUp() {
+    install_plugin_atomically(daemon_.plugin_dir(), "versioned_v1", "versioned.so");
+    DaemonOptions options;
+    options.daemon_json = R"({"watch_plugin_dir": false})";
+    ASSERT_TRUE(daemon_.start(options));
+}
+
+void DaemonServingVersioned::TearDown() {
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
 }
 
 }  // namespace taskhost_test

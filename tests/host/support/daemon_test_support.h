@@ -4,17 +4,11 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
 
-#include <sys/types.h>
-
-#include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "cli/daemon_client.h"
 #include "host_test_support.h"
@@ -27,36 +21,6 @@ void install_plugin_atomically(const std::string& dir, const std::string& name,
                                const std::string& as);
 
 Poco::JSON::Object::Ptr parse_json(const std::string& text);
-
-// `taskhost serve` as a subprocess whose stderr is read all the time by a thread (a daemon
-// under load logs far more than a pipe holds; an unread pipe would stall it).
-class ServeProcess {
-  public:
-    ServeProcess(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env);
-    ~ServeProcess();  // SIGKILL if still running
-    ServeProcess(const ServeProcess&) = delete;
-    ServeProcess& operator=(const ServeProcess&) = delete;
-
-    pid_t pid() const { return pid_; }
-    void send_signal(int signal);
-    // Until stderr holds `text` (or the process ended, or `limit`: a sanity bound).
-    bool wait_for_stderr(const std::string& text, std::chrono::milliseconds limit);
-    std::string err() const;
-    // Waits for the exit (SIGKILL after `limit`, a sanity bound).
-    ProcessResult finish(std::chrono::milliseconds limit = std::chrono::seconds(60));
-
-  private:
-    void read_all();
-
-    pid_t pid_ = -1;
-    int err_fd_ = -1;
-    mutable std::mutex mutex_;
-    std::condition_variable grew_;
-    std::string err_;
-    bool eof_ = false;
-    std::thread reader_;
-};
 
 struct DaemonOptions {
     std::string daemon_json = "{}";  // the config's "daemon" section (socket is added)
@@ -80,7 +44,7 @@ class DaemonUnderTest {
 
     // Starts `taskhost serve --config ...`; false when it did not say "ready" (stderr kept).
     bool start(const DaemonOptions& options = DaemonOptions());
-    ServeProcess& process() { return *process_; }
+    TaskhostProcess& process() { return *process_; }
     // SIGTERM (or `signal`) and reap; stderr and exit code of the daemon.
     ProcessResult stop(int signal = 15);
 
@@ -92,7 +56,17 @@ class DaemonUnderTest {
 
   private:
     TempDir dir_;
-    std::unique_ptr<ServeProcess> process_;
+    std::unique_ptr<TaskhostProcess> process_;
+};
+
+// A daemon serving test plugin versioned_v1 (as versioned.so) with its plugin-dir watch off:
+// started before each test, stopped after it (exit code 0 expected).
+class DaemonServingVersioned : public ::testing::Test {
+  protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    DaemonUnderTest daemon_;
 };
 
 }  // namespace taskhost_test
