@@ -16,6 +16,13 @@ fuzz_seconds=${FUZZ_SECONDS:-20}
 fuzz_seed=${FUZZ_SEED:-1}
 passed=0
 failed=0
+# ccache, when the machine has it, makes rebuilds of the same sources cheap (paths are taken
+# relative to this checkout, so another clone on the same machine hits the same cache).
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$root
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 
 step() { printf '\n==== %s\n' "$*"; }
 
@@ -58,13 +65,13 @@ if ! clang-format --dry-run -Werror "${sources[@]}"; then
 fi
 
 step "build and test (RelWithDebInfo, warnings are errors)"
-cmake -S . -B build -G Ninja -DTASKHOST_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DTASKHOST_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build -j"$jobs"
 run_ctest build
 
 step "build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTASKHOST_SANITIZE=ON \
-  -DTASKHOST_WERROR=ON >/dev/null
+  -DTASKHOST_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build-asan -j"$jobs"
 run_ctest build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -72,7 +79,7 @@ run_ctest build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_str
 if [ "$fuzz_seconds" -gt 0 ]; then
   step "fuzzing each parser for ${fuzz_seconds}s (clang, libFuzzer, ASan+UBSan)"
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DTASKHOST_FUZZ=ON -DTASKHOST_SANITIZE=ON >/dev/null
+    -DTASKHOST_FUZZ=ON -DTASKHOST_SANITIZE=ON "${launcher[@]}" >/dev/null
   cmake --build build-fuzz -j"$jobs" --target fuzz_all
   while read -r target; do
     [ -n "$target" ] || continue
