@@ -18,6 +18,9 @@ using Poco::JSON::Object;
 
 constexpr size_t kMaxPathChars = 4096;
 constexpr size_t kMaxListed = 20;
+// std::regex recurses per character: longer text is left to the plugin rather than risking the
+// stack on a pattern the host did not write.
+constexpr size_t kMaxPatternTextChars = 4096;
 
 std::string quoted(const std::string& text) {
     return "\"" + printable(text, 80) + "\"";
@@ -225,7 +228,7 @@ class SettingsChecker {
     void check_pattern(const std::string& text, const Object::Ptr& schema,
                        const std::string& path) {
         const std::string pattern = text_of(schema, "pattern");
-        if (pattern.empty()) {
+        if (pattern.empty() || text.size() > kMaxPatternTextChars) {
             return;
         }
         bool matches = true;
