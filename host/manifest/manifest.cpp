@@ -4,10 +4,11 @@
 
 #include <cctype>
 #include <map>
-#include <set>
 
 #include "manifest/resend_interval.h"
+#include "util/api_key_name.h"
 #include "util/bounded_json.h"
+#include "util/json_fields.h"
 #include "util/json_syntax_error.h"
 
 namespace taskhost {
@@ -16,40 +17,16 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-const char* const kTaskFields = "name, task, account, params, resend_interval, skip_if_validated";
-const char* const kDefaultsFields = "account, params, resend_interval, skip_if_validated";
+// An old manifest's "skip_if_validated" and the like land here: the host knows no plugin's
+// settings, so a field it does not know is most likely a param.
+const char* const kParamsNote = "a plugin's own settings go in \"params\"";
 
-// "api_key", "apiKey", "API-KEY"...: one secret under many spellings.
-bool looks_like_api_key(const std::string& key) {
-    std::string folded;
-    for (char c : key) {
-        if (c != '_' && c != '-') {
-            folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    return folded == "apikey";
-}
-
-std::optional<std::string> api_key_path(const Poco::Dynamic::Var& value, const std::string& path) {
-    if (is_json_object(value)) {
-        for (const auto& entry : *value.extract<Object::Ptr>()) {
-            const std::string child = json_path_child(path, entry.first);
-            if (looks_like_api_key(entry.first)) {
-                return child;
-            }
-            if (auto found = api_key_path(entry.second, child)) {
-                return found;
-            }
-        }
-    } else if (is_json_array(value)) {
-        const Array::Ptr list = value.extract<Array::Ptr>();
-        for (size_t i = 0; i < list->size(); ++i) {
-            if (auto found = api_key_path(list->get(i), json_path_index(path, i))) {
-                return found;
-            }
-        }
-    }
-    return std::nullopt;
+JsonFieldRules manifest_rules() {
+    JsonFieldRules rules;
+    rules.text_non_empty = true;
+    rules.text_max_chars = 256;
+    rules.text_fix = "write a non-empty string in double quotes";
+    return rules;
 }
 
 bool is_task_name(const std::string& name) {
@@ -66,220 +43,149 @@ bool is_task_name(const std::string& name) {
     return true;
 }
 
+// What a task's messages are prefixed with once its name is known.
+std::string task_source(const std::string& file, const std::string& name) {
+    return file + ": task \"" + name + "\"";
+}
+
 struct Defaults {
     std::optional<std::string> account;
     Object::Ptr params = new Object;
     std::chrono::seconds resend_interval = kDefaultResendInterval;
-    bool skip_if_validated = false;
 };
 
-// Walks one parsed manifest. Field readers throw HostErrorException (via fail) with `where`
-// already naming the file, the JSON path and, inside a task, the task.
-class ManifestReader {
-  public:
-    explicit ManifestReader(std::string file) : file_(std::move(file)) {}
-
-    void read(const Object::Ptr& root, Manifest& manifest) {
-        if (auto secret = api_key_path(root, "$")) {
-            fail(file_ + ": " + *secret, "a manifest must never hold an API key",
-                 "remove it (and rotate the key: manifests live in version control); name an "
-                 "account instead, whose key comes from the host config's api_key_env or "
-                 "api_key_file");
-        }
-        label_ = file_ + ": ";
-        only_known(root, "$", {"version", "defaults", "tasks"}, "version, defaults, tasks");
-        if (!root->has("version")) {
-            fail(label_ + "$.version", "is missing", "add \"version\": 1");
-        }
-        const Poco::Dynamic::Var version = root->get("version");
-        if (!version.isInteger() || version.isBoolean() || version.convert<int64_t>() != 1) {
-            fail(label_ + "$.version",
-                 version.isInteger() && !version.isBoolean()
-                     ? "is " + version.convert<std::string>() + ", this taskhost reads version 1"
-                     : "is " + json_type_name(version) + ", expected the integer 1",
-                 "write \"version\": 1");
-        }
-        Defaults defaults;
-        if (root->has("defaults")) {
-            defaults = read_defaults(object(root, "$", "defaults"));
-        }
-        if (!root->has("tasks")) {
-            fail(label_ + "$.tasks", "is missing", "add \"tasks\": [{\"name\": ..., ...}]");
-        }
-        const Poco::Dynamic::Var tasks = root->get("tasks");
-        if (!is_json_array(tasks)) {
-            fail(label_ + "$.tasks", "is " + json_type_name(tasks) + ", expected an array",
-                 "write \"tasks\": [{\"name\": ..., \"task\": ..., \"params\": {...}}]");
-        }
-        const Array::Ptr list = tasks.extract<Array::Ptr>();
-        if (list->size() > kMaxManifestTasks) {
-            fail(label_ + "$.tasks",
-                 "has " + std::to_string(list->size()) + " tasks, more than " +
-                     std::to_string(kMaxManifestTasks),
-                 "split the manifest into several files");
-        }
-        std::map<std::string, size_t> names;
-        for (size_t i = 0; i < list->size(); ++i) {
-            ManifestProblem problem{file_, i, std::nullopt, HostError{}};
-            try {
-                ManifestTask task = read_task(list->get(i), i, defaults, problem.name);
-                const auto [first, fresh] = names.emplace(task.name, i);
-                if (!fresh) {
-                    fail(label_ + json_path_index("$.tasks", i) + ".name",
-                         "the name \"" + task.name + "\" is already used by " +
-                             json_path_index("$.tasks", first->second),
-                         "give every task of a manifest its own name");
-                }
-                manifest.tasks.push_back(std::move(task));
-            } catch (const HostErrorException& e) {
-                problem.error = e.error();
-                manifest.problems.push_back(std::move(problem));
-            }
-        }
+std::chrono::seconds interval(const JsonFields& fields) {
+    const Poco::Dynamic::Var value = fields.value("resend_interval");
+    const std::string fix =
+        "write a duration such as \"24h\", \"90m\", \"1h30m\" or \"7d\" (units d, h, m, s, "
+        "largest first; at most 366d)";
+    if (!value.isString()) {
+        fail(fields.where("resend_interval"), wrong_type(value, "a string"), fix);
     }
-
-  private:
-    Defaults read_defaults(const Object::Ptr& fields) {
-        label_ = file_ + ": ";
-        only_known(fields, "$.defaults",
-                   {"account", "params", "resend_interval", "skip_if_validated"}, kDefaultsFields);
-        Defaults defaults;
-        if (fields->has("account")) {
-            defaults.account = account(fields, "$.defaults");
-        }
-        if (fields->has("params")) {
-            defaults.params = object(fields, "$.defaults", "params");
-        }
-        if (fields->has("resend_interval")) {
-            defaults.resend_interval = interval(fields, "$.defaults");
-        }
-        if (fields->has("skip_if_validated")) {
-            defaults.skip_if_validated = boolean(fields, "$.defaults", "skip_if_validated");
-        }
-        return defaults;
+    const std::string text = value.extract<std::string>();
+    const std::optional<std::chrono::seconds> parsed = parse_resend_interval(text);
+    if (!parsed) {
+        fail(fields.where("resend_interval"), "\"" + printable(text, 40) + "\" is not a duration",
+             fix);
     }
+    return *parsed;
+}
 
-    ManifestTask read_task(const Poco::Dynamic::Var& value, size_t index, const Defaults& defaults,
-                           std::optional<std::string>& name_out) {
-        const std::string path = json_path_index("$.tasks", index);
-        label_ = file_ + ": ";
-        if (!is_json_object(value)) {
-            fail(label_ + path, "is " + json_type_name(value) + ", expected an object",
-                 "write the task as {\"name\": ..., \"task\": ..., \"params\": {...}}");
-        }
-        const Object::Ptr fields = value.extract<Object::Ptr>();
-        ManifestTask task;
-        task.file = file_;
-        task.index = index;
-        if (!fields->has("name")) {
-            fail(label_ + path + ".name", "is missing",
-                 "give the task a name unique in this manifest (e.g. the domain)");
-        }
-        task.name = string(fields, path, "name");
-        if (!is_task_name(task.name)) {
-            fail(label_ + path + ".name",
-                 "\"" + printable(task.name, 64) + "\" is not a usable name",
-                 "use 1 to 128 letters, digits and _ - . : @ /");
-        }
-        name_out = task.name;
-        // From here on every message names the task too.
-        label_ = file_ + ": task \"" + task.name + "\": ";
-        only_known(fields, path,
-                   {"name", "task", "account", "params", "resend_interval", "skip_if_validated"},
-                   kTaskFields);
-        if (!fields->has("task")) {
-            fail(label_ + path + ".task", "is missing",
-                 "name the plugin task, e.g. \"task\": \"digicert.dcv.resend\" (taskhost plugins "
-                 "lists them)");
-        }
-        task.task = string(fields, path, "task");
-        task.account = fields->has("account") ? account(fields, path) : defaults.account;
-        task.params = new Object;
-        for (const auto& entry : *defaults.params) {
+Defaults read_defaults(const JsonFields& fields) {
+    fields.only_known({"account", "params", "resend_interval"}, kParamsNote);
+    Defaults defaults;
+    if (fields.has("account")) {
+        defaults.account = fields.text("account");
+    }
+    if (fields.has("params")) {
+        defaults.params = fields.object("params");
+    }
+    if (fields.has("resend_interval")) {
+        defaults.resend_interval = interval(fields);
+    }
+    return defaults;
+}
+
+// Field readers throw HostErrorException (via fail) with `where` naming the file, the JSON path
+// and, inside a task whose name could be read, the task.
+ManifestTask read_task(const JsonFields& item, size_t index, const Defaults& defaults,
+                       std::optional<std::string>& name_out) {
+    ManifestTask task;
+    task.file = item.source();
+    task.index = index;
+    if (!item.has("name")) {
+        fail(item.where("name"), "is missing",
+             "give the task a name unique in this manifest (e.g. the domain)");
+    }
+    task.name = item.text("name");
+    if (!is_task_name(task.name)) {
+        fail(item.where("name"), "\"" + printable(task.name, 64) + "\" is not a usable name",
+             "use 1 to 128 letters, digits and _ - . : @ /");
+    }
+    name_out = task.name;
+    // From here on every message names the task too.
+    const JsonFields fields(item.json(), task_source(task.file, task.name), item.json_path(),
+                            item.rules());
+    fields.only_known({"name", "task", "account", "params", "resend_interval"}, kParamsNote);
+    if (!fields.has("task")) {
+        fail(fields.where("task"), "is missing",
+             "name the plugin task, e.g. \"task\": \"digicert.dcv.resend\" (taskhost plugins "
+             "lists them)");
+    }
+    task.task = fields.text("task");
+    task.account = fields.has("account") ? fields.text("account") : defaults.account;
+    task.params = new Object;
+    for (const auto& entry : *defaults.params) {
+        task.params->set(entry.first, entry.second);
+    }
+    if (fields.has("params")) {
+        for (const auto& entry : *fields.object("params")) {
             task.params->set(entry.first, entry.second);
         }
-        if (fields->has("params")) {
-            for (const auto& entry : *object(fields, path, "params")) {
-                task.params->set(entry.first, entry.second);
+    }
+    task.resend_interval =
+        fields.has("resend_interval") ? interval(fields) : defaults.resend_interval;
+    return task;
+}
+
+void read_manifest(const Object::Ptr& root_object, const std::string& file, Manifest& manifest) {
+    if (auto secret = find_api_key(root_object)) {
+        fail(file + ": " + *secret, "a manifest must never hold an API key",
+             "remove it (and rotate the key: manifests live in version control); name an "
+             "account instead, whose key comes from the host config's api_key_env or "
+             "api_key_file");
+    }
+    const JsonFields root(root_object, file, "$", manifest_rules());
+    root.only_known({"version", "defaults", "tasks"});
+    if (!root.has("version")) {
+        fail(root.where("version"), "is missing", "add \"version\": 1");
+    }
+    const Poco::Dynamic::Var version = root.value("version");
+    if (!version.isInteger() || version.isBoolean() || version.convert<int64_t>() != 1) {
+        fail(root.where("version"),
+             version.isInteger() && !version.isBoolean()
+                 ? "is " + version.convert<std::string>() + ", this taskhost reads version 1"
+                 : wrong_type(version, "the integer 1"),
+             "write \"version\": 1");
+    }
+    Defaults defaults;
+    if (root.has("defaults")) {
+        defaults = read_defaults(root.child("defaults"));
+    }
+    if (!root.has("tasks")) {
+        fail(root.where("tasks"), "is missing", "add \"tasks\": [{\"name\": ..., ...}]");
+    }
+    const Array::Ptr list =
+        root.array("tasks", "write \"tasks\": [{\"name\": ..., \"task\": ..., \"params\": {...}}]");
+    if (list->size() > kMaxManifestTasks) {
+        fail(root.where("tasks"),
+             "has " + std::to_string(list->size()) + " tasks, more than " +
+                 std::to_string(kMaxManifestTasks),
+             "split the manifest into several files");
+    }
+    std::map<std::string, size_t> names;
+    for (size_t i = 0; i < list->size(); ++i) {
+        ManifestProblem problem{file, i, std::nullopt, HostError{}};
+        const std::string path = json_path_index(root.child_path("tasks"), i);
+        try {
+            ManifestTask task = read_task(
+                root.nested(list->get(i), path,
+                            "write the task as {\"name\": ..., \"task\": ..., \"params\": {...}}"),
+                i, defaults, problem.name);
+            const auto [first, fresh] = names.emplace(task.name, i);
+            if (!fresh) {
+                fail(task_source(file, task.name) + ": " + path + ".name",
+                     "the name \"" + task.name + "\" is already used by " +
+                         json_path_index(root.child_path("tasks"), first->second),
+                     "give every task of a manifest its own name");
             }
-        }
-        task.resend_interval =
-            fields->has("resend_interval") ? interval(fields, path) : defaults.resend_interval;
-        task.skip_if_validated = fields->has("skip_if_validated")
-                                     ? boolean(fields, path, "skip_if_validated")
-                                     : defaults.skip_if_validated;
-        return task;
-    }
-
-    void only_known(const Object::Ptr& fields, const std::string& path,
-                    const std::set<std::string>& known, const char* listed) {
-        for (const auto& entry : *fields) {
-            if (known.count(entry.first) == 0) {
-                fail(label_ + json_path_child(path, entry.first), "is not a known field",
-                     std::string("remove it or correct its spelling (known here: ") + listed + ")");
-            }
+            manifest.tasks.push_back(std::move(task));
+        } catch (const HostErrorException& e) {
+            problem.error = e.error();
+            manifest.problems.push_back(std::move(problem));
         }
     }
-
-    std::string string(const Object::Ptr& fields, const std::string& path, const std::string& key) {
-        const Poco::Dynamic::Var value = fields->get(key);
-        if (!value.isString() || value.extract<std::string>().empty()) {
-            fail(label_ + json_path_child(path, key),
-                 value.isString() ? "is empty"
-                                  : "is " + json_type_name(value) + ", expected a string",
-                 "write a non-empty string in double quotes");
-        }
-        const std::string text = value.extract<std::string>();
-        if (text.size() > 256) {
-            fail(label_ + json_path_child(path, key), "is longer than 256 characters",
-                 "shorten it");
-        }
-        return text;
-    }
-
-    std::string account(const Object::Ptr& fields, const std::string& path) {
-        return string(fields, path, "account");
-    }
-
-    Object::Ptr object(const Object::Ptr& fields, const std::string& path, const std::string& key) {
-        const Poco::Dynamic::Var value = fields->get(key);
-        if (!is_json_object(value)) {
-            fail(label_ + json_path_child(path, key),
-                 "is " + json_type_name(value) + ", expected an object", "write it as {...}");
-        }
-        return value.extract<Object::Ptr>();
-    }
-
-    bool boolean(const Object::Ptr& fields, const std::string& path, const std::string& key) {
-        const Poco::Dynamic::Var value = fields->get(key);
-        if (!value.isBoolean()) {
-            fail(label_ + json_path_child(path, key),
-                 "is " + json_type_name(value) + ", expected a boolean",
-                 "write true or false (without quotes)");
-        }
-        return value.extract<bool>();
-    }
-
-    std::chrono::seconds interval(const Object::Ptr& fields, const std::string& path) {
-        const std::string where = label_ + json_path_child(path, "resend_interval");
-        const Poco::Dynamic::Var value = fields->get("resend_interval");
-        const std::string fix =
-            "write a duration such as \"24h\", \"90m\", \"1h30m\" or \"7d\" (units d, h, m, s, "
-            "largest first; at most 366d)";
-        if (!value.isString()) {
-            fail(where, "is " + json_type_name(value) + ", expected a string", fix);
-        }
-        const std::string text = value.extract<std::string>();
-        const std::optional<std::chrono::seconds> parsed = parse_resend_interval(text);
-        if (!parsed) {
-            fail(where, "\"" + printable(text, 40) + "\" is not a duration", fix);
-        }
-        return *parsed;
-    }
-
-    std::string file_;
-    std::string label_;
-};
+}
 
 }  // namespace
 
@@ -314,7 +220,7 @@ Manifest parse_manifest(const std::string& text, const std::string& file) {
         return file_problem(root.error());
     }
     try {
-        ManifestReader(file).read(root.value(), manifest);
+        read_manifest(root.value(), file, manifest);
     } catch (const HostErrorException& e) {
         manifest.tasks.clear();
         manifest.problems.insert(manifest.problems.begin(),

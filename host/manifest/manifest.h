@@ -4,11 +4,12 @@
 // (manifest_tasks.h).
 //
 //   {"version": 1,
-//    "defaults": {"account": "prod-us", "params": {"locale": "en"}, "resend_interval": "24h",
-//                 "skip_if_validated": false},
+//    "defaults": {"account": "prod-us", "params": {"locale": "en"}, "resend_interval": "24h"},
 //    "tasks": [{"name": "example-com", "task": "digicert.dcv.resend", "account": "prod-us",
-//               "params": {"domain_id": 1234567}, "resend_interval": "12h",
-//               "skip_if_validated": true}]}
+//               "params": {"domain_id": 1234567, "skip_if_validated": true},
+//               "resend_interval": "12h"}]}
+//
+// The host knows no plugin's settings: whatever a plugin takes goes in "params".
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -36,7 +37,6 @@ struct ManifestTask {
     std::optional<std::string> account;  // the task's, else the defaults'
     Poco::JSON::Object::Ptr params;      // the defaults' params with the task's on top
     std::chrono::seconds resend_interval{0};
-    bool skip_if_validated = false;
 };
 
 // A problem with one task (the others go on) or with the whole file (no task of it runs).

@@ -4,6 +4,7 @@
 
 #include "tasks/task_params.h"
 #include "util/bounded_json.h"
+#include "util/json_fields.h"
 
 namespace taskhost {
 namespace {
@@ -13,63 +14,49 @@ using Poco::JSON::Object;
 
 const std::string kWhere = "request body";
 
-std::string text_field(const Object::Ptr& fields, const std::string& key) {
-    const Poco::Dynamic::Var value = fields->get(key);
-    const std::string at = kWhere + ": " + json_path_child("$.command_line", key);
-    if (!value.isString() || value.extract<std::string>().empty()) {
-        fail(at,
-             value.isString() ? "is empty" : "is " + json_type_name(value) + ", expected a string",
-             "write a non-empty string, or leave the field out");
-    }
-    return value.extract<std::string>();
+JsonFieldRules command_line_rules() {
+    JsonFieldRules rules;
+    rules.text_non_empty = true;
+    rules.text_fix = "write a non-empty string, or leave the field out";
+    rules.unknown_fix = "remove it";
+    rules.known_label = "known";
+    return rules;
 }
 
 CommandLineTask read_command_line(const Poco::Dynamic::Var& value) {
-    const std::string at = kWhere + ": $.command_line";
-    if (!is_json_object(value)) {
-        fail(at, "is " + json_type_name(value) + ", expected an object",
-             "write {\"task\", \"arguments\": [\"name=value\", ...], \"account\", \"id\", "
-             "\"check\"}");
-    }
-    const Object::Ptr fields = value.extract<Object::Ptr>();
+    const JsonFields fields = JsonFields::of(
+        value, kWhere, "$.command_line", command_line_rules(),
+        "write {\"task\", \"arguments\": [\"name=value\", ...], \"account\", \"id\", "
+        "\"check\"}");
     CommandLineTask command_line;
-    for (const auto& entry : *fields) {
+    // Field by field in the object's order, so the first bad field is the one named.
+    for (const auto& entry : *fields.json()) {
         const std::string& key = entry.first;
         if (key == "task") {
-            command_line.task = text_field(fields, key);
+            command_line.task = fields.text(key);
         } else if (key == "account") {
-            command_line.account = text_field(fields, key);
+            command_line.account = fields.text(key);
         } else if (key == "id") {
-            command_line.id = text_field(fields, key);
+            command_line.id = fields.text(key);
         } else if (key == "check") {
-            if (!entry.second.isBoolean()) {
-                fail(at + ".check", "is " + json_type_name(entry.second) + ", expected a boolean",
-                     "write true or false");
-            }
-            command_line.check = entry.second.extract<bool>();
+            command_line.check = fields.boolean(key);
         } else if (key == "arguments") {
-            if (!is_json_array(entry.second)) {
-                fail(at + ".arguments",
-                     "is " + json_type_name(entry.second) + ", expected an array",
-                     "write [\"name=value\", ...]");
-            }
-            const Array::Ptr list = entry.second.extract<Array::Ptr>();
+            const Array::Ptr list = fields.array(key, "write [\"name=value\", ...]");
             if (list->size() > kMaxParamArguments) {
-                fail(at + ".arguments",
+                fail(fields.where(key),
                      "has more than " + std::to_string(kMaxParamArguments) + " entries",
                      "pass fewer params, or put them in \"params\"");
             }
             for (size_t i = 0; i < list->size(); ++i) {
                 if (!list->get(i).isString()) {
-                    fail(json_path_index(at + ".arguments", i),
-                         "is " + json_type_name(list->get(i)) + ", expected a string",
+                    fail(fields.at(json_path_index(fields.child_path(key), i)),
+                         wrong_type(list->get(i), "a string"),
                          "write each param as \"name=value\"");
                 }
                 command_line.assignments.push_back(list->get(i).extract<std::string>());
             }
         } else {
-            fail(kWhere + ": " + json_path_child("$.command_line", key), "is not a known field",
-                 "remove it (known: task, arguments, account, id, check)");
+            fields.only_known({"task", "arguments", "account", "id", "check"});
         }
     }
     return command_line;

@@ -1,58 +1,24 @@
 #include "tasks/user_spec.h"
 
-#include <Poco/JSON/Array.h>
-
-#include <cctype>
 #include <istream>
 
+#include "util/api_key_name.h"
 #include "util/bounded_json.h"
+#include "util/json_fields.h"
 
 namespace taskhost {
 namespace {
 
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-// "api_key", "apiKey", "API-KEY"... all the same secret under another spelling.
-bool looks_like_api_key(const std::string& key) {
-    std::string folded;
-    for (char c : key) {
-        if (c != '_' && c != '-') {
-            folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    return folded == "apikey";
-}
-
-void refuse_keys(const Poco::Dynamic::Var& value, const std::string& path,
-                 const std::string& where) {
-    if (is_json_object(value)) {
-        for (const auto& entry : *value.extract<Object::Ptr>()) {
-            const std::string child = json_path_child(path, entry.first);
-            if (looks_like_api_key(entry.first)) {
-                fail(where + ": " + child, "a spec must never hold an API key",
-                     "remove it and name an account instead (\"account\": \"NAME\" or --account "
-                     "NAME); the account's key comes from its api_key_env or api_key_file");
-            }
-            refuse_keys(entry.second, child, where);
-        }
-    } else if (is_json_array(value)) {
-        const Array::Ptr list = value.extract<Array::Ptr>();
-        for (size_t i = 0; i < list->size(); ++i) {
-            refuse_keys(list->get(i), json_path_index(path, i), where);
-        }
-    }
-}
-
-std::string optional_string(const Object::Ptr& spec, const std::string& key,
-                            const std::string& where) {
-    const Poco::Dynamic::Var value = spec->get(key);
-    if (!value.isString() || value.extract<std::string>().empty()) {
-        fail(where + ": " + json_path_child("$", key),
-             value.isString() ? "is empty" : "is " + json_type_name(value) + ", expected a string",
-             "write a non-empty string, or leave the field out");
-    }
-    return value.extract<std::string>();
+// A spec's fields are optional, but one that is given says something.
+JsonFieldRules spec_rules() {
+    JsonFieldRules rules;
+    rules.text_non_empty = true;
+    rules.text_fix = "write a non-empty string, or leave the field out";
+    rules.unknown_fix = "remove it";
+    rules.known_label = "known";
+    return rules;
 }
 
 UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
@@ -61,45 +27,33 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
              "remove it and name an account (\"account\": \"NAME\"); the host's config holds each "
              "account's URL and key source");
     }
-    refuse_keys(root, "$", where);
-    for (const auto& entry : *root) {
-        const std::string& key = entry.first;
-        if (key != "task" && key != "id" && key != "dry_run" && key != "account" &&
-            key != "params") {
-            fail(where + ": " + json_path_child("$", key), "is not a known field",
-                 "remove it (known: task, id, dry_run, account, params)");
-        }
+    if (auto secret = find_api_key(root)) {
+        fail(where + ": " + *secret, "a spec must never hold an API key",
+             "remove it and name an account instead (\"account\": \"NAME\" or --account "
+             "NAME); the account's key comes from its api_key_env or api_key_file");
     }
+    const JsonFields fields(root, where, "$", spec_rules());
+    fields.only_known({"task", "id", "dry_run", "account", "params"});
     UserSpec spec;
-    if (root->has("task")) {
-        spec.task = optional_string(root, "task", where);
+    if (fields.has("task")) {
+        spec.task = fields.text("task");
     }
-    if (root->has("id")) {
-        spec.id = optional_string(root, "id", where);
+    if (fields.has("id")) {
+        spec.id = fields.text("id");
         if (!is_valid_task_id(*spec.id)) {
-            fail(where + ": $.id", "is not a usable id",
+            fail(fields.where("id"), "is not a usable id",
                  "use at most 128 printable characters without control characters");
         }
     }
-    if (root->has("account")) {
-        spec.account = optional_string(root, "account", where);
+    if (fields.has("account")) {
+        spec.account = fields.text("account");
     }
-    if (root->has("dry_run")) {
-        const Poco::Dynamic::Var dry = root->get("dry_run");
-        if (!dry.isBoolean()) {
-            fail(where + ": $.dry_run", "is " + json_type_name(dry) + ", expected a boolean",
-                 "write true or false");
-        }
-        spec.dry_run = dry.extract<bool>();
+    if (fields.has("dry_run")) {
+        spec.dry_run = fields.boolean("dry_run");
     }
     spec.params = new Object;
-    if (root->has("params")) {
-        const Poco::Dynamic::Var params = root->get("params");
-        if (!is_json_object(params)) {
-            fail(where + ": $.params", "is " + json_type_name(params) + ", expected an object",
-                 "write the params as {\"name\": value, ...}");
-        }
-        spec.params = params.extract<Object::Ptr>();
+    if (fields.has("params")) {
+        spec.params = fields.object("params", "write the params as {\"name\": value, ...}");
     }
     return spec;
 }

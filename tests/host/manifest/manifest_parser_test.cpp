@@ -20,22 +20,23 @@ std::string problem_text(const Manifest& manifest, size_t i = 0) {
 
 TEST(ManifestParser, ReadsTasksWithDefaultsMergedUnderTaskFields) {
     const Manifest m = parse(R"({"version": 1,
-      "defaults": {"account": "prod", "params": {"locale": "en", "name_scope": "a.example.com"},
-                   "resend_interval": "12h", "skip_if_validated": true},
+      "defaults": {"account": "prod", "params": {"locale": "en", "name_scope": "a.example.com",
+                                                 "skip_if_validated": true},
+                   "resend_interval": "12h"},
       "tasks": [
         {"name": "one", "task": "digicert.dcv.resend", "params": {"domain_id": 1, "locale": "de"}},
-        {"name": "two", "task": "digicert.dcv.resend", "account": "other", "params": {"domain_id": 2},
-         "resend_interval": "1h30m", "skip_if_validated": false}]})");
+        {"name": "two", "task": "digicert.dcv.resend", "account": "other",
+         "params": {"domain_id": 2, "skip_if_validated": false}, "resend_interval": "1h30m"}]})");
     ASSERT_TRUE(m.problems.empty()) << problem_text(m);
     ASSERT_EQ(m.tasks.size(), 2u);
     EXPECT_EQ(m.tasks[0].account, "prod");
     EXPECT_EQ(m.tasks[0].params->getValue<std::string>("locale"), "de");
     EXPECT_EQ(m.tasks[0].params->getValue<std::string>("name_scope"), "a.example.com");
     EXPECT_EQ(m.tasks[0].resend_interval, std::chrono::hours(12));
-    EXPECT_TRUE(m.tasks[0].skip_if_validated);
+    EXPECT_TRUE(m.tasks[0].params->getValue<bool>("skip_if_validated"));
     EXPECT_EQ(m.tasks[1].account, "other");
     EXPECT_EQ(m.tasks[1].resend_interval, std::chrono::minutes(90));
-    EXPECT_FALSE(m.tasks[1].skip_if_validated);
+    EXPECT_FALSE(m.tasks[1].params->getValue<bool>("skip_if_validated"));
     EXPECT_EQ(m.tasks[1].index, 1u);
 }
 
@@ -99,6 +100,24 @@ TEST(ManifestParser, UnknownTaskFieldFailsThatTaskOnlyNamingFileTaskAndField) {
     EXPECT_NE(text.find("is not a known field"), std::string::npos) << text;
 }
 
+TEST(ManifestParser, APluginSettingOutsideParamsIsAnUnknownFieldPointingToParams) {
+    for (const std::string& text :
+         {std::string(
+              R"({"version":1,"tasks":[{"name":"a","task":"t","skip_if_validated":true}]})"),
+          std::string(R"({"version":1,"defaults":{"skip_if_validated":true},"tasks":[]})")}) {
+        const Manifest m = parse(text);
+        ASSERT_EQ(m.problems.size(), 1u) << text;
+        EXPECT_TRUE(m.tasks.empty()) << text;
+        const HostError& e = m.problems[0].error;
+        EXPECT_NE(e.where.find(".skip_if_validated"), std::string::npos) << e.text();
+        EXPECT_EQ(e.problem, "is not a known field") << e.text();
+        EXPECT_NE(e.fix.find("known here: "), std::string::npos) << e.text();
+        EXPECT_EQ(e.fix.find("skip_if_validated"), std::string::npos) << e.text();
+        EXPECT_NE(e.fix.find("a plugin's own settings go in \"params\""), std::string::npos)
+            << e.text();
+    }
+}
+
 TEST(ManifestParser, WrongTypesAreNamedWithTheExpectedType) {
     struct Case {
         std::string task;
@@ -108,8 +127,8 @@ TEST(ManifestParser, WrongTypesAreNamedWithTheExpectedType) {
     for (const Case& c : std::vector<Case>{
              {R"({"name":"x","task":"t","params":[1]})", "$.tasks[0].params", "expected an object"},
              {R"({"name":"x","task":5})", "$.tasks[0].task", "expected a string"},
-             {R"({"name":"x","task":"t","skip_if_validated":"yes"})",
-              "$.tasks[0].skip_if_validated", "expected a boolean"},
+             {R"({"name":"x","task":"t","account":true})", "$.tasks[0].account",
+              "is a boolean, expected a string"},
              {R"({"name":"x","task":"t","resend_interval":24})", "$.tasks[0].resend_interval",
               "expected a string"},
              {R"({"name":"x","task":"t","resend_interval":"1 day"})", "$.tasks[0].resend_interval",
