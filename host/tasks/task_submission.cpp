@@ -14,18 +14,9 @@ using Poco::JSON::Object;
 
 const std::string kWhere = "request body";
 
-JsonFieldRules command_line_rules() {
-    JsonFieldRules rules;
-    rules.text_non_empty = true;
-    rules.text_fix = "write a non-empty string, or leave the field out";
-    rules.unknown_fix = "remove it";
-    rules.known_label = "known";
-    return rules;
-}
-
 CommandLineTask read_command_line(const Poco::Dynamic::Var& value) {
     const JsonFields fields = JsonFields::of(
-        value, kWhere, "$.command_line", command_line_rules(),
+        value, kWhere, "$.command_line", user_spec_field_rules(),
         "write {\"task\", \"arguments\": [\"name=value\", ...], \"account\", \"id\", "
         "\"check\"}");
     CommandLineTask command_line;

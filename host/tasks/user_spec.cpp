@@ -11,16 +11,6 @@ namespace {
 
 using Poco::JSON::Object;
 
-// A spec's fields are optional, but one that is given says something.
-JsonFieldRules spec_rules() {
-    JsonFieldRules rules;
-    rules.text_non_empty = true;
-    rules.text_fix = "write a non-empty string, or leave the field out";
-    rules.unknown_fix = "remove it";
-    rules.known_label = "known";
-    return rules;
-}
-
 UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
     if (root->has("connection")) {
         fail(where + ": $.connection", "a spec must not give a connection",
@@ -32,7 +22,7 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
              "remove it and name an account instead (\"account\": \"NAME\" or --account "
              "NAME); the account's key comes from its api_key_env or api_key_file");
     }
-    const JsonFields fields(root, where, "$", spec_rules());
+    const JsonFields fields(root, where, "$", user_spec_field_rules());
     fields.only_known({"task", "id", "dry_run", "account", "params"});
     UserSpec spec;
     if (fields.has("task")) {
@@ -59,6 +49,15 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
 }
 
 }  // namespace
+
+JsonFieldRules user_spec_field_rules() {
+    JsonFieldRules rules;
+    rules.text_non_empty = true;
+    rules.text_fix = "write a non-empty string, or leave the field out";
+    rules.unknown_fix = "remove it";
+    rules.known_label = "known";
+    return rules;
+}
 
 bool is_valid_task_id(const std::string& id) {
     if (id.empty() || id.size() > 128) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "util/host_error.h"
+#include "util/json_fields.h"
 
 namespace taskhost {
 
@@ -28,6 +29,10 @@ Result<std::string> read_user_spec_text(const std::string& source, std::istream&
 
 // Parses and checks a user spec; `source` names it in errors. Refuses unknown fields,
 // "connection", and an "api_key" (any spelling of it) anywhere in the document.
+// How a spec's fields are read (a spec file, stdin, or the daemon's request body alike): every
+// field is optional, but one that is given says something.
+JsonFieldRules user_spec_field_rules();
+
 Result<UserSpec> parse_user_spec(const std::string& text, const std::string& source);
 
 // The characters allowed in a caller-chosen id; shared with --id.

@@ -45,6 +45,21 @@ Object::Ptr required_one(const char* name) {
     return out;
 }
 
+// {"type": "object", "properties", "oneOf": exactly one of `one` and `other`, nothing else}.
+Object::Ptr closed_object_schema(const Object::Ptr& properties, const char* one,
+                                 const char* other) {
+    Array::Ptr one_of = new Array;
+    one_of->add(required_one(one));
+    one_of->add(required_one(other));
+    Object::Ptr schema = ordered_object();
+    schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema->set("type", "object");
+    schema->set("properties", properties);
+    schema->set("oneOf", one_of);
+    schema->set("additionalProperties", false);
+    return schema;
+}
+
 Object::Ptr params_schema() {
     Object::Ptr domain_id = ordered_object();
     domain_id->set("type", "integer");
@@ -110,17 +125,7 @@ Object::Ptr params_schema() {
                                   "refuse (invalid_input, nothing sent) when DigiCert would "
                                   "ignore any requested address; needs check_recipients"));
 
-    Array::Ptr one_of = new Array;
-    one_of->add(required_one("domain_id"));
-    one_of->add(required_one("domain"));
-
-    Object::Ptr schema = ordered_object();
-    schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
-    schema->set("type", "object");
-    schema->set("properties", properties);
-    schema->set("oneOf", one_of);
-    schema->set("additionalProperties", false);
-    return schema;
+    return closed_object_schema(properties, "domain_id", "domain");
 }
 
 Object::Ptr integer_setting(IntegerRange range, const char* description) {
@@ -204,17 +209,7 @@ Object::Ptr connection_schema() {
     properties->set("proxy", proxy);
     properties->set("retry", retry_schema());
 
-    Array::Ptr one_of = new Array;
-    one_of->add(required_one("region"));
-    one_of->add(required_one("base_url"));
-
-    Object::Ptr schema = ordered_object();
-    schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
-    schema->set("type", "object");
-    schema->set("properties", properties);
-    schema->set("oneOf", one_of);
-    schema->set("additionalProperties", false);
-    return schema;
+    return closed_object_schema(properties, "region", "base_url");
 }
 
 Array::Ptr rate_limits() {
