@@ -97,8 +97,8 @@ std::string ManifestReporter::human_line(const ManifestTaskResult& result) const
         word + (result.invalid ? result.msg : result_label(result) + ": " + result.msg);
     if (result.in_doubt) {
         line +=
-            " [in doubt: a previous apply was killed while sending this task; DigiCert may "
-            "have mailed twice]";
+            " [in doubt: a previous apply was killed while sending this task; it may have "
+            "been received twice]";
     }
     return line;
 }

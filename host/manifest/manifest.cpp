@@ -109,8 +109,8 @@ ManifestTask read_task(const JsonFields& item, size_t index, const Defaults& def
     fields.only_known({"name", "task", "account", "params", "resend_interval"}, kParamsNote);
     if (!fields.has("task")) {
         fail(fields.where("task"), "is missing",
-             "name the plugin task, e.g. \"task\": \"digicert.dcv.resend\" (taskhost plugins "
-             "lists them)");
+             "name the plugin task to run (taskhost plugins lists the tasks of the loaded "
+             "plugins)");
     }
     task.task = fields.text("task");
     task.account = fields.has("account") ? fields.text("account") : defaults.account;
