@@ -17,10 +17,11 @@ fuzz_seed=${FUZZ_SEED:-1}
 passed=0
 failed=0
 # ccache, when the machine has it, makes rebuilds of the same sources cheap (paths are taken
-# relative to this checkout, so another clone on the same machine hits the same cache).
+# relative to this checkout and the build directory is not hashed, so another clone on the same
+# machine hits the same cache; debug info then names the first clone's directory).
 launcher=()
 if command -v ccache >/dev/null; then
-  export CCACHE_BASEDIR=$root
+  export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
