@@ -5,11 +5,12 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config binutils
-  libpoco-dev libssl-dev
+  libpoco-dev libssl-dev libpq-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
   python3-jsonschema
   ansible-core
+  postgresql
 )
 
 missing=()

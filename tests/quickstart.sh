@@ -44,6 +44,7 @@ cp build/plugin/digicert_dcv/digicert_dcv.so "$work/plugins/"
 cat >"$work/config.json" <<JSON
 {
   "plugin_dir": "$work/plugins",
+  "state_dir": "$work/state",
   "accounts": {
     "sandbox": {"base_url": "$base_url", "ca_file": "$ca_file", "api_key_file": "$work/sandbox.key"}
   }

@@ -7,6 +7,7 @@
 
 #include "cli/cli_help.h"
 #include "cli/daemon_clients.h"
+#include "cli/ledger_commands.h"
 #include "cli/manifest_command.h"
 #include "cli/plugins_command.h"
 #include "cli/run_command.h"
@@ -43,6 +44,8 @@ constexpr Command kCommands[] = {
     {"apply", without_input<apply_command>, apply_help},
     {"serve", without_input<serve_command>, serve_help},
     {"reload", without_input<reload_command>, reload_help},
+    {"history", without_input<history_command>, history_help},
+    {"ledger", without_input<ledger_command>, ledger_help},
     {"help", help_command, help_help},
 };
 

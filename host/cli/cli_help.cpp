@@ -23,6 +23,8 @@ commands:
   apply PATH...               converge the manifests: send what is due, paced, journaled
   serve                       run the daemon: an HTTP+JSON API on a unix socket
   reload                      ask the daemon to reload its plugins now
+  history                     who sent what, when (the ledger's record of every send)
+  ledger migrate              create or upgrade the ledger's schema (PostgreSQL: before use)
   help [COMMAND]              show help for a command
 
 flags:
@@ -30,6 +32,8 @@ flags:
   --help                      show this help
 
 The config is --config FILE, else $TASKHOST_CONFIG, else /etc/taskhost/config.json.
+Every send goes through the ledger (the config's "ledger": SQLite in state_dir by default,
+PostgreSQL for a fleet): one pacing budget, one journal and one history per API key.
 )";
 }
 

@@ -9,6 +9,7 @@
 #include "cli/command_startup.h"
 #include "cli/manifest_args.h"
 #include "cli/manifest_reporter.h"
+#include "ledger/open_ledger.h"
 #include "manifest/manifest_run.h"
 #include "pacing/host_pacer.h"
 #include "tasks/outcome.h"
@@ -45,11 +46,15 @@ int manifest_command(ManifestMode mode, const std::vector<std::string>& args, st
     settings.force = options.force;
     settings.strict = options.strict;
     settings.concurrency = options.concurrency;
-    if (options.state_dir) {
-        settings.state_dir = *options.state_dir;
+    Result<OpenedLedger> ledger = open_ledger(
+        startup.config, options.state_dir.value_or(""),
+        mode == ManifestMode::kApply ? LedgerAccess::kReadWrite : LedgerAccess::kReadOnly);
+    if (!ledger.ok()) {
+        return usage_error(ledger.error(), detailed, err);
     }
-    HostPacer pacer;  // one per process: every task of this run shares it
-    ManifestRun run(startup.config, startup.catalog, pacer, settings);
+    HostPacer pacer;  // one per process: every task of this run shares it, and the ledger's
+    pacer.share_with(ledger.value().ledger->budget());  // budget with every other process
+    ManifestRun run(startup.config, startup.catalog, pacer, *ledger.value().ledger, settings);
     ManifestReporter reporter(out, err, mode, options.json, options.verbose,
                               ::isatty(STDERR_FILENO) == 1 && &err == &std::cerr);
     Result<ManifestRunReport> report = run.run(options.paths, reporter.observer());

@@ -10,6 +10,7 @@
 #include "cli/cli_help.h"
 #include "cli/command_startup.h"
 #include "cli/daemon_clients.h"
+#include "ledger/open_ledger.h"
 #include "tasks/outcome.h"
 #include "tasks/task_runner.h"
 #include "tasks/user_spec.h"
@@ -106,10 +107,22 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     }
     reporter.set_task(request.value().task, request.value().id);
 
+    // A dry run only reads the ledger; a real one records its intent, completion and history,
+    // and takes its pacing turns from the ledger's shared budget.
+    Result<OpenedLedger> ledger =
+        open_ledger(startup.config, "",
+                    request.value().dry_run ? LedgerAccess::kReadOnly : LedgerAccess::kReadWrite);
+    if (!ledger.ok()) {
+        return reporter.usage_error(ledger.error());
+    }
+    HostPacer pacer;
+    pacer.share_with(ledger.value().ledger->budget());
     TaskRunOptions run;
     run.source = TaskSource::kRun;
     run.cancel = CancelToken::with_signals();
     run.pretty = options.pretty;
+    run.ledger = ledger.value().ledger.get();
+    run.pacer = &pacer;
     const TaskRunResult result = run_task(request.value(), run, err);
     if (result.ended == TaskRunResult::Ended::kRefused) {
         return reporter.usage_error(result.error);

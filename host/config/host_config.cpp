@@ -9,6 +9,7 @@
 
 #include "util/bounded_json.h"
 #include "util/json_fields.h"
+#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {
@@ -19,7 +20,8 @@ using Poco::JSON::Object;
 constexpr size_t kMaxNameChars = 64;
 
 // The fields of an account that are the host's; all others are the plugin's connection settings.
-const std::set<std::string> kHostAccountFields = {"api_key_env", "api_key_file", "rate_limits"};
+const std::set<std::string> kHostAccountFields = {"api_key_env", "api_key_file", "rate_limits",
+                                                  "resend_interval"};
 
 // Walks one config document; every check knows the JSON path it is looking at.
 class ConfigReader {
@@ -35,7 +37,7 @@ class ConfigReader {
             fail(root.where("api_key"), "a config must never hold a key itself",
                  "remove it; each account names its key with \"api_key_env\" or \"api_key_file\"");
         }
-        root.only_known({"accounts", "daemon", "plugin_dir", "state_dir"});
+        root.only_known({"accounts", "daemon", "ledger", "plugin_dir", "state_dir"});
         config.plugin_dir = kDefaultPluginDir;
         if (root.has("plugin_dir")) {
             config.plugin_dir = root.path("plugin_dir", base_dir_);
@@ -59,6 +61,9 @@ class ConfigReader {
         if (root.has("daemon")) {
             config.daemon = read_daemon_settings(root.value("daemon"), file_, base_dir_);
         }
+        if (root.has("ledger")) {
+            config.ledger = read_ledger_settings(root.value("ledger"), file_, base_dir_);
+        }
         return config;
     }
 
@@ -81,6 +86,14 @@ class ConfigReader {
         read_key_source(fields, account);
         if (fields.has("rate_limits")) {
             account.rate_limits = read_rate_limits(fields);
+        }
+        if (fields.has("resend_interval")) {
+            const std::string text = fields.text("resend_interval");
+            account.resend_interval = parse_resend_interval(text);
+            if (!account.resend_interval) {
+                fail(fields.where("resend_interval"), "is not a duration",
+                     "write whole units, largest first, at most 366d: \"24h\", \"7d\", \"1h30m\"");
+            }
         }
         account.connection = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
         for (const auto& entry : *fields.json()) {

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "config/daemon_settings.h"
+#include "config/ledger_settings.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -40,6 +42,9 @@ struct AccountConfig {
     std::string key_file;  // kFile: absolute path
     // Replaces the plugin's described rate limits for this account's key (host pacing).
     std::optional<std::vector<RateLimitSetting>> rate_limits;
+    // The resend interval of tasks that name this account and give none (daemon tasks, runs): a
+    // task done within it is not sent again. Absent: every such task is sent.
+    std::optional<std::chrono::seconds> resend_interval;
     // Every other field of the account, as written: the plugin's connection settings. Checked
     // against the plugin's connection_schema when a task names the account.
     Poco::JSON::Object::Ptr connection;
@@ -52,8 +57,9 @@ struct HostConfig {
     std::string path;        // the file it came from, absolute
     std::string plugin_dir;  // absolute
     std::map<std::string, AccountConfig> accounts;
-    // Where manifest applies keep their journal (absolute): "state_dir", else kDefaultStateDir.
+    // Where the embedded ledger lives (absolute): "state_dir", else kDefaultStateDir.
     std::string state_dir;
+    LedgerSettings ledger;  // "ledger": SQLite in state_dir unless it says otherwise
     DaemonSettings daemon;  // `taskhost serve` (and its clients' default socket)
 };
 

@@ -31,6 +31,13 @@ std::string audit_line(const AuditEntry& entry) {
     // Task names and ids come from the caller: bounded and printable, so a line stays a line.
     line->set("task", printable(entry.facts.task, 128));
     line->set("id", printable(entry.facts.id, 128));
+    line->set("source", entry.facts.source);
+    if (!entry.facts.account.empty()) {
+        line->set("account", printable(entry.facts.account, 128));
+    }
+    if (!entry.facts.subject.empty()) {
+        line->set("subject", printable(entry.facts.subject, 256));
+    }
     line->set("job", entry.job);
     line->set("async", entry.async);
     line->set("status", entry.status);

@@ -1,5 +1,7 @@
 #include "daemon/daemon_api.h"
 
+#include "ledger/history_json.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -38,6 +40,37 @@ bool same_token(const std::string& given, const std::string& expected) {
         diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
     }
     return diff == 0;
+}
+
+// GET /v1/history's query parameters, checked like flags.
+Result<HistoryQuery> history_query(const std::map<std::string, std::string>& parameters) {
+    HistoryQuery query;
+    for (const auto& [name, value] : parameters) {
+        const std::string where = "query parameter " + printable(name, 64);
+        if (name == "domain") {
+            query.subject = value;
+        } else if (name == "account") {
+            query.account = value;
+        } else if (name == "since") {
+            Result<WallClock::time_point> since = parse_since(value, where, WallClock::now());
+            if (!since.ok()) {
+                return since.error();
+            }
+            query.since = since.value();
+        } else if (name == "limit") {
+            char* end = nullptr;
+            const unsigned long limit = std::strtoul(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || limit < 1 || limit > kMaxHistoryLimit) {
+                return HostError{where,
+                                 "is not a number from 1 to " + std::to_string(kMaxHistoryLimit),
+                                 "write limit=100"};
+            }
+            query.limit = limit;
+        } else {
+            return HostError{where, "is not known here", "use domain, account, since or limit"};
+        }
+    }
+    return query;
 }
 
 // The path's segments between '/', empty ones included ("/v1/tasks/" has an empty last one).
@@ -110,7 +143,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         HTTPServerRequest& request;
         HTTPServerResponse& response;
         const std::map<std::string, std::string>& query;
-        const Caller& caller;
+        const ApiCaller& caller;
         std::string id;  // the {id} of the route's pattern, when it has one
     };
     using Handler = void (ApiRequestHandler::*)(Call&);
@@ -123,7 +156,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     static const std::vector<Route>& routes();
 
     void route(HTTPServerRequest& request, HTTPServerResponse& response) {
-        std::optional<Caller> caller = identify(request, response);
+        std::optional<ApiCaller> caller = identify(request, response);
         if (!caller) {
             return;
         }
@@ -138,8 +171,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 
     // Who is calling: the bearer token checked on TCP, the peer's credentials on the unix
     // socket. nullopt: refused, and answered.
-    std::optional<Caller> identify(HTTPServerRequest& request, HTTPServerResponse& response) {
-        Caller caller;
+    std::optional<ApiCaller> identify(HTTPServerRequest& request, HTTPServerResponse& response) {
+        ApiCaller caller;
         if (!token_) {
             auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
             caller.peer = peer_credentials(impl.socket().impl()->sockfd());
@@ -305,6 +338,30 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         send_json(response, 200, to_json(context_.manifests->status()));
     }
 
+    // GET /v1/history?domain=D&account=A&since=7d&limit=N: the ledger's record, newest first.
+    void history(Call& call) {
+        Result<HistoryQuery> query = history_query(call.query);
+        if (!query.ok()) {
+            send_error(
+                call.response,
+                ApiError{400, "invalid_input", query.error().text(), query.error().fix, false, {}});
+            return;
+        }
+        Result<std::vector<HistoryRecord>> records = context_.ledger.history(query.value());
+        if (!records.ok()) {
+            send_error(call.response, ApiError{503,
+                                               "ledger_unavailable",
+                                               records.error().text(),
+                                               records.error().fix,
+                                               true,
+                                               {}});
+            return;
+        }
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("history", history_json(records.value()));
+        send_json(call.response, 200, to_json(body));
+    }
+
     void reload(Call& call) {
         HTTPServerResponse& response = call.response;
         if (!skip_body(call.request)) {
@@ -333,6 +390,7 @@ const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
         {"GET", "/v1/plugins", &ApiRequestHandler::plugins},
         {"POST", "/v1/plugins/reload", &ApiRequestHandler::reload},
         {"GET", "/v1/manifests", &ApiRequestHandler::manifests},
+        {"GET", "/v1/history", &ApiRequestHandler::history},
         {"POST", "/v1/tasks", &ApiRequestHandler::post_task_route},
         {"GET", "/v1/tasks/{id}", &ApiRequestHandler::get_task_route},
     };

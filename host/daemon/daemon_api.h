@@ -43,6 +43,7 @@ struct DaemonContext {
     AuditLog& audit;
     DaemonLog& log;
     HostPacer& pacer;  // one per daemon: every task's requests per API key, across reloads
+    Ledger& ledger;    // what every process on the ledger agrees on (ledger/ledger.h)
     ManifestWatch* manifests = nullptr;  // null unless daemon.manifests_dir is set
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> draining{false};

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "tasks/outcome.h"
+#include "tasks/task_record.h"
 #include "tasks/task_request.h"
 #include "tasks/task_runner.h"
 #include "util/bounded_json.h"
@@ -33,6 +34,19 @@ std::string error_kind_of(const Poco::JSON::Object::Ptr& outcome) {
     return kind.isString() ? kind.extract<std::string>() : "";
 }
 
+// The subject's name (else its id) as the outcome or the params name it.
+std::string subject_of(const TaskRequest& request, const Poco::JSON::Object::Ptr& outcome) {
+    const Completion done = completion_from(outcome);
+    const TaskIdentity identity = task_identity(request, "", "");
+    for (const std::string* candidate :
+         {&done.subject_name, &identity.subject_name, &done.subject_id, &identity.subject_id}) {
+        if (!candidate->empty()) {
+            return *candidate;
+        }
+    }
+    return "";
+}
+
 }  // namespace
 
 TaskAnswer invalid_task_answer(const std::string& task, const std::string& id,
@@ -55,8 +69,9 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 }
 
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
-                              const HostConfig& config, HostPacer& pacer, std::ostream& log,
+                              const SubmissionContext& context, std::ostream& log,
                               const CancelToken& cancel, TaskFacts& facts) {
+    const HostConfig& config = context.config;
     facts.task = submission.task_hint;
     facts.id = submission.id_hint;
     Result<TaskRequest> built =
@@ -75,12 +90,17 @@ TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCata
     TaskRunOptions run;
     run.source = TaskSource::kApi;
     run.cancel = cancel;
-    run.pacer = &pacer;
+    run.pacer = &context.pacer;
+    run.ledger = &context.ledger;
+    run.caller = context.caller;
+    run.caller->task_id = request.id;
     const TaskRunResult result = run_task(request, run, log);
     if (result.ended == TaskRunResult::Ended::kRefused) {
         facts.error_kind = "invalid_input";
         return invalid_task_answer(request.task, request.id, result.error);
     }
+    facts.account = request.account->name;
+    facts.subject = subject_of(request, result.invocation.outcome);
     facts.error_kind = error_kind_of(result.invocation.outcome);
     return outcome_answer(result.invocation.outcome, result.invocation.outcome_json);
 }

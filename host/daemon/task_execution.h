@@ -11,6 +11,7 @@
 
 #include "config/host_config.h"
 #include "daemon/task_board.h"
+#include "ledger/ledger.h"
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
 #include "tasks/task_submission.h"
@@ -26,6 +27,9 @@ struct TaskFacts {
     std::string plugin_version;
     uint64_t generation = 0;
     std::string error_kind;
+    std::string account;
+    std::string subject;  // what the task acted on (a domain), when its plugin names it
+    std::string source = "api";
 };
 
 // The checks a submission must pass before it is queued (so a bad one is refused at once).
@@ -36,8 +40,15 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 // runs it. `cancel` true before the start: the plugin is not called, the answer is cancelled.
 // `pacer` (the daemon's, shared by all its tasks and kept across reloads) is offered to the
 // plugin as host->acquire/throttled, with the windows the task describes or its account sets.
+// `ledger` records it (the history names `caller`: the client's uid and pid).
+struct SubmissionContext {
+    const HostConfig& config;
+    HostPacer& pacer;
+    Ledger& ledger;
+    Caller caller;
+};
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
-                              const HostConfig& config, HostPacer& pacer, std::ostream& log,
+                              const SubmissionContext& context, std::ostream& log,
                               const CancelToken& cancel, TaskFacts& facts);
 
 // 400 with the invalid_input outcome for `error`.

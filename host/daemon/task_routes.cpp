@@ -1,5 +1,7 @@
 #include "daemon/task_routes.h"
 
+#include "ledger/process_identity.h"
+
 #include <istream>
 
 #include "daemon/api_response.h"
@@ -16,7 +18,7 @@ int64_t elapsed_ms(Clock::time_point since) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-AuditEntry audit_entry(const Caller& caller, const std::string& job, bool async) {
+AuditEntry audit_entry(const ApiCaller& caller, const std::string& job, bool async) {
     AuditEntry entry;
     entry.peer = caller.peer;
     entry.peer_address = caller.address;
@@ -25,10 +27,21 @@ AuditEntry audit_entry(const Caller& caller, const std::string& job, bool async)
     return entry;
 }
 
+// The history's who: the client's uid and pid on the unix socket, the daemon's own on TCP.
+Caller ledger_caller(const ApiCaller& caller) {
+    Caller who = this_process_caller(TaskSource::kApi, "");
+    if (caller.peer) {
+        who.uid = static_cast<int64_t>(caller.peer->uid);
+        who.pid = static_cast<int64_t>(caller.peer->pid);
+    }
+    return who;
+}
+
 // Runs on a worker: the newest catalog at the moment the task starts, so a task queued across
 // a reload runs in the generation that is newest when it begins.
 void run_job(DaemonContext& context, const TaskSubmission& submission,
-             const std::shared_ptr<TaskJob>& job, const Caller& caller, Clock::time_point since) {
+             const std::shared_ptr<TaskJob>& job, const ApiCaller& caller,
+             Clock::time_point since) {
     job->mark_running();
     TaskFacts facts;
     TaskAnswer answer;
@@ -36,8 +49,9 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
         TaskLogStream log(context.log);
         try {
             const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
-            answer = execute_submission(submission, *catalog, context.config, context.pacer, log,
-                                        job->cancel_flag(), facts);
+            const SubmissionContext run{context.config, context.pacer, context.ledger,
+                                        ledger_caller(caller)};
+            answer = execute_submission(submission, *catalog, run, log, job->cancel_flag(), facts);
         } catch (const std::exception& e) {
             // A bug of ours, never a plugin's (invoke_task turns those into outcomes).
             context.log.line("internal error running job " + job->id() + ": " + e.what());
@@ -130,7 +144,7 @@ std::optional<TaskSubmission> admit_submission(DaemonContext& context,
 // answered 503 and audited.
 bool enqueue_job(DaemonContext& context, Poco::Net::HTTPServerResponse& response,
                  const TaskSubmission& submission, const std::shared_ptr<TaskJob>& job,
-                 const Caller& caller, const AuditEntry& entry, Clock::time_point since) {
+                 const ApiCaller& caller, const AuditEntry& entry, Clock::time_point since) {
     DaemonContext* shared = &context;
     const bool queued = context.queue.try_submit([shared, submission, job, caller, since] {
         run_job(*shared, submission, job, caller, since);
@@ -184,7 +198,7 @@ std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, size
 
 void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response,
-               const std::map<std::string, std::string>& query, const Caller& caller) {
+               const std::map<std::string, std::string>& query, const ApiCaller& caller) {
     const Clock::time_point since = Clock::now();
     AuditEntry entry = audit_entry(caller, "", false);
     std::optional<TaskSubmission> admitted =

@@ -14,14 +14,14 @@
 
 namespace taskhost {
 
-struct Caller {
+struct ApiCaller {
     std::optional<PeerCredentials> peer;  // unix socket
     std::string address;                  // TCP
 };
 
 void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response,
-               const std::map<std::string, std::string>& query, const Caller& caller);
+               const std::map<std::string, std::string>& query, const ApiCaller& caller);
 
 void get_task(DaemonContext& context, const std::string& id,
               Poco::Net::HTTPServerResponse& response);

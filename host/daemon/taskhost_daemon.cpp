@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "config/account_key.h"
+#include "ledger/open_ledger.h"
 
 namespace taskhost {
 namespace {
@@ -50,12 +51,15 @@ Result<std::string> read_token(const TcpListenerSettings& tcp) {
 
 }  // namespace
 
-TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit)
+TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit,
+                               std::unique_ptr<Ledger> ledger)
     : config_(std::move(config)),
       log_(log),
       audit_(std::move(audit)),
+      ledger_(std::move(ledger)),
       board_(static_cast<size_t>(config_.daemon.keep_finished_tasks)),
       reloader_(config_.plugin_dir, registry_, log_) {
+    pacer_.share_with(ledger_->budget());
     queue_ = std::make_unique<TaskQueue>(config_.daemon.max_concurrency, config_.daemon.max_queue);
     context_ = std::unique_ptr<DaemonContext>(new DaemonContext{config_,
                                                                 registry_,
@@ -65,10 +69,31 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
                                                                 *audit_,
                                                                 log_,
                                                                 pacer_,
+                                                                *ledger_,
                                                                 nullptr,
                                                                 Clock::now(),
                                                                 {false},
                                                                 {0}});
+}
+
+// The manifest watch's sends go to the audit log like API tasks (source "watch"); plans do not.
+void TaskhostDaemon::audit_watched(const ManifestTaskResult& result) {
+    AuditEntry entry;
+    entry.job = "watch";
+    entry.facts.task = result.task;
+    entry.facts.id = result.manifest + ": " + result.name;
+    entry.facts.account = result.account;
+    entry.facts.source = "watch";
+    if (result.outcome) {
+        const Poco::Dynamic::Var subject = result.outcome->get("subject");
+        if (subject.type() == typeid(Poco::JSON::Object::Ptr)) {
+            entry.facts.subject =
+                subject.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("name", "");
+        }
+    }
+    entry.status = result.status;
+    entry.http_status = 0;
+    audit_->record(entry);
 }
 
 Result<std::unique_ptr<TaskhostDaemon>> TaskhostDaemon::start(HostConfig config, DaemonLog& log) {
@@ -76,8 +101,12 @@ Result<std::unique_ptr<TaskhostDaemon>> TaskhostDaemon::start(HostConfig config,
     if (!audit.ok()) {
         return audit.error();
     }
-    std::unique_ptr<TaskhostDaemon> daemon(
-        new TaskhostDaemon(std::move(config), log, std::move(audit.value())));
+    Result<OpenedLedger> ledger = open_ledger(config, "", LedgerAccess::kReadWrite);
+    if (!ledger.ok()) {
+        return ledger.error();
+    }
+    std::unique_ptr<TaskhostDaemon> daemon(new TaskhostDaemon(
+        std::move(config), log, std::move(audit.value()), std::move(ledger.value().ledger)));
     // The first load: refused plugins are reported, an unusable directory stops the start.
     const std::shared_ptr<const ReloadReport> first = daemon->reloader_.request("start").get();
     if (first->directory_error) {
@@ -106,8 +135,9 @@ Check TaskhostDaemon::listen() {
         ManifestWatchSettings watch;
         watch.directory = *settings.manifests_dir;
         PluginRegistry* registry = &registry_;
+        watch.on_applied = [this](const ManifestTaskResult& result) { audit_watched(result); };
         manifests_ = std::make_unique<ManifestWatch>(
-            config_, [registry] { return registry->catalog(); }, pacer_, watch);
+            config_, [registry] { return registry->catalog(); }, pacer_, *ledger_, watch);
         if (Check bad = manifests_->start()) {
             return *bad;
         }

@@ -44,13 +44,16 @@ class TaskhostDaemon {
     PluginRegistry& registry() { return registry_; }
 
   private:
-    TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit);
+    TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit,
+                   std::unique_ptr<Ledger> ledger);
+    void audit_watched(const ManifestTaskResult& result);
     Check listen();
 
     const HostConfig config_;
     DaemonLog& log_;
     std::unique_ptr<AuditLog> audit_;
     PluginRegistry registry_;
+    std::unique_ptr<Ledger> ledger_;  // every task's journal and history; shared pacing
     HostPacer pacer_;
     std::unique_ptr<ManifestWatch> manifests_;  // goes before the pacer it uses
     TaskBoard board_;

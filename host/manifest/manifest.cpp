@@ -5,11 +5,11 @@
 #include <cctype>
 #include <map>
 
-#include "manifest/resend_interval.h"
 #include "util/api_key_name.h"
 #include "util/bounded_json.h"
 #include "util/json_fields.h"
 #include "util/json_syntax_error.h"
+#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "ledger/ledger_records.h"
 #include "manifest/manifest.h"
 #include "manifest/manifest_tasks.h"
 #include "util/host_error.h"
@@ -29,12 +30,12 @@ struct ManifestTaskResult {
     bool changed = false;
     bool failed = false;
     std::string msg;
-    // sent | never_sent | interval_passed | forced | in_doubt | within_interval | duplicate |
-    // plugin_skipped | invalid | failed | cancelled | not_run
+    // never_sent | interval_passed | forced | in_doubt | within_interval | in_progress |
+    // duplicate | plugin_skipped | invalid | failed | cancelled | not_run
     std::string reason;
     bool in_doubt = false;
     bool invalid = false;  // refused before anything ran (manifest, config or params)
-    JournalVerdict verdict;
+    LedgerVerdict verdict;
     Poco::JSON::Object::Ptr outcome;  // the plugin's, when it ran
     Poco::JSON::Object::Ptr error;    // the host's error object, when the host refused the task
 

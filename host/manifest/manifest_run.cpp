@@ -211,15 +211,13 @@ void run_slots(const std::vector<Slot*>& runnable, const TaskStepContext& contex
 }  // namespace
 
 ManifestRun::ManifestRun(const HostConfig& config, const PluginCatalog& catalog, HostPacer& pacer,
-                         ManifestRunSettings settings)
-    : config_(config), catalog_(catalog), pacer_(pacer), settings_(std::move(settings)) {
-    if (!settings_.now) {
-        settings_.now = [] { return WallClock::now(); };
-    }
+                         Ledger& ledger, ManifestRunSettings settings)
+    : config_(config),
+      catalog_(catalog),
+      pacer_(pacer),
+      ledger_(ledger),
+      settings_(std::move(settings)) {
     settings_.concurrency = std::clamp<size_t>(settings_.concurrency, 1, kMaxManifestConcurrency);
-    if (settings_.state_dir.empty()) {
-        settings_.state_dir = config_.state_dir;
-    }
 }
 
 Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths,
@@ -239,17 +237,6 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
     const bool refuse_all = settings_.strict && any_problem;
     report.summary.strict_refused = refuse_all;
 
-    std::unique_ptr<ResendJournal> journal;
-    if (!refuse_all) {
-        Result<std::unique_ptr<ResendJournal>> opened =
-            apply ? ResendJournal::open_for_apply(settings_.state_dir)
-                  : ResendJournal::open_for_plan(settings_.state_dir);
-        if (!opened.ok()) {
-            return opened.error();
-        }
-        journal = std::move(opened.value());
-    }
-
     SlotResults results(observer);
     if (observer.started) {
         observer.started(slots.size());
@@ -264,8 +251,7 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
                      : apply           ? TaskSource::kApply
                                        : TaskSource::kPlan;
     context.force = settings_.force;
-    context.now = settings_.now;
-    context.journal = journal.get();
+    context.ledger = &ledger_;
     context.pacer = &pacer_;
     context.cancel = cancel;
     context.keys = &keys;

@@ -2,10 +2,11 @@
 // the same API, the daemon's manifest watch. Paths in, one result per task out.
 //
 // plan:  for each task, whether apply would send and why not (invalid, a duplicate, done
-//        within its interval per the journal, or what the plugin's dry run says, e.g. already
-//        validated). Never writes the journal; never sends a resend.
+//        within its interval per the ledger's journal, or what the plugin's dry run says, e.g.
+//        already validated). Never writes the ledger; never sends a resend.
 // apply: the same decisions, then the sends, `concurrency` at a time, each paced by the host
-//        pacer and recorded in the journal (resend_journal.h: intent before, completion after).
+//        pacer and recorded in the ledger (ledger/ledger.h: intent before, completion after,
+//        history), all through the one task runner.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "config/host_config.h"
+#include "ledger/ledger.h"
 #include "manifest/manifest_result.h"
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
@@ -35,8 +37,6 @@ struct ManifestRunSettings {
     bool force = false;   // apply: send whatever the journal says
     bool strict = false;  // any problem in any manifest: nothing runs
     size_t concurrency = kDefaultManifestConcurrency;
-    std::string state_dir;                       // "" = the config's state_dir
-    std::function<WallClock::time_point()> now;  // empty = the system clock (tests set it)
     bool watched = false;  // run by the daemon's manifest watch (the tasks' source says so)
 };
 
@@ -67,13 +67,14 @@ struct ManifestRunObserver {
 
 class ManifestRun {
   public:
-    // `config`, `catalog` and `pacer` must outlive run().
+    // `config`, `catalog`, `pacer` and `ledger` must outlive run(). A plan only reads the
+    // ledger (open it with LedgerAccess::kReadOnly).
     ManifestRun(const HostConfig& config, const PluginCatalog& catalog, HostPacer& pacer,
-                ManifestRunSettings settings);
+                Ledger& ledger, ManifestRunSettings settings);
 
-    // An error only when nothing could run at all: no manifest in `paths`, the journal
-    // unusable or locked by another apply. `cancel` (by default: SIGINT/SIGTERM) stops it:
-    // running tasks are cancelled through the plugin, tasks not started are reported as such.
+    // An error only when nothing could run at all: no manifest in `paths`. `cancel` (by default:
+    // SIGINT/SIGTERM) stops it: running tasks are cancelled through the plugin, tasks not started
+    // are reported as such.
     Result<ManifestRunReport> run(const std::vector<std::string>& paths,
                                   const ManifestRunObserver& observer,
                                   const CancelToken& cancel = CancelToken::with_signals());
@@ -82,6 +83,7 @@ class ManifestRun {
     const HostConfig& config_;
     const PluginCatalog& catalog_;
     HostPacer& pacer_;
+    Ledger& ledger_;
     ManifestRunSettings settings_;
 };
 

@@ -1,8 +1,8 @@
 #include "manifest/manifest_task_step.h"
 
-#include "manifest/resend_interval.h"
 #include "tasks/outcome.h"
 #include "util/bounded_json.h"
+#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {
@@ -19,14 +19,17 @@ std::string outcome_msg(const Object::Ptr& outcome) {
     return msg.isString() ? msg.extract<std::string>() : "";
 }
 
-ManifestTaskResult base_result(const ManifestTask& task, const ResolvedTask& resolved,
-                               const JournalVerdict& verdict) {
+ManifestTaskResult base_result(const ManifestTask& task, const ResolvedTask& resolved) {
     ManifestTaskResult result;
     result.manifest = task.file;
     result.index = task.index;
     result.name = task.name;
     result.task = task.task;
     result.account = resolved.request.account->name;
+    return result;
+}
+
+ManifestTaskResult with_verdict(ManifestTaskResult result, const LedgerVerdict& verdict) {
     result.verdict = verdict;
     result.reason = verdict.reason;
     result.in_doubt = verdict.in_doubt;
@@ -42,30 +45,13 @@ ManifestTaskResult host_failure(ManifestTaskResult result, const HostError& erro
     return result;
 }
 
-JournalEntry identity(const ManifestTask& task, const ResolvedTask& resolved) {
-    JournalEntry entry;
-    entry.key = resolved.key;
-    entry.account = resolved.request.account->name;
-    entry.task = task.task;
-    entry.canonical_params = resolved.canonical_params;
-    entry.manifest = task.file;
-    entry.name = task.name;
-    return entry;
-}
-
-// Apply waits for room here, where no deadline runs, rather than inside the plugin; then the
-// intent is durable before the request can leave.
-SendGate gate_for_apply(const ManifestTask& task, const ResolvedTask& resolved,
-                        const TaskStepContext& context) {
-    const std::string account = resolved.request.account->name;
-    const std::string bucket = context.buckets->bucket_of(account);
+// Apply waits for room here, where no deadline runs, rather than inside the plugin.
+SendGate gate_for_apply(const ResolvedTask& resolved, const TaskStepContext& context) {
+    const std::string bucket = context.buckets->bucket_of(resolved.request.account->name);
     if (!bucket.empty() && context.pacer->await_room(bucket, [&context] {
             return context.cancel.requested();
         }) != HostPacer::Turn::kGo) {
         return SendGate{SendGate::Verdict::kCancelled, {}};
-    }
-    if (Check bad = context.journal->record_intent(identity(task, resolved), context.now())) {
-        return SendGate{SendGate::Verdict::kRefused, *bad};
     }
     return SendGate{};
 }
@@ -85,36 +71,27 @@ ManifestTaskResult planned(ManifestTaskResult result, const InvocationResult& in
     return result;
 }
 
-// The outcome of a send, and its completion in the journal.
-ManifestTaskResult record_apply(const ManifestTask& task, const ResolvedTask& resolved,
-                                const TaskStepContext& context, ManifestTaskResult result,
-                                const InvocationResult& invoked) {
+// The outcome of a send (its completion is in the ledger already).
+ManifestTaskResult applied(ManifestTaskResult result, const TaskRunResult& ran) {
+    const InvocationResult& invoked = ran.invocation;
     const std::string status = outcome_status(invoked.outcome);
-    const std::string msg = outcome_msg(invoked.outcome);
     result.outcome = invoked.outcome;
     result.failed = outcome_failed(invoked.outcome);
     result.status = status;
-    result.msg = msg;
-    if (status == "succeeded") {
-        result.changed = true;
-        if (Check bad = context.journal->record_sent(identity(task, resolved), context.now())) {
-            // DigiCert accepted it but the journal does not know: the intent stays, so the
-            // next apply reports it in doubt and sends it again.
-            result.failed = true;
-            result.status = "failed";
-            result.msg = msg + "; but recording it failed: " + bad->text();
-        }
-        return result;
-    }
-    result.changed = false;
+    result.msg = outcome_msg(invoked.outcome);
+    result.changed = status == "succeeded" && !result.failed;
     if (status == "skipped") {
         result.reason = "plugin_skipped";
     }
-    if (Check bad =
-            context.journal->record_not_sent(identity(task, resolved), status, context.now())) {
-        result.failed = true;
-        result.msg = msg + "; recording it failed: " + bad->text();
-    }
+    return result;
+}
+
+// The ledger said not to send: within the interval, or another caller is sending it now.
+ManifestTaskResult not_sent(ManifestTaskResult result, const TaskRunResult& ran) {
+    result.status = "skipped";
+    result.changed = false;
+    result.failed = false;
+    result.msg = outcome_msg(ran.invocation.outcome);
     return result;
 }
 
@@ -133,46 +110,40 @@ std::string AccountBuckets::bucket_of(const std::string& account) const {
 
 ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTask& resolved,
                                      const TaskStepContext& context, std::ostream& log) {
-    Result<std::optional<JournalEntry>> entry = context.journal->read(resolved.key);
-    if (!entry.ok()) {
-        return host_failure(base_result(task, resolved, JournalVerdict{}), entry.error());
-    }
-    const WallClock::time_point now = context.now();
-    const JournalVerdict verdict =
-        judge_by_journal(entry.value(), task.resend_interval, now, context.force);
-    ManifestTaskResult result = base_result(task, resolved, verdict);
-    if (verdict.action == JournalVerdict::Action::kWithinInterval) {
-        result.status = "skipped";
-        result.msg = "already sent at " + format_utc(*verdict.last_sent_at) + ", within its " +
-                     format_resend_interval(task.resend_interval) + " resend_interval (next due " +
-                     format_utc(*verdict.next_due_at) + "); nothing sent";
-        return result;
-    }
-
     const std::string account = resolved.request.account->name;
     TaskRunOptions run;
     run.source = context.source;
     run.cancel = context.cancel;
     run.pacer = context.pacer;
     run.keys = context.keys;
+    run.ledger = context.ledger;
+    run.resend.interval = task.resend_interval;
+    run.resend.force = context.force;
+    run.manifest = task.file;
+    run.name = task.name;
     run.on_bucket = [&context, account](const std::string& bucket) {
         context.buckets->learn(account, bucket);
     };
     if (context.apply) {
-        run.before_send = [&] { return gate_for_apply(task, resolved, context); };
+        run.before_send = [&] { return gate_for_apply(resolved, context); };
     }
     const TaskRunResult ran = run_task(resolved.request, run, log);
-    if (ran.ended == TaskRunResult::Ended::kRefused) {
-        return host_failure(std::move(result), ran.error);
+    ManifestTaskResult result = with_verdict(base_result(task, resolved), ran.verdict);
+    switch (ran.ended) {
+        case TaskRunResult::Ended::kRefused:
+            return host_failure(std::move(result), ran.error);
+        case TaskRunResult::Ended::kCancelled:
+            result.status = "cancelled";
+            result.failed = true;
+            result.reason = "not_run";
+            result.msg = "not started: the apply was cancelled; nothing sent";
+            return result;
+        case TaskRunResult::Ended::kNotSent:
+            return not_sent(std::move(result), ran);
+        case TaskRunResult::Ended::kRan:
+            break;
     }
-    if (ran.ended == TaskRunResult::Ended::kCancelled) {
-        result.status = "cancelled";
-        result.failed = true;
-        result.reason = "not_run";
-        result.msg = "not started: the apply was cancelled; nothing sent";
-        return result;
-    }
-    return context.apply ? record_apply(task, resolved, context, std::move(result), ran.invocation)
+    return context.apply ? applied(std::move(result), ran)
                          : planned(std::move(result), ran.invocation);
 }
 

@@ -1,5 +1,6 @@
-// One manifest task through plan or apply, after it was resolved: ask the journal, then (plan)
-// the plugin's dry run or (apply) intent, the paced real run, completion.
+// One manifest task through plan or apply, after it was resolved: the one task runner asks the
+// ledger (plan: its verdict; apply: the claim, then the paced real run and its completion), and
+// this step turns what it answered into the task's manifest result.
 #pragma once
 
 #include <functional>
@@ -9,9 +10,9 @@
 #include <ostream>
 #include <string>
 
+#include "ledger/ledger.h"
 #include "manifest/manifest_result.h"
 #include "manifest/manifest_tasks.h"
-#include "manifest/resend_journal.h"
 #include "pacing/host_pacer.h"
 #include "tasks/task_runner.h"
 
@@ -32,8 +33,7 @@ class AccountBuckets {
 struct TaskStepContext {
     bool apply = false;
     bool force = false;
-    std::function<WallClock::time_point()> now;
-    ResendJournal* journal = nullptr;
+    Ledger* ledger = nullptr;
     HostPacer* pacer = nullptr;
     CancelToken cancel;
     TaskSource source = TaskSource::kApply;  // kPlan, kApply or kWatch

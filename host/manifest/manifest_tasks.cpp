@@ -2,7 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "manifest/journal_key.h"
+#include "ledger/journal_key.h"
 #include "plugins/settings_schema.h"
 #include "tasks/task_connection.h"
 #include "util/bounded_json.h"
@@ -125,40 +125,6 @@ Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const Plugi
     } catch (const HostErrorException& e) {
         return e.error();
     }
-}
-
-JournalVerdict judge_by_journal(const std::optional<JournalEntry>& entry,
-                                std::chrono::seconds interval, WallClock::time_point now,
-                                bool force) {
-    JournalVerdict verdict;
-    if (entry) {
-        verdict.last_sent_at = entry->last_sent_at;
-        verdict.sending_since = entry->sending_since;
-    }
-    if (verdict.last_sent_at) {
-        verdict.next_due_at = *verdict.last_sent_at + interval;
-    }
-    if (verdict.sending_since) {
-        // Sent or not, nobody knows: sending again risks a second email, not sending risks none.
-        verdict.in_doubt = true;
-        verdict.reason = "in_doubt";
-        return verdict;
-    }
-    if (force) {
-        verdict.reason = "forced";
-        return verdict;
-    }
-    if (!verdict.last_sent_at) {
-        verdict.reason = "never_sent";
-        return verdict;
-    }
-    if (interval.count() > 0 && now < *verdict.next_due_at) {
-        verdict.action = JournalVerdict::Action::kWithinInterval;
-        verdict.reason = "within_interval";
-        return verdict;
-    }
-    verdict.reason = "interval_passed";
-    return verdict;
 }
 
 }  // namespace taskhost

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
+#include "ledger/utc_time.h"
 #include "manifest/manifest_sources.h"
-#include "manifest/resend_journal.h"
 #include "util/bounded_json.h"
 
 namespace taskhost {
@@ -38,10 +38,11 @@ Object::Ptr summary_json(const ManifestRunSummary& s) {
 }  // namespace
 
 ManifestWatch::ManifestWatch(const HostConfig& config, CatalogSource catalog, HostPacer& pacer,
-                             ManifestWatchSettings settings)
+                             Ledger& ledger, ManifestWatchSettings settings)
     : config_(config),
       catalog_(std::move(catalog)),
       pacer_(pacer),
+      ledger_(ledger),
       settings_(std::move(settings)) {}
 
 ManifestWatch::~ManifestWatch() {
@@ -105,18 +106,21 @@ Object::Ptr ManifestWatch::run_file(const std::string& file, ManifestMode mode) 
     settings.mode = mode;
     settings.watched = true;
     settings.concurrency = settings_.concurrency;
-    settings.state_dir = settings_.state_dir;
-    ManifestRun run(config_, *catalog, pacer_, settings);
+    ManifestRun run(config_, *catalog, pacer_, ledger_, settings);
     Array::Ptr results = new Array;
     ManifestRunObserver observer;
-    observer.finished = [&results](const ManifestTaskResult& result, const std::string&) {
+    observer.finished = [this, &results, mode](const ManifestTaskResult& result,
+                                               const std::string&) {
         results->add(result.to_json());
+        if (mode == ManifestMode::kApply && settings_.on_applied) {
+            settings_.on_applied(result);
+        }
     };
     Result<ManifestRunReport> report = run.run({file}, observer, cancel_);
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     json->set("at", format_utc(WallClock::now()));
     if (!report.ok()) {
-        // Nothing ran: e.g. another apply holds the state directory.
+        // Nothing ran: e.g. no manifest could be read.
         json->set("error", report.error().text());
         return json;
     }

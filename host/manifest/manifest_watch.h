@@ -33,18 +33,20 @@ namespace taskhost {
 
 struct ManifestWatchSettings {
     std::string directory;  // absolute; its *.json files are the manifests
-    std::string state_dir;  // "" = the config's
     size_t concurrency = kDefaultManifestConcurrency;
     // Editors write a file in several steps: a run starts once changes to *.json files have
     // been quiet this long (dot-files, e.g. temp files renamed into place, are ignored).
     std::chrono::milliseconds settle{500};
+    // Each task an apply of the watch ran or refused (not plans): for the daemon's audit log.
+    std::function<void(const ManifestTaskResult& result)> on_applied;
 };
 
 class ManifestWatch {
   public:
     using CatalogSource = std::function<std::shared_ptr<const PluginCatalog>()>;
 
-    ManifestWatch(const HostConfig& config, CatalogSource catalog, HostPacer& pacer,
+    // `ledger` (the daemon's) records the watch's sends like any other source's.
+    ManifestWatch(const HostConfig& config, CatalogSource catalog, HostPacer& pacer, Ledger& ledger,
                   ManifestWatchSettings settings);
     ~ManifestWatch();  // cancels a running apply and waits for it
     ManifestWatch(const ManifestWatch&) = delete;
@@ -68,6 +70,7 @@ class ManifestWatch {
     const HostConfig& config_;
     CatalogSource catalog_;
     HostPacer& pacer_;
+    Ledger& ledger_;
     ManifestWatchSettings settings_;
     std::unique_ptr<DirectoryWatch> watcher_;  // calls request_run() once changes settle
 

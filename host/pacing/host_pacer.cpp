@@ -23,17 +23,21 @@ HostPacer::Bucket& HostPacer::bucket_for(const std::string& name,
             buckets_
                 .emplace(name, Bucket{BucketSchedule(windows ? *windows : std::vector<RateWindow>{},
                                                      settings_.safety_margin, settings_.backoff),
-                                      {}})
+                                      {},
+                                      {},
+                                      windows ? *windows : std::vector<RateWindow>{}})
                 .first;
     } else if (windows != nullptr) {
         found->second.schedule.set_windows(*windows);
+        found->second.windows = *windows;
     }
     return found->second;
 }
 
 void HostPacer::forget_idle_buckets(Clock::time_point now) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-        const bool idle = it->second.queue.empty() && it->second.schedule.idle(now);
+        const bool idle = it->second.queue.empty() && it->second.shared_turns.empty() &&
+                          it->second.schedule.idle(now);
         it = idle ? buckets_.erase(it) : std::next(it);
     }
 }
@@ -73,13 +77,24 @@ HostPacer::Turn HostPacer::acquire(const std::string& name, const std::vector<Ra
             const Clock::time_point turn = bucket.schedule.next_turn(now);
             if (turn <= now) {
                 const uint64_t id = bucket.schedule.grant(now);
+                bucket.queue.pop_front();
+                changed_.notify_all();  // the next in line may go too
+                if (shared_ != nullptr) {
+                    lock.unlock();
+                    const Turn shared =
+                        take_shared(name, windows, cancelled, deadline, id, grant != nullptr);
+                    lock.lock();
+                    if (shared != Turn::kGo) {
+                        bucket_for(name, nullptr).schedule.complete(id, Clock::now());
+                        changed_.notify_all();
+                        return shared;
+                    }
+                }
                 if (grant != nullptr) {
                     *grant = id;
                 } else {
-                    bucket.schedule.complete(id, now);
+                    bucket_for(name, nullptr).schedule.complete(id, Clock::now());
                 }
-                bucket.queue.pop_front();
-                changed_.notify_all();  // the next in line may go too
                 return Turn::kGo;
             }
             // Clock::time_point::max(): full of pending turns, free only after an answer.
@@ -94,6 +109,40 @@ HostPacer::Turn HostPacer::acquire(const std::string& name, const std::vector<Ra
             return leave(Turn::kCancelled);
         }
     }
+}
+
+HostPacer::Turn HostPacer::take_shared(const std::string& name,
+                                       const std::vector<RateWindow>& windows,
+                                       const std::function<bool()>& cancelled,
+                                       std::optional<Clock::time_point> deadline, uint64_t local,
+                                       bool keep) {
+    uint64_t turn = 0;
+    const auto stop_or_cancel = [this, &cancelled] {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stopped_) {
+                return true;
+            }
+        }
+        return cancelled && cancelled();
+    };
+    switch (shared_->take(name, windows, stop_or_cancel, deadline, &turn)) {
+        case SharedBudget::Turn::kGo:
+            break;
+        case SharedBudget::Turn::kCancelled:
+            return Turn::kCancelled;
+        case SharedBudget::Turn::kOutOfTime:
+            return Turn::kOutOfTime;
+        case SharedBudget::Turn::kUnavailable:
+            return Turn::kUnavailable;
+    }
+    if (!keep) {
+        shared_->complete(name, turn);
+        return Turn::kGo;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    bucket_for(name, nullptr).shared_turns.emplace(local, turn);
+    return Turn::kGo;
 }
 
 HostPacer::Turn HostPacer::await_room(const std::string& name,
@@ -111,6 +160,14 @@ HostPacer::Turn HostPacer::await_room(const std::string& name,
         }
         if (found->second.queue.empty()) {
             const Clock::time_point turn = found->second.schedule.next_turn(now);
+            if (turn <= now && shared_ != nullptr) {
+                const std::vector<RateWindow> windows = found->second.windows;
+                lock.unlock();
+                const SharedBudget::Turn shared = shared_->await_room(name, windows, cancelled);
+                return shared == SharedBudget::Turn::kGo          ? Turn::kGo
+                       : shared == SharedBudget::Turn::kCancelled ? Turn::kCancelled
+                                                                  : Turn::kUnavailable;
+            }
             if (turn <= now) {
                 return Turn::kGo;
             }
@@ -124,21 +181,43 @@ HostPacer::Turn HostPacer::await_room(const std::string& name,
 }
 
 void HostPacer::complete(const std::string& name, uint64_t grant) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto found = buckets_.find(name);
-    if (found != buckets_.end()) {
+    std::optional<uint64_t> shared_turn;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto found = buckets_.find(name);
+        if (found == buckets_.end()) {
+            return;
+        }
         found->second.schedule.complete(grant, Clock::now());
+        const auto shared = found->second.shared_turns.find(grant);
+        if (shared != found->second.shared_turns.end()) {
+            shared_turn = shared->second;
+            found->second.shared_turns.erase(shared);
+        }
         changed_.notify_all();
+    }
+    if (shared_turn) {
+        shared_->complete(name, *shared_turn);
     }
 }
 
 void HostPacer::throttled(const std::string& name, std::chrono::milliseconds retry_after) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    bucket_for(name, nullptr)
-        .schedule.throttle(Clock::now(), retry_after.count() > 0
-                                             ? std::optional<std::chrono::milliseconds>(retry_after)
-                                             : std::nullopt);
-    changed_.notify_all();
+    Clock::time_point held_until;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const Clock::time_point now = Clock::now();
+        held_until =
+            bucket_for(name, nullptr)
+                .schedule.throttle(now, retry_after.count() > 0
+                                            ? std::optional<std::chrono::milliseconds>(retry_after)
+                                            : std::nullopt);
+        changed_.notify_all();
+        if (shared_ == nullptr) {
+            return;
+        }
+        retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(held_until - now);
+    }
+    shared_->throttled(name, retry_after);
 }
 
 void HostPacer::stop() {

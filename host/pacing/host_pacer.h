@@ -21,6 +21,7 @@
 
 #include "pacing/bucket_schedule.h"
 #include "pacing/rate_window.h"
+#include "pacing/shared_budget.h"
 
 namespace taskhost {
 
@@ -37,7 +38,8 @@ struct PacerSettings {
 class HostPacer {
   public:
     using Clock = std::chrono::steady_clock;
-    enum class Turn { kGo, kCancelled, kOutOfTime };
+    // kUnavailable: the shared budget (the ledger) cannot be reached; nothing may be sent.
+    enum class Turn { kGo, kCancelled, kOutOfTime, kUnavailable };
 
     struct BucketStats {
         uint64_t granted = 0;
@@ -50,6 +52,11 @@ class HostPacer {
     explicit HostPacer(PacerSettings settings = PacerSettings{});
     HostPacer(const HostPacer&) = delete;
     HostPacer& operator=(const HostPacer&) = delete;
+
+    // Every turn this pacer grants is then also taken from `shared` (the ledger's budget, which
+    // every process on the ledger shares); null: this process paces alone. Set it before the
+    // first acquire; `shared` must outlive the pacer's use.
+    void share_with(SharedBudget* shared) { shared_ = shared; }
 
     // Waits for a turn on `bucket`, paced by `windows` (the latest caller's windows apply to
     // the bucket). kCancelled when `cancelled` says so or stop() was called; kOutOfTime when
@@ -70,7 +77,8 @@ class HostPacer {
     // outside the plugin's own deadline. An unknown bucket has room.
     Turn await_room(const std::string& bucket, const std::function<bool()>& cancelled);
 
-    // A 429 on `bucket`: every task on it waits `retry_after` (0: the pacer's backoff).
+    // A 429 on `bucket`: every task on it waits `retry_after` (0: the pacer's backoff), in this
+    // process and, through the shared budget, in every process that shares it.
     void throttled(const std::string& bucket, std::chrono::milliseconds retry_after);
 
     // Every waiter, now and later, gets kCancelled. For a daemon that shuts down.
@@ -83,7 +91,13 @@ class HostPacer {
     struct Bucket {
         BucketSchedule schedule;
         std::deque<uint64_t> queue;  // tickets of the callers waiting, in arrival order
+        std::map<uint64_t, uint64_t> shared_turns;  // local grant -> the shared budget's turn
+        std::vector<RateWindow> windows;            // the latest caller's
     };
+
+    Turn take_shared(const std::string& name, const std::vector<RateWindow>& windows,
+                     const std::function<bool()>& cancelled,
+                     std::optional<Clock::time_point> deadline, uint64_t local, bool keep);
 
     Bucket& bucket_for(const std::string& name, const std::vector<RateWindow>* windows);
     void forget_idle_buckets(Clock::time_point now);
@@ -96,6 +110,7 @@ class HostPacer {
     std::map<std::string, Bucket> buckets_;
     uint64_t next_ticket_ = 0;
     bool stopped_ = false;
+    SharedBudget* shared_ = nullptr;
 };
 
 }  // namespace taskhost

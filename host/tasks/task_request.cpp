@@ -104,6 +104,10 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
     }
 
     request.dry_run = cli.check || (spec && spec->dry_run.value_or(false));
+    if (spec) {
+        request.resend_interval = spec->resend_interval;
+        request.force = spec->force.value_or(false);
+    }
     if (request.dry_run && !offer->task->supports_dry_run) {
         fail("--check", "task " + request.task + " does not support a dry run",
              "run it without --check (and without \"dry_run\": true)");

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct TaskRequest {
     // The account's settings as the plugin gets them (tasks/task_connection.h); no key.
     Poco::JSON::Object::Ptr connection;
     TaskOffer offer;  // the plugin generation and its task description
+    // From the spec: how the ledger judges a task already sent (task_runner.h).
+    std::optional<std::chrono::seconds> resend_interval;
+    bool force = false;
 };
 
 // The same thing given in two places must agree; params may come from both, but each name

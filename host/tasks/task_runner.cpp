@@ -6,7 +6,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "ledger/process_identity.h"
 #include "tasks/outcome.h"
+#include "tasks/task_record.h"
 #include "tasks/task_windows.h"
 #include "util/bounded_json.h"
 
@@ -49,6 +51,125 @@ const ApiKey* key_for(const TaskRequest& request, const TaskRunOptions& options,
 
 constexpr const char* kStopping = "its caller is stopping; nothing sent";
 
+// The ledger's part of one run: its verdict before, its record after. Without a ledger every
+// step lets the task go and records nothing.
+class LedgerStep {
+  public:
+    LedgerStep(const TaskRequest& request, const TaskRunOptions& options)
+        : request_(request), ledger_(options.ledger) {
+        if (ledger_ == nullptr) {
+            return;
+        }
+        identity_ = task_identity(request, options.manifest, options.name);
+        caller_ = options.caller.value_or(this_process_caller(options.source, request.id));
+        if (caller_.owner.empty()) {
+            caller_.owner = this_process_owner();
+        }
+        policy_ = options.resend;
+        policy_.force = policy_.force || request.force;
+        if (!policy_.interval) {
+            policy_.interval = request.resend_interval;
+        }
+        if (!policy_.interval) {
+            policy_.interval = request.account->resend_interval;
+        }
+    }
+
+    // The host would not run the task: a history row says so (best effort: the task is
+    // refused either way).
+    void refused(const std::string& reason, const std::string& msg) {
+        if (ledger_ != nullptr) {
+            ledger_->record_refusal(identity_, caller_, reason, msg);
+        }
+    }
+
+    // Dry run: what the journal says. A result when the task stops here.
+    std::optional<TaskRunResult> judge() {
+        if (ledger_ == nullptr) {
+            return std::nullopt;
+        }
+        Result<LedgerVerdict> judged = ledger_->judge(identity_, policy_);
+        if (!judged.ok()) {
+            return refused_result(judged.error());
+        }
+        verdict_ = judged.value();
+        return stop_unless_sending();
+    }
+
+    // Real run: the verdict and, to send, the durable intent.
+    std::optional<TaskRunResult> claim() {
+        if (ledger_ == nullptr) {
+            return std::nullopt;
+        }
+        Result<LedgerVerdict> claimed = ledger_->claim(identity_, policy_, caller_);
+        if (!claimed.ok()) {
+            return refused_result(claimed.error());
+        }
+        verdict_ = claimed.value();
+        claimed_ = verdict_.action == LedgerVerdict::Action::kSend;
+        return stop_unless_sending();
+    }
+
+    // After the plugin ran: the completion (real run) and the verdict in the outcome.
+    void finish(TaskRunResult& result) {
+        result.verdict = verdict_;
+        if (ledger_ == nullptr) {
+            return;
+        }
+        Poco::JSON::Object::Ptr outcome = result.invocation.outcome;
+        add_verdict(outcome, verdict_);
+        const Poco::Dynamic::Var status = outcome->get("status");
+        if (request_.dry_run && status.isString() && status.extract<std::string>() == "planned") {
+            outcome->set("changed", true);  // what check mode and noop expect: it would send
+        }
+        if (claimed_) {
+            const Completion completion = completion_from(outcome);
+            if (Check bad = ledger_->complete(identity_, verdict_, caller_, completion)) {
+                // Accepted or not, the ledger does not know: the intent stays, so the next run
+                // reports this task in doubt and sends it again.
+                result.record_error = bad->text();
+                outcome->set("failed", true);
+                outcome->set("status", "failed");
+                outcome->set("msg", outcome->optValue<std::string>("msg", "") +
+                                        "; but recording it failed: " + bad->text());
+            }
+        }
+        result.invocation.outcome_json = to_json(outcome);
+    }
+
+  private:
+    std::optional<TaskRunResult> stop_unless_sending() const {
+        if (verdict_.action == LedgerVerdict::Action::kSend) {
+            return std::nullopt;
+        }
+        TaskRunResult result;
+        result.ended = TaskRunResult::Ended::kNotSent;
+        result.verdict = verdict_;
+        result.invocation.outcome = not_sent_outcome(request_, verdict_, policy_.interval);
+        result.invocation.outcome_json = to_json(result.invocation.outcome);
+        return result;
+    }
+
+    std::optional<TaskRunResult> refused_result(const HostError& error) const {
+        return refused(error);
+    }
+
+    static TaskRunResult refused(const HostError& error) {
+        TaskRunResult result;
+        result.ended = TaskRunResult::Ended::kRefused;
+        result.error = error;
+        return result;
+    }
+
+    const TaskRequest& request_;
+    Ledger* ledger_;
+    TaskIdentity identity_;
+    Caller caller_;
+    ResendPolicy policy_;
+    LedgerVerdict verdict_;
+    bool claimed_ = false;
+};
+
 TaskRunResult rendered(TaskRunResult result, const TaskRunOptions& options, const ApiKey* key) {
     if (options.pretty) {
         std::ostringstream text;
@@ -60,22 +181,6 @@ TaskRunResult rendered(TaskRunResult result, const TaskRunOptions& options, cons
 }
 
 }  // namespace
-
-const char* task_source_name(TaskSource source) {
-    switch (source) {
-        case TaskSource::kRun:
-            return "run";
-        case TaskSource::kApi:
-            return "api";
-        case TaskSource::kPlan:
-            return "plan";
-        case TaskSource::kApply:
-            return "apply";
-        case TaskSource::kWatch:
-            return "watch";
-    }
-    return "run";
-}
 
 const ApiKey* AccountKeys::get(const AccountConfig& account, HostError& error) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -104,19 +209,32 @@ TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options
     std::optional<ApiKey> own_key;  // wiped when the run ends
     HostError key_error;
     const ApiKey* key = key_for(request, options, own_key, key_error);
+    LedgerStep ledger(request, options);
     if (key == nullptr && !request.dry_run) {
+        ledger.refused("no_key", key_error.text());
         return refused(key_error);
     }
     if (key == nullptr) {
         log << "taskhost: note: " << key_error.text() << " (planning without a key)" << std::endl;
     }
+    if (request.dry_run) {
+        if (std::optional<TaskRunResult> stop = ledger.judge()) {
+            return rendered(std::move(*stop), options, key);
+        }
+    }
     if (options.before_send) {
         const SendGate gate = options.before_send();
         if (gate.verdict == SendGate::Verdict::kRefused) {
+            ledger.refused("refused", gate.error.text());
             return refused(gate.error);
         }
         if (gate.verdict == SendGate::Verdict::kCancelled) {
             return rendered(cancelled_before_start(request, kStopping), options, key);
+        }
+    }
+    if (!request.dry_run) {
+        if (std::optional<TaskRunResult> stop = ledger.claim()) {
+            return rendered(std::move(*stop), options, key);
         }
     }
     TaskPacing pacing;
@@ -127,6 +245,7 @@ TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options
     }
     TaskRunResult result;
     result.invocation = invoke_task(request, key, log, options.cancel, &pacing);
+    ledger.finish(result);
     return rendered(std::move(result), options, key);
 }
 

@@ -1,7 +1,13 @@
 // The one task runner: every entry point (`taskhost run`, the daemon's POST /v1/tasks, a manifest
 // plan or apply, the daemon's manifest watch) hands it a checked TaskRequest and gets the outcome
-// back, so that the account's key, the dry-run fallback, pacing, cancellation and the plugin call
-// happen one way. The shared ledger (per-key budget, journal, history) plugs in here.
+// back, so that the account's key, the dry-run fallback, the ledger (journal, history, shared
+// pacing), pacing, cancellation and the plugin call happen one way:
+//   dry run:   the ledger's verdict (read only); within the interval -> skipped, nothing run;
+//              else the plugin's dry run, with "reason" saying why apply would send.
+//   real run:  claim (the verdict and, to send, the intent, durable) -> the gate -> the plugin
+//              -> completion + history (durable). A task the ledger does not let go is answered
+//              "skipped" with its reason, last_sent_at and next_due_at; a ledger that cannot be
+//              written stops the task before anything is sent.
 #pragma once
 
 #include <functional>
@@ -9,19 +15,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "config/account_key.h"
+#include "ledger/ledger.h"
 #include "pacing/host_pacer.h"
 #include "tasks/task_invocation.h"
 #include "tasks/task_request.h"
 #include "util/cancellation.h"
 
 namespace taskhost {
-
-// Who asked for the task: for the record, and for what a refusal looks like to the caller.
-enum class TaskSource { kRun, kApi, kPlan, kApply, kWatch };
-const char* task_source_name(TaskSource source);
 
 // Each account's key, read once on first use (never before a task needs it), shared by every
 // task of a run that names the account, wiped when the run ends.
@@ -45,6 +49,13 @@ struct SendGate {
 
 struct TaskRunOptions {
     TaskSource source = TaskSource::kRun;
+    // The ledger every send goes through; null only where nothing may be recorded (tests of the
+    // runner itself). `caller` fills the history's who (the daemon: its client's uid and pid).
+    Ledger* ledger = nullptr;
+    std::optional<Caller> caller;  // absent: this process, with `source`
+    ResendPolicy resend;           // absent interval: the account's "resend_interval", if any
+    std::string manifest;          // the manifest file and task name, for the journal
+    std::string name;
     CancelToken cancel;
     // The process's pacer, offered to the plugin as host->acquire/throttled with the windows the
     // task describes or its account sets. Null: the plugin paces itself.
@@ -60,7 +71,11 @@ struct TaskRunResult {
         kRan,        // the plugin ran: `invocation` holds its outcome
         kCancelled,  // cancelled before the plugin was called: `invocation` says so
         kRefused,    // the host would not run it (no usable key, the gate refused): `error`
+        kNotSent,    // the ledger said not to send (within interval, in progress): `invocation`
+                     // holds the host's "skipped" outcome
     } ended = Ended::kRan;
+    LedgerVerdict verdict;     // what the ledger said (never_sent without a ledger)
+    std::string record_error;  // the send's completion could not be recorded (text), if so
     InvocationResult invocation;
     std::string outcome_pretty;  // with TaskRunOptions::pretty, scrubbed like the outcome
     HostError error;

@@ -5,6 +5,7 @@
 #include "util/api_key_name.h"
 #include "util/bounded_json.h"
 #include "util/json_fields.h"
+#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {
@@ -23,7 +24,7 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
              "NAME); the account's key comes from its api_key_env or api_key_file");
     }
     const JsonFields fields(root, where, "$", user_spec_field_rules());
-    fields.only_known({"task", "id", "dry_run", "account", "params"});
+    fields.only_known({"task", "id", "dry_run", "account", "params", "resend_interval", "force"});
     UserSpec spec;
     if (fields.has("task")) {
         spec.task = fields.text("task");
@@ -40,6 +41,17 @@ UserSpec read_spec(const Object::Ptr& root, const std::string& where) {
     }
     if (fields.has("dry_run")) {
         spec.dry_run = fields.boolean("dry_run");
+    }
+    if (fields.has("resend_interval")) {
+        spec.resend_interval = parse_resend_interval(fields.text("resend_interval"));
+        if (!spec.resend_interval) {
+            fail(fields.where("resend_interval"), "is not a duration",
+                 "write whole units, largest first, at most 366d: \"24h\", \"7d\", \"1h30m\", "
+                 "\"0s\"");
+        }
+    }
+    if (fields.has("force")) {
+        spec.force = fields.boolean("force");
     }
     spec.params = new Object;
     if (fields.has("params")) {

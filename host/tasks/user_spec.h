@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ struct UserSpec {
     std::optional<std::string> id;
     std::optional<bool> dry_run;
     std::optional<std::string> account;
+    // "24h": a task sent within this long is answered "skipped" (within_interval), not sent.
+    std::optional<std::chrono::seconds> resend_interval;
+    std::optional<bool> force;       // send whatever the ledger's journal says
     Poco::JSON::Object::Ptr params;  // never null; empty when the spec has none
 };
 

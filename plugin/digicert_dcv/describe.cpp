@@ -231,6 +231,11 @@ std::string build() {
     task->set("params_schema", params_schema());
     task->set("supports_dry_run", true);
     task->set("sensitive_params", Array::Ptr(new Array));
+    // What the host's history files this task's sends under (taskhost history --domain).
+    Object::Ptr subject = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    subject->set("id", "domain_id");
+    subject->set("name", "domain");
+    task->set("subject_params", subject);
     task->set("rate_limits", rate_limits());
 
     Array::Ptr tasks = new Array;

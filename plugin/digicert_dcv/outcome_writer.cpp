@@ -196,6 +196,11 @@ std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
     out->set("duration_ms", outcome.duration_ms);
     if (outcome.preflight) {
         out->set("domain", domain_json(outcome.preflight->domain, text));
+        // The host's history files the send under this (its convention: {"id", "name"}).
+        Object::Ptr subject = ordered_object();
+        subject->set("id", value_or_null(outcome.preflight->domain.id));
+        subject->set("name", text_or_null(outcome.preflight->domain.name, text, 253));
+        out->set("subject", subject);
     }
     if (outcome.request) {
         out->set("request", request_json(*outcome.request, text));

@@ -45,7 +45,8 @@ TEST_F(DaemonClientCli, RunThroughTheDaemonPrintsTheOutcomeWithTheSameExitCodes)
     EXPECT_EQ(client({"run", "test.versioned", "fail=true"}).exit_code, 1);
     EXPECT_EQ(client({"run", "test.versioned", "--detailed-exitcodes"}).exit_code, 2);
     EXPECT_EQ(client({"run", "test.versioned", "fail=true", "--detailed-exitcodes"}).exit_code, 4);
-    EXPECT_EQ(client({"run", "test.versioned", "--check", "--detailed-exitcodes"}).exit_code, 0);
+    // A dry run that would send is a change (Puppet's noop): 2.
+    EXPECT_EQ(client({"run", "test.versioned", "--check", "--detailed-exitcodes"}).exit_code, 2);
     const ProcessResult spec =
         client({"run", "--spec", "-"}, R"({"task": "test.versioned", "params": {"label": "y"}})");
     EXPECT_EQ(spec.exit_code, 0) << spec.err;

@@ -134,7 +134,9 @@ TEST_F(DaemonApi, TasksAnswerTheOutcome200Or422AndDryRunPlans) {
         daemon_.post_task(R"({"task": "test.versioned", "dry_run": true})");
     EXPECT_EQ(planned.http_status, 200) << planned.body;
     EXPECT_EQ(parse_json(planned.body)->getValue<std::string>("status"), "planned");
-    EXPECT_FALSE(parse_json(planned.body)->getValue<bool>("changed"));
+    // What check mode and noop expect: a dry run that would send says changed, and why.
+    EXPECT_TRUE(parse_json(planned.body)->getValue<bool>("changed"));
+    EXPECT_EQ(parse_json(planned.body)->getValue<std::string>("reason"), "never_sent");
     EXPECT_EQ(daemon_.stop().exit_code, 0);
 }
 

@@ -1,5 +1,7 @@
 #include "manifest_apply_fixture.h"
 
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
 #include <Poco/JSON/Parser.h>
 #include <signal.h>
 #include <functional>
@@ -132,38 +134,31 @@ std::map<int64_t, int> ManifestApply::accepted_per_domain() {
 
 namespace {
 
-// The names of the journal entries that `keep` accepts.
-std::set<std::string> journal_names(const std::string& dir,
-                                    const std::function<bool(const Object::Ptr&)>& keep) {
+// The names of the ledger's journal entries that `where` (SQL) accepts, read straight from the
+// SQLite file the apply wrote (another process, as a second apply would).
+std::set<std::string> journal_names(const std::string& file, const std::string& where) {
     std::set<std::string> names;
-    if (!fs::exists(dir)) {
+    if (!fs::exists(file)) {
         return names;
     }
-    for (const auto& file : fs::directory_iterator(dir)) {
-        if (file.path().filename().string()[0] == '.') {
-            continue;
-        }
-        const Object::Ptr entry = Poco::JSON::Parser()
-                                      .parse(taskhost_test::read_file(file.path().string()))
-                                      .extract<Object::Ptr>();
-        if (keep(entry)) {
-            names.insert(entry->getValue<std::string>("name"));
-        }
-    }
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session db("SQLite", file);
+    std::vector<std::string> found;
+    db << "SELECT name FROM taskhost_journal WHERE " + where, Poco::Data::Keywords::into(found),
+        Poco::Data::Keywords::now;
+    names.insert(found.begin(), found.end());
     return names;
 }
 
 }  // namespace
 
 std::set<std::string> ManifestApply::completed_in_journal() {
-    return journal_names(host_.root() + "/state/journal", [](const Object::Ptr& entry) {
-        return entry->has("last_sent_at") && !entry->has("sending_since");
-    });
+    return journal_names(host_.root() + "/state/ledger.sqlite",
+                         "last_sent_at > 0 AND sending_since = 0");
 }
 
 std::set<std::string> ManifestApply::in_doubt_in_journal() {
-    return journal_names(host_.root() + "/state/journal",
-                         [](const Object::Ptr& entry) { return entry->has("sending_since"); });
+    return journal_names(host_.root() + "/state/ledger.sqlite", "sending_since > 0");
 }
 
 }  // namespace taskhost

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "manifest/manifest.h"
-#include "manifest/resend_interval.h"
 #include "util/json_syntax_error.h"
+#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {

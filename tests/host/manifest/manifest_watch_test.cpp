@@ -12,6 +12,7 @@
 
 #include "config/host_config.h"
 #include "dcv_sandbox_support.h"
+#include "ledger/open_ledger.h"
 #include "manifest/manifest_watch.h"
 #include "plugins/plugin_catalog.h"
 #include "sandbox_server.h"
@@ -42,6 +43,9 @@ class ManifestWatchTest : public taskhost_test::DcvSandboxHostTest {
             host_.config_path());
         ASSERT_TRUE(config.ok()) << config.error().text();
         config_ = std::make_unique<HostConfig>(config.value());
+        Result<OpenedLedger> ledger = open_ledger(*config_, "", LedgerAccess::kReadWrite);
+        ASSERT_TRUE(ledger.ok()) << ledger.error().text();
+        ledger_ = std::move(ledger.value().ledger);
         Result<PluginCatalog> catalog = PluginCatalog::scan(config_->plugin_dir, library_);
         ASSERT_TRUE(catalog.ok()) << catalog.error().text();
         catalog_ = std::make_shared<PluginCatalog>(std::move(catalog.value()));
@@ -74,6 +78,7 @@ class ManifestWatchTest : public taskhost_test::DcvSandboxHostTest {
     PluginLibrary library_;
     std::unique_ptr<HostConfig> config_;
     std::shared_ptr<const PluginCatalog> catalog_;
+    std::unique_ptr<Ledger> ledger_;
     HostPacer pacer_;
 };
 
@@ -83,7 +88,7 @@ TEST_F(ManifestWatchTest, AppliesOnStartAndOnEveryChangeAndKeepsThePlanAndApplyP
     settings.directory = dir();
     settings.settle = std::chrono::milliseconds(100);
     ManifestWatch watch(
-        *config_, [this] { return catalog_; }, pacer_, settings);
+        *config_, [this] { return catalog_; }, pacer_, *ledger_, settings);
     ASSERT_FALSE(watch.start().has_value());
 
     Object::Ptr status = status_after(watch, 1);
@@ -111,7 +116,7 @@ TEST_F(ManifestWatchTest, AMissingDirectoryIsAClearError) {
     ManifestWatchSettings settings;
     settings.directory = dir() + "/nope";
     ManifestWatch watch(
-        *config_, [this] { return catalog_; }, pacer_, settings);
+        *config_, [this] { return catalog_; }, pacer_, *ledger_, settings);
     const Check error = watch.start();
     ASSERT_TRUE(error.has_value());
     EXPECT_NE(error->text().find("cannot be watched"), std::string::npos) << error->text();

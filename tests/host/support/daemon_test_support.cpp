@@ -48,7 +48,9 @@ void DaemonUnderTest::write_config(const std::string& daemon_json, const std::st
         accounts_json.empty() ? "{\"sandbox\": {\"base_url\": \"https://localhost:1/services/v2\", "
                                 "\"api_key_env\": \"TASKHOST_TEST_KEY\"}}"
                               : accounts_json;
-    const std::string state = state_dir.empty() ? "" : "\"state_dir\": \"" + state_dir + "\", ";
+    // Each test's own ledger: "state" next to the config unless the test names one.
+    const std::string state =
+        "\"state_dir\": \"" + (state_dir.empty() ? std::string("state") : state_dir) + "\", ";
     write_file(config_path(), "{\"plugin_dir\": \"plugins\", " + state +
                                   "\"accounts\": " + accounts + ", \"daemon\": " + section + "}");
 }

@@ -49,7 +49,9 @@ HostFixture::HostFixture() {
 }
 
 std::string host_config_json(const std::string& accounts_json, const std::string& state_dir) {
-    const std::string state = state_dir.empty() ? "" : "\"state_dir\": \"" + state_dir + "\", ";
+    // Each test's own ledger: "state" next to the config unless the test names one.
+    const std::string state =
+        "\"state_dir\": \"" + (state_dir.empty() ? std::string("state") : state_dir) + "\", ";
     return "{\"plugin_dir\": \"plugins\", " + state + "\"accounts\": " + accounts_json + "}";
 }
 

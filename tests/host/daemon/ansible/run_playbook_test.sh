@@ -36,7 +36,7 @@ ca_file=$(sed -E 's/.*"ca_file":"([^"]+)".*/\1/' <<<"$ready")
 mkdir -m 0755 "$work/plugins"
 install -m 0755 "$plugin" "$work/plugins/digicert_dcv.so"
 cat >"$work/config.json" <<JSON
-{"plugin_dir": "plugins",
+{"plugin_dir": "plugins", "state_dir": "state",
  "accounts": {"sandbox": {"base_url": "$base_url", "ca_file": "$ca_file",
                           "api_key_file": "sandbox.key", "retry": {"max_attempts": 2}}},
  "daemon": {"socket": "$work/run/taskhost.sock", "audit_log": "audit.log"}}
@@ -47,19 +47,28 @@ pids+=("$daemon_pid")
 for _ in $(seq 1 300); do grep -q '; ready' "$work/daemon.err" 2>/dev/null && break; sleep 0.1; done
 grep -q '; ready' "$work/daemon.err" || { cat "$work/daemon.err" >&2; fail "taskhost serve did not start"; }
 
-set +e
-ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local" ANSIBLE_REMOTE_TEMP="$work/ansible-remote" \
-  ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_PYTHON_INTERPRETER=auto_silent \
-  ansible-playbook -i localhost, -c local "$playbook" -e "taskhost_socket=$work/run/taskhost.sock" \
-  >"$work/ansible.out" 2>&1
-rc=$?
-set -e
-cat "$work/ansible.out"
-[ "$rc" -eq 0 ] || fail "ansible-playbook exited $rc"
-grep -Eq 'ok=[0-9]+ +changed=1 +unreachable=0 +failed=0' "$work/ansible.out" \
-  || fail "the recap is not one changed task and no failure"
+# Twice, as an agent would: the first run resends (one changed task), the second changes nothing
+# (the daemon's ledger answers the resend within its resend_interval, without sending).
+run_playbook() {
+  set +e
+  ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local" ANSIBLE_REMOTE_TEMP="$work/ansible-remote" \
+    ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_PYTHON_INTERPRETER=auto_silent \
+    ansible-playbook -i localhost, -c local "$playbook" -e "taskhost_socket=$work/run/taskhost.sock" \
+    >"$work/ansible-$1.out" 2>&1
+  rc=$?
+  set -e
+  cat "$work/ansible-$1.out"
+  [ "$rc" -eq 0 ] || fail "ansible-playbook ($1 run) exited $rc"
+}
+run_playbook first
+grep -Eq 'ok=[0-9]+ +changed=1 +unreachable=0 +failed=0' "$work/ansible-first.out" \
+  || fail "the first run's recap is not one changed task and no failure"
+run_playbook second
+grep -Eq 'ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$work/ansible-second.out" \
+  || fail "the second run changed something: the resend_interval did not hold"
 
-# The sandbox accepted exactly the one real resend (the dry run and the refusal sent nothing).
+# The sandbox accepted exactly the one real resend over both runs (the dry runs, the refusal and
+# the second run's resend sent nothing).
 sleep 0.2
 accepted=$(grep -c '"event":"resend_accepted"' "$work/sandbox.out" || true)
 [ "$accepted" -eq 1 ] || fail "the sandbox accepted $accepted resends, expected 1"
@@ -67,7 +76,15 @@ accepted=$(grep -c '"event":"resend_accepted"' "$work/sandbox.out" || true)
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || fail "taskhost serve did not exit 0 on SIGTERM"
 grep -q '"status":"succeeded"' "$work/audit.log" || fail "no audit line for the resend"
-for f in "$work/ansible.out" "$work/daemon.err" "$work/audit.log"; do
+grep -q '"source":"api"' "$work/audit.log" || fail "audit lines do not say their source"
+grep -q '"subject":"' "$work/audit.log" || fail "audit lines do not name the domain"
+"$taskhost" history --config "$work/config.json" --domain 1234567 >"$work/history.out" \
+  || fail "taskhost history failed"
+cat "$work/history.out"
+[ "$(grep -c 'succeeded' "$work/history.out")" -eq 1 ] || fail "history does not show the one send"
+grep -q 'within_interval' "$work/history.out" || fail "history does not show the skipped resend"
+for f in "$work/ansible-first.out" "$work/ansible-second.out" "$work/daemon.err" \
+  "$work/audit.log" "$work/history.out"; do
   if grep -q "$canary" "$f"; then fail "the API key appears in $(basename "$f")"; fi
 done
 echo "ansible playbook through taskhost serve: ok"

@@ -20,4 +20,8 @@ std::string canonical_params(const Poco::JSON::Object::Ptr& params,
 std::string journal_key(const std::string& account, const std::string& task,
                         const std::string& canonical_params);
 
+// The first 16 hex digits of SHA-256 over the canonical params: the history's "params_digest",
+// enough to tell two sends' params apart without storing what the user wrote in every row.
+std::string params_digest(const std::string& canonical_params);
+
 }  // namespace taskhost

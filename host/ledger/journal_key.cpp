@@ -1,4 +1,4 @@
-#include "manifest/journal_key.h"
+#include "ledger/journal_key.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
@@ -150,6 +150,12 @@ std::string journal_key(const std::string& account, const std::string& task,
                                std::to_string(task.size()) + ":" + task + canonical;
     sha.update(framed.data(), static_cast<unsigned>(framed.size()));
     return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+std::string params_digest(const std::string& canonical_params) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(canonical_params);
+    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
 }
 
 }  // namespace taskhost

@@ -1,4 +1,4 @@
-#include "manifest/resend_interval.h"
+#include "util/resend_interval.h"
 
 #include <cstdint>
 

@@ -1,0 +1,53 @@
+#include "ledger/journal_verdict.h"
+
+namespace taskhost {
+
+LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const ResendPolicy& policy,
+                          WallClock::time_point now, const OwnerAlive& alive) {
+    LedgerVerdict verdict;
+    if (entry) {
+        verdict.last_sent_at = entry->last_sent_at;
+        verdict.sending_since = entry->sending_since;
+        verdict.sending_owner = entry->sending_owner;
+    }
+    const std::chrono::seconds interval = policy.interval.value_or(std::chrono::seconds(0));
+    if (verdict.last_sent_at && policy.interval) {
+        verdict.next_due_at = *verdict.last_sent_at + interval;
+    }
+    if (verdict.sending_since) {
+        if (!(alive && alive(*entry, now))) {
+            // Sent or not, nobody knows: sending again risks a second email, not sending risks
+            // none.
+            verdict.in_doubt = true;
+            verdict.reason = "in_doubt";
+            return verdict;
+        }
+        if (policy.interval && !policy.force) {
+            verdict.action = LedgerVerdict::Action::kInProgress;
+            verdict.reason = "in_progress";
+            return verdict;
+        }
+        // No interval (every call sends) or forced: a send in flight elsewhere does not stop it.
+    }
+    if (policy.force) {
+        verdict.reason = "forced";
+        return verdict;
+    }
+    if (!verdict.last_sent_at) {
+        verdict.reason = "never_sent";
+        return verdict;
+    }
+    if (!policy.interval) {
+        verdict.reason = "no_interval";
+        return verdict;
+    }
+    if (interval.count() > 0 && now < *verdict.next_due_at) {
+        verdict.action = LedgerVerdict::Action::kWithinInterval;
+        verdict.reason = "within_interval";
+        return verdict;
+    }
+    verdict.reason = "interval_passed";
+    return verdict;
+}
+
+}  // namespace taskhost

@@ -1,0 +1,156 @@
+#include "ledger/ledger_budget.h"
+
+#include <Poco/Data/Statement.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace taskhost {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Int64;
+using std::chrono::milliseconds;
+
+// A pending turn of a process that died never gets its answer: it stops counting after this.
+constexpr int64_t kPendingExpiryMs = 60 * 1000;
+// How often a waiter looks again while only an answer can free a place, and at most between two
+// looks (another process may answer, or be throttled, meanwhile).
+constexpr milliseconds kPoll{20};
+constexpr milliseconds kLongestSleep{250};
+
+int64_t longest_window_ms(const std::vector<RateWindow>& windows) {
+    int64_t longest = 0;
+    for (const RateWindow& window : windows) {
+        longest = std::max<int64_t>(longest, window.per.count());
+    }
+    return longest;
+}
+
+}  // namespace
+
+LedgerBudget::LedgerBudget(SqlTarget target, milliseconds margin)
+    : connection_(std::move(target)), margin_(margin) {}
+
+Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow>& windows,
+                         bool take, std::optional<int64_t>& next, int64_t& now_ms, uint64_t* turn) {
+    const SqlDialect& dialect = *connection_.target().dialect;
+    return connection_.in_transaction([&](Poco::Data::Session& db) {
+        now_ms = database_now_ms(db, dialect);
+        db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, 0)"
+              " ON CONFLICT (bucket) DO NOTHING",
+            bind(bucket), now;
+        Int64 held = 0;
+        db << "SELECT held_until FROM taskhost_pacing_bucket WHERE bucket = $1" +
+                  dialect.for_update,
+            into(held), bind(bucket), now;
+        const Int64 forget_before = now_ms - longest_window_ms(windows) - margin_.count();
+        db << "DELETE FROM taskhost_pacing_turn WHERE bucket = $1 AND"
+              " ((answered_at > 0 AND answered_at < $2) OR (answered_at = 0 AND expires_at < $3))",
+            bind(bucket), bind(forget_before), bind(Int64(now_ms)), now;
+        SharedWindowState state;
+        std::vector<Int64> answered;
+        db << "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 AND answered_at > 0"
+              " ORDER BY answered_at",
+            into(answered), bind(bucket), now;
+        state.answered_ms.assign(answered.begin(), answered.end());
+        Int64 pending = 0;
+        db << "SELECT COUNT(*) FROM taskhost_pacing_turn WHERE bucket = $1 AND answered_at = 0",
+            into(pending), bind(bucket), now;
+        state.pending = pending;
+        state.held_until_ms = held;
+        next = next_shared_turn(windows, margin_.count(), state, now_ms);
+        if (take && next && *next <= now_ms) {
+            Int64 id = 0;
+            db << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
+                  " VALUES ($1, $2, 0, $3) RETURNING id",
+                into(id), bind(bucket), bind(Int64(now_ms)), bind(Int64(now_ms + kPendingExpiryMs)),
+                now;
+            *turn = static_cast<uint64_t>(id);
+        }
+    });
+}
+
+SharedBudget::Turn LedgerBudget::wait(const std::string& bucket,
+                                      const std::vector<RateWindow>& windows, bool take,
+                                      const std::function<bool()>& cancelled,
+                                      std::optional<Clock::time_point> deadline, uint64_t* turn) {
+    for (;;) {
+        if (cancelled && cancelled()) {
+            return Turn::kCancelled;
+        }
+        std::optional<int64_t> next;
+        int64_t now_ms = 0;
+        uint64_t taken = 0;
+        if (Check bad = look(bucket, windows, take, next, now_ms, &taken)) {
+            std::lock_guard<std::mutex> lock(error_mutex_);
+            last_error_ = bad->text();
+            return Turn::kUnavailable;
+        }
+        if (next && *next <= now_ms) {
+            if (turn != nullptr) {
+                *turn = taken;
+            }
+            return Turn::kGo;
+        }
+        const milliseconds wait =
+            next ? std::min(milliseconds(*next - now_ms), kLongestSleep) : kPoll;
+        if (deadline && next && Clock::now() + milliseconds(*next - now_ms) > *deadline) {
+            return Turn::kOutOfTime;
+        }
+        if (deadline && !next && Clock::now() >= *deadline) {
+            return Turn::kOutOfTime;
+        }
+        std::this_thread::sleep_for(std::min(wait, kLongestSleep));
+    }
+}
+
+SharedBudget::Turn LedgerBudget::take(const std::string& bucket,
+                                      const std::vector<RateWindow>& windows,
+                                      const std::function<bool()>& cancelled,
+                                      std::optional<Clock::time_point> deadline, uint64_t* turn) {
+    return wait(bucket, windows, true, cancelled, deadline, turn);
+}
+
+SharedBudget::Turn LedgerBudget::await_room(const std::string& bucket,
+                                            const std::vector<RateWindow>& windows,
+                                            const std::function<bool()>& cancelled) {
+    return wait(bucket, windows, false, cancelled, std::nullopt, nullptr);
+}
+
+void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
+    const SqlDialect& dialect = *connection_.target().dialect;
+    const Check bad = connection_.in_transaction([&](Poco::Data::Session& db) {
+        db << "UPDATE taskhost_pacing_turn SET answered_at = " + dialect.now_ms +
+                  " WHERE id = $1 AND bucket = $2",
+            bind(Int64(turn)), bind(bucket), now;
+    });
+    if (bad) {
+        // The turn stays pending until it expires: other processes pace a little more.
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        last_error_ = bad->text();
+    }
+}
+
+void LedgerBudget::throttled(const std::string& bucket, milliseconds hold) {
+    const SqlDialect& dialect = *connection_.target().dialect;
+    const Check bad = connection_.in_transaction([&](Poco::Data::Session& db) {
+        const int64_t until = database_now_ms(db, dialect) + hold.count();
+        db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, $2)"
+              " ON CONFLICT (bucket) DO UPDATE SET held_until = CASE WHEN"
+              " taskhost_pacing_bucket.held_until > $3 THEN taskhost_pacing_bucket.held_until"
+              " ELSE $4 END",
+            bind(bucket), bind(Int64(until)), bind(Int64(until)), bind(Int64(until)), now;
+    });
+    if (bad) {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        last_error_ = bad->text();
+    }
+}
+
+std::string LedgerBudget::last_error() const {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    return last_error_;
+}
+
+}  // namespace taskhost

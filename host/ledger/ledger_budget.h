@@ -1,0 +1,47 @@
+// The pacing budget in the ledger: every turn any process sharing the ledger takes on a bucket is
+// a row, pending until its answer, so every process sees both of a key's windows whole. Times are
+// the database's clock (on a fleet, PostgreSQL's), so hosts' clocks do not matter; a take locks
+// the bucket's row for its transaction (SQLite: the write lock), so two processes never both take
+// the last place in a window. A pending turn whose process died stops counting after its expiry.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "ledger/sql_connection.h"
+#include "pacing/shared_budget.h"
+
+namespace taskhost {
+
+class LedgerBudget : public SharedBudget {
+  public:
+    LedgerBudget(SqlTarget target, std::chrono::milliseconds margin);
+
+    Turn take(const std::string& bucket, const std::vector<RateWindow>& windows,
+              const std::function<bool()>& cancelled, std::optional<Clock::time_point> deadline,
+              uint64_t* turn) override;
+    void complete(const std::string& bucket, uint64_t turn) override;
+    void throttled(const std::string& bucket, std::chrono::milliseconds hold) override;
+    Turn await_room(const std::string& bucket, const std::vector<RateWindow>& windows,
+                    const std::function<bool()>& cancelled) override;
+
+    // Why the last kUnavailable happened (for the task's log line).
+    std::string last_error() const;
+
+  private:
+    // One look at the bucket; takes a turn when `take` and one fits now. Returns the time the
+    // next turn fits (nullopt: only an answer frees one), with `now_ms` and `*turn` set.
+    Check look(const std::string& bucket, const std::vector<RateWindow>& windows, bool take,
+               std::optional<int64_t>& next, int64_t& now_ms, uint64_t* turn);
+    Turn wait(const std::string& bucket, const std::vector<RateWindow>& windows, bool take,
+              const std::function<bool()>& cancelled, std::optional<Clock::time_point> deadline,
+              uint64_t* turn);
+
+    SqlConnection connection_;
+    const std::chrono::milliseconds margin_;
+    mutable std::mutex error_mutex_;
+    std::string last_error_;
+};
+
+}  // namespace taskhost

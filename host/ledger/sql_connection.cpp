@@ -1,0 +1,134 @@
+#include "ledger/sql_connection.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+
+#include <chrono>
+#include <thread>
+
+#include "util/bounded_json.h"
+
+namespace taskhost {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+void register_connectors() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+    });
+}
+
+// Worth running the same transaction again: another writer held the lock past the wait, or the
+// database picked this transaction as a deadlock's or a serialization conflict's victim.
+bool transient(const std::string& message) {
+    for (const char* sign : {"database is locked", "busy", "deadlock detected",
+                             "could not serialize", "40P01", "40001"}) {
+        if (message.find(sign) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string database_message(const std::exception& error, const std::string& secret) {
+    std::string text;
+    if (const auto* poco = dynamic_cast<const Poco::Exception*>(&error)) {
+        text = poco->displayText();
+    } else {
+        text = error.what();
+    }
+    if (!secret.empty()) {
+        for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret)) {
+            text.replace(at, secret.size(), "[redacted]");
+        }
+    }
+    for (char& c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') {
+            c = ' ';
+        }
+    }
+    return printable(text, 400);
+}
+
+int64_t database_now_ms(Poco::Data::Session& session, const SqlDialect& dialect) {
+    Poco::Int64 now_ms = 0;
+    session << "SELECT " + dialect.now_ms, into(now_ms), now;
+    return now_ms;
+}
+
+SqlConnection::SqlConnection(SqlTarget target) : target_(std::move(target)) {
+    register_connectors();
+}
+
+HostError SqlConnection::error(const std::string& problem) const {
+    return HostError{target_.display, problem + "; nothing was sent", target_.fix};
+}
+
+Poco::Data::Session& SqlConnection::session() {
+    if (!session_) {
+        auto opened =
+            std::make_unique<Poco::Data::Session>(target_.dialect->connector, target_.connection);
+        for (const std::string& pragma : target_.on_open) {
+            *opened << pragma, now;
+        }
+        session_ = std::move(opened);
+    }
+    return *session_;
+}
+
+Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)>& work) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try {
+        work(session());
+        return std::nullopt;
+    } catch (const HostErrorException& bad) {
+        return bad.error();
+    } catch (const std::exception& bad) {
+        session_.reset();
+        return error("cannot be reached or written: " + database_message(bad, target_.secret));
+    }
+}
+
+Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session&)>& work) {
+    constexpr int kAttempts = 5;
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string last;
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+        bool begun = false;
+        try {
+            Poco::Data::Session& db = session();
+            db << target_.dialect->begin_write, now;
+            begun = true;
+            work(db);
+            db << "COMMIT", now;
+            return std::nullopt;
+        } catch (const HostErrorException& bad) {
+            if (begun) {
+                try {
+                    *session_ << "ROLLBACK", now;
+                } catch (const std::exception&) {
+                    session_.reset();
+                }
+            }
+            return bad.error();
+        } catch (const std::exception& bad) {
+            last = database_message(bad, target_.secret);
+            // A failed statement may leave the transaction open or the session broken: start
+            // again from a new session.
+            session_.reset();
+            if (!transient(last)) {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+        }
+    }
+    return error("cannot be reached or written: " + last);
+}
+
+}  // namespace taskhost

@@ -1,0 +1,59 @@
+// One connection to the ledger's database, used by one thread at a time (a Poco::Data session is
+// not thread-safe): opened on first use, reopened after a failure, every database error turned
+// into a HostError that says the ledger could not be reached or written and that nothing was
+// sent. The connection string may hold a password: it never appears in an error.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ledger/sql_dialect.h"
+#include "util/host_error.h"
+
+namespace taskhost {
+
+struct SqlTarget {
+    const SqlDialect* dialect = nullptr;
+    std::string connection;  // Poco::Data's connection string (may hold a password)
+    std::string secret;      // scrubbed from every message (the password), may be empty
+    std::string display;     // how errors name the ledger: "SQLite ledger /path" ...
+    std::string fix;         // what to check when it cannot be reached
+    // SQLite: the pragmas each new connection runs (WAL, synchronous, busy timeout).
+    std::vector<std::string> on_open;
+};
+
+class SqlConnection {
+  public:
+    explicit SqlConnection(SqlTarget target);
+
+    // Runs `work` on the session under this connection's lock. A Poco::Exception thrown by it
+    // closes the session (the next call reopens) and comes back as an error.
+    Check with_session(const std::function<void(Poco::Data::Session&)>& work);
+
+    // `work` inside one write transaction (the dialect's BEGIN ... COMMIT; ROLLBACK on error).
+    // Retries the whole transaction a few times when the database says to (a lock wait that
+    // timed out, a deadlock, a serialization failure).
+    Check in_transaction(const std::function<void(Poco::Data::Session&)>& work);
+
+    const SqlTarget& target() const { return target_; }
+    HostError error(const std::string& problem) const;
+
+  private:
+    Poco::Data::Session& session();
+
+    SqlTarget target_;
+    std::mutex mutex_;
+    std::unique_ptr<Poco::Data::Session> session_;
+};
+
+// "what happened" from a Poco exception, without the connection string's secret.
+std::string database_message(const std::exception& error, const std::string& secret);
+
+// The database's clock in milliseconds since the epoch.
+int64_t database_now_ms(Poco::Data::Session& session, const SqlDialect& dialect);
+
+}  // namespace taskhost

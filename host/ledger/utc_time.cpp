@@ -1,0 +1,49 @@
+#include "ledger/utc_time.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace taskhost {
+
+std::string format_utc(WallClock::time_point at) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
+    const std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
+    std::tm parts{};
+    ::gmtime_r(&seconds, &parts);
+    char text[96];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
+                  parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
+                  static_cast<int>(ms.count() % 1000));
+    return text;
+}
+
+std::optional<WallClock::time_point> parse_utc(const std::string& text) {
+    std::tm parts{};
+    int millis = 0;
+    int consumed = 0;
+    if (text.size() != 24 ||
+        std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &parts.tm_year, &parts.tm_mon,
+                    &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &millis,
+                    &consumed) != 7 ||
+        consumed != 24) {
+        return std::nullopt;
+    }
+    parts.tm_year -= 1900;
+    parts.tm_mon -= 1;
+    const std::time_t seconds = ::timegm(&parts);
+    if (seconds == static_cast<std::time_t>(-1)) {
+        return std::nullopt;
+    }
+    return WallClock::time_point(std::chrono::seconds(seconds) + std::chrono::milliseconds(millis));
+}
+
+int64_t to_epoch_ms(WallClock::time_point at) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+WallClock::time_point from_epoch_ms(int64_t ms) {
+    return WallClock::time_point(
+        std::chrono::duration_cast<WallClock::duration>(std::chrono::milliseconds(ms)));
+}
+
+}  // namespace taskhost

@@ -1,0 +1,65 @@
+// The journal's verdict rules, as a pure function: never sent, within interval, passed, forced,
+// no interval, in doubt (a dead owner) and in progress (a live one).
+#include <gtest/gtest.h>
+
+#include "ledger/journal_verdict.h"
+#include "ledger/process_identity.h"
+
+namespace taskhost {
+namespace {
+
+using std::chrono::hours;
+
+JournalEntry sent_at(WallClock::time_point at) {
+    JournalEntry entry;
+    entry.last_sent_at = at;
+    return entry;
+}
+
+TEST(JournalVerdictRules, NeverSentWithinIntervalPassedForcedAndNoInterval) {
+    const WallClock::time_point now = WallClock::now();
+    const ResendPolicy day{hours(24), false};
+    EXPECT_EQ(judge_entry(std::nullopt, day, now, owner_alive).reason, "never_sent");
+    const LedgerVerdict within = judge_entry(sent_at(now - hours(1)), day, now, owner_alive);
+    EXPECT_EQ(within.action, LedgerVerdict::Action::kWithinInterval);
+    EXPECT_EQ(within.reason, "within_interval");
+    ASSERT_TRUE(within.next_due_at.has_value());
+    EXPECT_EQ(*within.next_due_at, now - hours(1) + hours(24));
+    EXPECT_EQ(judge_entry(sent_at(now - hours(25)), day, now, owner_alive).reason,
+              "interval_passed");
+    EXPECT_EQ(judge_entry(sent_at(now - hours(1)), ResendPolicy{hours(24), true}, now, owner_alive)
+                  .reason,
+              "forced");
+    const LedgerVerdict none =
+        judge_entry(sent_at(now - hours(1)), ResendPolicy{}, now, owner_alive);
+    EXPECT_EQ(none.action, LedgerVerdict::Action::kSend);
+    EXPECT_EQ(none.reason, "no_interval");
+}
+
+TEST(JournalVerdictRules, AnIntentOfALiveProcessIsInProgressAndOfADeadOneInDoubt) {
+    const WallClock::time_point now = WallClock::now();
+    JournalEntry entry = sent_at(now - hours(48));
+    entry.sending_since = now - std::chrono::seconds(2);
+    entry.sending_owner = this_process_owner();  // this test: alive
+    entry.lease_until = now + hours(1);
+    const LedgerVerdict live = judge_entry(entry, ResendPolicy{hours(24), false}, now, owner_alive);
+    EXPECT_EQ(live.action, LedgerVerdict::Action::kInProgress);
+    EXPECT_EQ(live.reason, "in_progress");
+
+    entry.sending_owner = this_host_name() + "/999999999/1";  // no such process
+    const LedgerVerdict dead = judge_entry(entry, ResendPolicy{hours(24), false}, now, owner_alive);
+    EXPECT_EQ(dead.action, LedgerVerdict::Action::kSend);
+    EXPECT_TRUE(dead.in_doubt);
+    EXPECT_EQ(dead.reason, "in_doubt");
+
+    entry.sending_owner = "another-host.example/1/1";  // alive until its lease ends
+    const ResendPolicy day{hours(24), false};
+    EXPECT_EQ(judge_entry(entry, day, now, owner_alive).reason, "in_progress");
+    // Without an interval every call sends, a live intent elsewhere or not.
+    EXPECT_EQ(judge_entry(entry, ResendPolicy{}, now, owner_alive).reason, "no_interval");
+    entry.lease_until = now - std::chrono::seconds(1);
+    EXPECT_EQ(judge_entry(entry, day, now, owner_alive).reason, "in_doubt");
+}
+
+}  // namespace
+}  // namespace taskhost
