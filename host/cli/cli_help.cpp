@@ -72,7 +72,8 @@ usage or config error.
 std::string help_help() {
     return R"(usage: taskhost help [COMMAND]
 
-Shows the help of COMMAND (run, plugins, help), or the overview.
+Shows the help of COMMAND (run, plugins, plan, apply, serve, reload, history, ledger or help),
+or the overview.
 )";
 }
 
@@ -81,7 +82,7 @@ std::string plan_help() {
     return flags.usage() + R"(
 Shows, for each task of the manifests in PATH (files, or directories of *.json manifests),
 whether `taskhost apply` would send it, and if not, why: done within its resend_interval (per
-the journal), a duplicate of another task, already validated (the plugin's dry run, which may
+the ledger's journal), a duplicate of another task, already validated (the plugin's dry run, which may
 make read-only GETs), or invalid. Sends nothing to the resend endpoint; never writes state.
 
 )" + flags.flags_help() +
@@ -95,8 +96,10 @@ std::string apply_help() {
     return flags.usage() + R"(
 Runs what `taskhost plan` shows: sends each task not done within its resend_interval, N at a
 time, paced per API key below the rate limits (the plugin's, or the account's "rate_limits"),
-and records every resend in the journal (intent before, completion after, each durable). A task
-whose previous apply was killed while sending it is sent again and reported "in_doubt".
+and records every resend in the ledger (intent before, completion and history after, each
+durable). A task another process is sending right now is left to it ("in_progress"); one whose
+sender was killed while sending it is sent again and reported "in_doubt". Applies of one ledger
+may run at once (each sends only what no other has claimed).
 One invalid task does not stop the others (unless --strict). A progress bar shows on a terminal.
 
 )" + flags.flags_help() +

@@ -20,8 +20,8 @@ const FlagTable<ManifestOptions>& plan_flags() {
              "0 nothing would be sent, 2 something would, 4 a task is invalid or\n"
              "failed, 1 usage or config error"},
             {"--state-dir", "DIR", kNonEmpty, &O::state_dir,
-             "where the journal lives (default: the config's \"state_dir\", else\n"
-             "/var/lib/taskhost)"},
+             "where the embedded SQLite ledger lives (default: the config's\n"
+             "\"state_dir\", else /var/lib/taskhost)"},
             {"--concurrency", "N", kConcurrency, &O::concurrency,
              "tasks checked at once (default 8, at most 64)"},
             {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},
@@ -37,15 +37,17 @@ const FlagTable<ManifestOptions>& apply_flags() {
         {
             {"--json", "", kSwitch, &O::json,
              "one JSON object per task as it completes, then {\"summary\": {...}}"},
-            {"--force", "", kSwitch, &O::force, "send every task, whatever the journal says"},
+            {"--force", "", kSwitch, &O::force,
+             "send every task, whatever the ledger's journal says"},
             {"--strict", "", kSwitch, &O::strict,
              "any problem in any manifest: apply nothing, exit 2"},
             {"--detailed-exitcodes", "", kSwitch, &O::detailed_exitcodes,
              "0 nothing changed, 2 something was sent, 4 a task failed or is invalid,\n"
              "1 usage or config error"},
             {"--state-dir", "DIR", kNonEmpty, &O::state_dir,
-             "where the journal lives (default: the config's \"state_dir\", else\n"
-             "/var/lib/taskhost); one apply at a time per state directory"},
+             "where the embedded SQLite ledger lives (default: the config's\n"
+             "\"state_dir\", else /var/lib/taskhost); applies of one ledger may run\n"
+             "at once: each sends only what no other has claimed"},
             {"--concurrency", "N", kConcurrency, &O::concurrency,
              "tasks in flight at once (default 8, at most 64)"},
             {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},

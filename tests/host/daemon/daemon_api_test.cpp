@@ -41,6 +41,59 @@ class DaemonApi : public ::testing::Test {
     DaemonUnderTest daemon_;
 };
 
+// The daemon's memory: with resend_interval a task done within it is answered skipped, changed
+// false, with when it was sent and when it is due, and not run; force runs it anyway; the history
+// has every send and every refusal, with the client's uid and pid.
+TEST_F(DaemonApi, ResendIntervalAnswersWithinItSkippedAndTheHistoryHasEverySend) {
+    ASSERT_TRUE(daemon_.start()) << daemon_.process().finish().err;
+    const std::string body =
+        R"({"task": "test.versioned", "resend_interval": "24h", "params": {"label": "once"}})";
+    const DaemonAnswer first = daemon_.post_task(body);
+    ASSERT_EQ(first.http_status, 200) << first.body;
+    EXPECT_EQ(parse_json(first.body)->getValue<std::string>("reason"), "never_sent");
+    EXPECT_TRUE(parse_json(first.body)->getValue<bool>("changed"));
+
+    const DaemonAnswer second = daemon_.post_task(body);
+    ASSERT_EQ(second.http_status, 200) << second.body;
+    const auto skipped = parse_json(second.body);
+    EXPECT_EQ(skipped->getValue<std::string>("status"), "skipped");
+    EXPECT_FALSE(skipped->getValue<bool>("changed"));
+    EXPECT_FALSE(skipped->getValue<bool>("failed"));
+    EXPECT_EQ(skipped->getValue<std::string>("reason"), "within_interval");
+    EXPECT_TRUE(skipped->has("last_sent_at"));
+    EXPECT_TRUE(skipped->has("next_due_at"));
+    EXPECT_FALSE(skipped->has("plugin_version")) << "the plugin did not run: " << second.body;
+
+    const DaemonAnswer check = daemon_.post_task(
+        R"({"task": "test.versioned", "dry_run": true, "resend_interval": "24h",
+            "params": {"label": "once"}})");
+    EXPECT_EQ(parse_json(check.body)->getValue<std::string>("reason"), "within_interval");
+    EXPECT_FALSE(parse_json(check.body)->getValue<bool>("changed"));
+
+    const DaemonAnswer forced = daemon_.post_task(
+        R"({"task": "test.versioned", "resend_interval": "24h", "force": true,
+            "params": {"label": "once"}})");
+    EXPECT_EQ(parse_json(forced.body)->getValue<std::string>("reason"), "forced");
+    EXPECT_TRUE(parse_json(forced.body)->has("plugin_version")) << forced.body;
+
+    const DaemonAnswer history = daemon_.get("/v1/history?since=1h&limit=10");
+    ASSERT_EQ(history.http_status, 200) << history.body;
+    const auto rows = parse_json(history.body)->getArray("history");
+    ASSERT_EQ(rows->size(), 3u) << history.body;  // the dry run is not a send
+    const auto newest = rows->getObject(0);
+    EXPECT_EQ(newest->getValue<std::string>("reason"), "forced");
+    EXPECT_EQ(newest->getValue<std::string>("source"), "api");
+    EXPECT_EQ(newest->getValue<int64_t>("uid"), static_cast<int64_t>(::getuid()));
+    EXPECT_EQ(newest->getValue<int64_t>("pid"), static_cast<int64_t>(::getpid()))
+        << "the client's pid, from SO_PEERCRED";
+    EXPECT_EQ(rows->getObject(1)->getValue<std::string>("status"), "skipped");
+    EXPECT_EQ(rows->getObject(1)->getValue<std::string>("reason"), "within_interval");
+    EXPECT_EQ(daemon_.get("/v1/history?since=yesterday").http_status, 400);
+    EXPECT_EQ(daemon_.get("/v1/history?colour=red").http_status, 400);
+    EXPECT_EQ(history.body.find(kCanaryKey), std::string::npos);
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
 TEST_F(DaemonApi, SocketIsMode0660InItsGroupAndStaleSocketsAreReplaced) {
     // A socket file left by a dead daemon: nothing answers on it, so it is replaced.
     {
