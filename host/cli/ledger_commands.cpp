@@ -120,6 +120,14 @@ int history_from_daemon(const HistoryOptions& options, std::ostream& out, std::o
 
 }  // namespace
 
+const FlagSyntaxTable& history_flag_syntax() {
+    return history_flags().syntax();
+}
+
+const FlagSyntaxTable& ledger_flag_syntax() {
+    return ledger_flags().syntax();
+}
+
 std::string history_help() {
     return history_flags().usage() + R"(
 Who sent what, and when: every send and every refusal to send that the ledger recorded (from

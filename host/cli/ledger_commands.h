@@ -14,4 +14,9 @@ int ledger_command(const std::vector<std::string>& args, std::ostream& out, std:
 std::string history_help();
 std::string ledger_help();
 
+class FlagSyntaxTable;
+// Their flag tables, for the tests that check every command's help against its flags.
+const FlagSyntaxTable& history_flag_syntax();
+const FlagSyntaxTable& ledger_flag_syntax();
+
 }  // namespace taskhost

@@ -27,8 +27,12 @@ Object::Ptr ManifestTaskResult::to_json() const {
     if (verdict.next_due_at) {
         json->set("next_due_at", format_utc(*verdict.next_due_at));
     }
-    if (verdict.sending_since) {
+    if (verdict.sending_since && verdict.in_doubt) {
         json->set("in_doubt_since", format_utc(*verdict.sending_since));
+    }
+    if (verdict.sending_since && verdict.action == LedgerVerdict::Action::kInProgress) {
+        json->set("in_progress_since", format_utc(*verdict.sending_since));
+        json->set("in_progress_by", verdict.sending_owner);
     }
     if (error) {
         json->set("error", error);

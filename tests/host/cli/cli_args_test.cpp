@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
+#include "cli/ledger_commands.h"
 #include "cli/manifest_args.h"
 
 namespace taskhost {
@@ -77,7 +78,9 @@ std::vector<CommandFlags> every_command() {
             {"plan", manifest_flags(ManifestMode::kPlan).syntax(), plan_help()},
             {"apply", manifest_flags(ManifestMode::kApply).syntax(), apply_help()},
             {"serve", serve_flags().syntax(), serve_help()},
-            {"reload", reload_flags().syntax(), reload_help()}};
+            {"reload", reload_flags().syntax(), reload_help()},
+            {"history", history_flag_syntax(), history_help()},
+            {"ledger", ledger_flag_syntax(), ledger_help()}};
 }
 
 TEST(FlagTable, EveryFlagOfEveryTableIsInItsCommandsHelpAndUsage) {
