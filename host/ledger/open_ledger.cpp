@@ -317,7 +317,11 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
         return *bad;
     }
     auto ledger = std::make_unique<SqlLedger>(options);
-    SqlConnection setup(options.writer);
+    // No journal_mode pragma until the file is known to be a ledger: switching another program's
+    // database to WAL would write to it.
+    SqlTarget setup_target = options.writer;
+    setup_target.on_open = {"PRAGMA busy_timeout = 15000", "PRAGMA synchronous = FULL"};
+    SqlConnection setup(setup_target);
     SchemaPlan plan;
     plan.migrate_allowed = access != LedgerAccess::kReadOnly;
     plan.import_always = access == LedgerAccess::kMigrate;
@@ -328,10 +332,17 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
     if (Check bad = prepare_schema(setup, plan, report)) {
         return *bad;
     }
+    if (access != LedgerAccess::kReadOnly) {
+        if (Check bad = setup.with_session(
+                [](Poco::Data::Session& db) { db << "PRAGMA journal_mode = WAL", now; })) {
+            return *bad;
+        }
+    }
     return OpenedLedger{std::move(ledger), setup.target().display + ": " + report};
 }
 
-Result<OpenedLedger> open_postgresql(const HostConfig& config, LedgerAccess access) {
+Result<OpenedLedger> open_postgresql(const HostConfig& config, const std::string& state_dir,
+                                     LedgerAccess access) {
     Result<SqlTarget> target = postgresql_target(config.ledger.postgresql);
     if (!target.ok()) {
         return target.error();
@@ -343,6 +354,11 @@ Result<OpenedLedger> open_postgresql(const HostConfig& config, LedgerAccess acce
     SqlConnection setup(options.writer);
     SchemaPlan plan;
     plan.migrate_allowed = access == LedgerAccess::kMigrate;
+    // `taskhost ledger migrate` imports this host's old journal files, as for SQLite.
+    plan.import_always = access == LedgerAccess::kMigrate;
+    const std::string legacy = state_dir + "/journal";
+    std::error_code ec;
+    plan.legacy_dir = plan.import_always && fs::is_directory(legacy, ec) ? legacy : "";
     std::string report;
     if (Check bad = prepare_schema(setup, plan, report)) {
         return *bad;
@@ -357,7 +373,7 @@ Result<OpenedLedger> open_ledger(const HostConfig& config, const std::string& st
                                  LedgerAccess access) {
     const std::string dir = state_dir.empty() ? config.state_dir : state_dir;
     if (config.ledger.backend == LedgerSettings::Backend::kPostgresql) {
-        return open_postgresql(config, access);
+        return open_postgresql(config, dir, access);
     }
     return open_sqlite(config, dir, access);
 }
