@@ -30,8 +30,11 @@ std::optional<WallClock::time_point> parse_utc(const std::string& text) {
     }
     parts.tm_year -= 1900;
     parts.tm_mon -= 1;
-    const std::time_t seconds = ::timegm(&parts);
-    if (seconds == static_cast<std::time_t>(-1)) {
+    const std::tm written = parts;
+    const std::time_t seconds = ::timegm(&parts);  // normalises 02-30 into 03-02: refuse that
+    if (seconds == static_cast<std::time_t>(-1) || parts.tm_mday != written.tm_mday ||
+        parts.tm_mon != written.tm_mon || parts.tm_hour != written.tm_hour ||
+        parts.tm_min != written.tm_min || parts.tm_sec != written.tm_sec) {
         return std::nullopt;
     }
     return WallClock::time_point(std::chrono::seconds(seconds) + std::chrono::milliseconds(millis));

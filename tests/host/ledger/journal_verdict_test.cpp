@@ -61,5 +61,15 @@ TEST(JournalVerdictRules, AnIntentOfALiveProcessIsInProgressAndOfADeadOneInDoubt
     EXPECT_EQ(judge_entry(entry, day, now, owner_alive).reason, "in_doubt");
 }
 
+TEST(UtcTime, FormatsParsesAndRefusesImpossibleDates) {
+    const auto at = parse_utc("2026-11-01T12:30:05.250Z");
+    ASSERT_TRUE(at.has_value());
+    EXPECT_EQ(format_utc(*at), "2026-11-01T12:30:05.250Z");
+    EXPECT_EQ(to_epoch_ms(from_epoch_ms(1790000000123)), 1790000000123);
+    EXPECT_FALSE(parse_utc("2026-02-30T00:00:00.000Z").has_value());
+    EXPECT_FALSE(parse_utc("2026-11-01T24:00:00.000Z").has_value());
+    EXPECT_FALSE(parse_utc("2026-11-01 12:30:05.250Z").has_value());
+}
+
 }  // namespace
 }  // namespace taskhost
