@@ -18,6 +18,31 @@ constexpr int64_t kPendingExpiryMs = 60 * 1000;
 // looks (another process may answer, or be throttled, meanwhile).
 constexpr milliseconds kPoll{20};
 constexpr milliseconds kLongestSleep{250};
+// Reserving: at most this many turns at once, only an eighth of a window's free places, handed
+// out for this long; a reserved turn stops counting after kReservedExpiryMs if its process dies
+// (or its request outlives that, which no request under a task's deadline does).
+constexpr int64_t kMaxReserve = 16;
+constexpr milliseconds kReserveFor{200};
+constexpr int64_t kReservedExpiryMs = 30 * 1000;
+
+// How many turns to take now: 1 when any window is near full, up to kMaxReserve when all have
+// plenty of room.
+int64_t reserve_count(const std::vector<RateWindow>& windows, int64_t margin_ms,
+                      const SharedWindowState& state, int64_t now_ms) {
+    int64_t count = kMaxReserve;
+    for (const RateWindow& window : windows) {
+        if (window.requests <= 0 || window.per.count() <= 0) {
+            continue;
+        }
+        const int64_t since = now_ms - window.per.count() - margin_ms + 1;
+        const int64_t answered = static_cast<int64_t>(
+            state.answered_ms.end() -
+            std::lower_bound(state.answered_ms.begin(), state.answered_ms.end(), since));
+        const int64_t free = window.requests - state.pending - answered;
+        count = std::min(count, std::max<int64_t>(1, free / 8));
+    }
+    return count;
+}
 
 int64_t longest_window_ms(const std::vector<RateWindow>& windows) {
     int64_t longest = 0;
@@ -30,13 +55,21 @@ int64_t longest_window_ms(const std::vector<RateWindow>& windows) {
 }  // namespace
 
 LedgerBudget::LedgerBudget(SqlTarget target, milliseconds margin)
-    : connection_(std::move(target)), margin_(margin) {}
+    : connection_(std::move(target)), group_(connection_), margin_(margin) {}
 
 Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow>& windows,
                          bool take, std::optional<int64_t>& next, int64_t& now_ms, uint64_t* turn) {
     const SqlDialect& dialect = *connection_.target().dialect;
-    return connection_.in_transaction([&](Poco::Data::Session& db) {
-        now_ms = database_now_ms(db, dialect);
+    const std::vector<uint64_t> stale = drop_reserve(bucket, false);
+    std::vector<uint64_t> extra;
+    const Check bad = group_.run(bucket, [&](Poco::Data::Session& db, int64_t group_now_ms) {
+        now_ms = group_now_ms;
+        extra.clear();
+        for (uint64_t id : stale) {  // reserved and never handed out: given back
+            db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND answered_at "
+                  "= 0",
+                bind(Int64(id)), bind(bucket), now;
+        }
         db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, 0)"
               " ON CONFLICT (bucket) DO NOTHING",
             bind(bucket), now;
@@ -64,14 +97,84 @@ Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow
         state.held_until_ms = held;
         next = next_shared_turn(windows, margin_.count(), state, now_ms);
         if (take && next && *next <= now_ms) {
-            Int64 id = 0;
-            db << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
-                  " VALUES ($1, $2, 0, $3) RETURNING id",
-                into(id), bind(bucket), bind(Int64(now_ms)), bind(Int64(now_ms + kPendingExpiryMs)),
-                now;
-            *turn = static_cast<uint64_t>(id);
+            const int64_t count = reserve_count(windows, margin_.count(), state, now_ms);
+            for (int64_t i = 0; i < count; ++i) {
+                Int64 id = 0;
+                db << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at,"
+                      " expires_at) VALUES ($1, $2, 0, $3) RETURNING id",
+                    into(id), bind(bucket), bind(Int64(now_ms)),
+                    bind(Int64(now_ms + (i == 0 ? kPendingExpiryMs : kReservedExpiryMs))), now;
+                if (i == 0) {
+                    *turn = static_cast<uint64_t>(id);
+                } else {
+                    extra.push_back(static_cast<uint64_t>(id));
+                }
+            }
         }
     });
+    if (!bad && !extra.empty()) {
+        keep_reserve(bucket, std::move(extra));
+    }
+    return bad;
+}
+
+LedgerBudget::~LedgerBudget() {
+    std::map<std::string, Reserve> left;
+    {
+        std::lock_guard<std::mutex> lock(reserve_mutex_);
+        left.swap(reserves_);
+    }
+    if (left.empty()) {
+        return;
+    }
+    connection_.in_transaction([&left](Poco::Data::Session& db) {
+        for (const auto& [bucket, reserve] : left) {
+            for (uint64_t id : reserve.turns) {
+                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND"
+                      " answered_at = 0",
+                    bind(Int64(id)), bind(bucket), now;
+            }
+        }
+    });
+}
+
+bool LedgerBudget::take_reserved(const std::string& bucket, uint64_t* turn) {
+    std::lock_guard<std::mutex> lock(reserve_mutex_);
+    const auto found = reserves_.find(bucket);
+    if (found == reserves_.end() || found->second.turns.empty() ||
+        Clock::now() >= found->second.until) {
+        return false;
+    }
+    if (turn != nullptr) {
+        *turn = found->second.turns.front();
+    }
+    found->second.turns.pop_front();
+    return true;
+}
+
+bool LedgerBudget::has_reserve(const std::string& bucket) {
+    std::lock_guard<std::mutex> lock(reserve_mutex_);
+    const auto found = reserves_.find(bucket);
+    return found != reserves_.end() && !found->second.turns.empty() &&
+           Clock::now() < found->second.until;
+}
+
+std::vector<uint64_t> LedgerBudget::drop_reserve(const std::string& bucket, bool even_fresh) {
+    std::lock_guard<std::mutex> lock(reserve_mutex_);
+    const auto found = reserves_.find(bucket);
+    if (found == reserves_.end() || (!even_fresh && Clock::now() < found->second.until)) {
+        return {};
+    }
+    std::vector<uint64_t> dropped(found->second.turns.begin(), found->second.turns.end());
+    reserves_.erase(found);
+    return dropped;
+}
+
+void LedgerBudget::keep_reserve(const std::string& bucket, std::vector<uint64_t> turns) {
+    std::lock_guard<std::mutex> lock(reserve_mutex_);
+    Reserve& reserve = reserves_[bucket];
+    reserve.turns.insert(reserve.turns.end(), turns.begin(), turns.end());
+    reserve.until = Clock::now() + kReserveFor;
 }
 
 SharedBudget::Turn LedgerBudget::wait(const std::string& bucket,
@@ -81,6 +184,12 @@ SharedBudget::Turn LedgerBudget::wait(const std::string& bucket,
     for (;;) {
         if (cancelled && cancelled()) {
             return Turn::kCancelled;
+        }
+        if (take && take_reserved(bucket, turn)) {
+            return Turn::kGo;
+        }
+        if (!take && has_reserve(bucket)) {
+            return Turn::kGo;  // turns already taken are waiting here: there is room
         }
         std::optional<int64_t> next;
         int64_t now_ms = 0;
@@ -122,11 +231,9 @@ SharedBudget::Turn LedgerBudget::await_room(const std::string& bucket,
 }
 
 void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
-    const SqlDialect& dialect = *connection_.target().dialect;
-    const Check bad = connection_.in_transaction([&](Poco::Data::Session& db) {
-        db << "UPDATE taskhost_pacing_turn SET answered_at = " + dialect.now_ms +
-                  " WHERE id = $1 AND bucket = $2",
-            bind(Int64(turn)), bind(bucket), now;
+    const Check bad = group_.run(bucket, [&](Poco::Data::Session& db, int64_t now_ms) {
+        db << "UPDATE taskhost_pacing_turn SET answered_at = $1 WHERE id = $2 AND bucket = $3",
+            bind(Int64(now_ms)), bind(Int64(turn)), bind(bucket), now;
     });
     if (bad) {
         // The turn stays pending until it expires: other processes pace a little more.
@@ -137,7 +244,13 @@ void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
 
 void LedgerBudget::throttled(const std::string& bucket, milliseconds hold) {
     const SqlDialect& dialect = *connection_.target().dialect;
+    const std::vector<uint64_t> reserved = drop_reserve(bucket, true);  // none goes after a 429
     const Check bad = connection_.in_transaction([&](Poco::Data::Session& db) {
+        for (uint64_t id : reserved) {
+            db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND answered_at "
+                  "= 0",
+                bind(Int64(id)), bind(bucket), now;
+        }
         const int64_t until = database_now_ms(db, dialect) + hold.count();
         db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, $2)"
               " ON CONFLICT (bucket) DO UPDATE SET held_until = CASE WHEN"

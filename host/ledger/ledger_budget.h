@@ -6,9 +6,12 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 
+#include "ledger/group_commit.h"
 #include "ledger/sql_connection.h"
 #include "pacing/shared_budget.h"
 
@@ -17,6 +20,7 @@ namespace taskhost {
 class LedgerBudget : public SharedBudget {
   public:
     LedgerBudget(SqlTarget target, std::chrono::milliseconds margin);
+    ~LedgerBudget() override;  // gives back reserved turns it never handed out
 
     Turn take(const std::string& bucket, const std::vector<RateWindow>& windows,
               const std::function<bool()>& cancelled, std::optional<Clock::time_point> deadline,
@@ -38,10 +42,27 @@ class LedgerBudget : public SharedBudget {
               const std::function<bool()>& cancelled, std::optional<Clock::time_point> deadline,
               uint64_t* turn);
 
+    // Turns taken ahead of need while every window has much room (reserve_count in the .cpp),
+    // handed out from here for a moment without a transaction. They count in every process's
+    // windows from the moment they were taken, so reserving is never looser than taking one by
+    // one; the ones not handed out in time are given back at the next look.
+    struct Reserve {
+        std::deque<uint64_t> turns;
+        Clock::time_point until;
+    };
+    bool take_reserved(const std::string& bucket, uint64_t* turn);
+    bool has_reserve(const std::string& bucket);
+    std::vector<uint64_t> drop_reserve(const std::string& bucket, bool even_fresh);
+    void keep_reserve(const std::string& bucket, std::vector<uint64_t> turns);
+
     SqlConnection connection_;
+    // Takes and answers that callers have ready at the same moment share one transaction.
+    GroupCommit group_;
     const std::chrono::milliseconds margin_;
     mutable std::mutex error_mutex_;
     std::string last_error_;
+    std::mutex reserve_mutex_;
+    std::map<std::string, Reserve> reserves_;
 };
 
 }  // namespace taskhost

@@ -301,6 +301,8 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
     options.writer = sqlite_target(path, "FULL");  // an intent is durable before a send
     options.reader = sqlite_target(path, "FULL");
     options.pacer = sqlite_target(path, "NORMAL");  // a lost turn only paces a little less
+    options.writer.write_lock = std::make_shared<std::mutex>();
+    options.pacer.write_lock = options.writer.write_lock;
     if (access == LedgerAccess::kReadOnly && !fs::exists(path, ec)) {
         options.absent = true;
         return OpenedLedger{std::make_unique<SqlLedger>(options), ""};

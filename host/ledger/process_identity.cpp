@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace taskhost {
@@ -60,8 +61,18 @@ std::string this_host_name() {
 }
 
 std::string this_process_owner() {
+    // Read once per process (it is asked for on every task); a fork gets its own pid, so the
+    // cache is keyed by it.
+    static std::mutex mutex;
+    static long cached_pid = -1;
+    static std::string cached;
     const long pid = static_cast<long>(::getpid());
-    return this_host_name() + "/" + std::to_string(pid) + "/" + start_time_of(pid);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (pid != cached_pid) {
+        cached = this_host_name() + "/" + std::to_string(pid) + "/" + start_time_of(pid);
+        cached_pid = pid;
+    }
+    return cached;
 }
 
 bool owner_alive(const JournalEntry& entry, WallClock::time_point now) {
@@ -90,10 +101,10 @@ bool owner_alive(const JournalEntry& entry, WallClock::time_point now) {
 Caller this_process_caller(TaskSource source, const std::string& task_id) {
     Caller caller;
     caller.source = source;
-    caller.host = this_host_name();
+    caller.owner = this_process_owner();
+    caller.host = caller.owner.substr(0, caller.owner.find('/'));
     caller.uid = static_cast<int64_t>(::getuid());
     caller.pid = static_cast<int64_t>(::getpid());
-    caller.owner = this_process_owner();
     caller.task_id = task_id;
     return caller;
 }

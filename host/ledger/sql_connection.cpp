@@ -98,6 +98,10 @@ Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)
 Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session&)>& work) {
     constexpr int kAttempts = 5;
     std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> writing;
+    if (target_.write_lock) {
+        writing = std::unique_lock<std::mutex>(*target_.write_lock);
+    }
     std::string last;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
         bool begun = false;

@@ -24,6 +24,9 @@ struct SqlTarget {
     std::string fix;         // what to check when it cannot be reached
     // SQLite: the pragmas each new connection runs (WAL, synchronous, busy timeout).
     std::vector<std::string> on_open;
+    // Shared by the connections of one process that write one SQLite file: they take turns
+    // here instead of in SQLite's busy handler, which sleeps 1 to 25 ms per retry. Null: none.
+    std::shared_ptr<std::mutex> write_lock;
 };
 
 class SqlConnection {
