@@ -34,19 +34,6 @@ std::string error_kind_of(const Poco::JSON::Object::Ptr& outcome) {
     return kind.isString() ? kind.extract<std::string>() : "";
 }
 
-// The subject's name (else its id) as the outcome or the params name it.
-std::string subject_of(const TaskRequest& request, const Poco::JSON::Object::Ptr& outcome) {
-    const Completion done = completion_from(outcome);
-    const TaskIdentity identity = task_identity(request, "", "");
-    for (const std::string* candidate :
-         {&done.subject_name, &identity.subject_name, &done.subject_id, &identity.subject_id}) {
-        if (!candidate->empty()) {
-            return *candidate;
-        }
-    }
-    return "";
-}
-
 }  // namespace
 
 TaskAnswer invalid_task_answer(const std::string& task, const std::string& id,

@@ -84,13 +84,7 @@ void TaskhostDaemon::audit_watched(const ManifestTaskResult& result) {
     entry.facts.id = result.manifest + ": " + result.name;
     entry.facts.account = result.account;
     entry.facts.source = "watch";
-    if (result.outcome) {
-        const Poco::Dynamic::Var subject = result.outcome->get("subject");
-        if (subject.type() == typeid(Poco::JSON::Object::Ptr)) {
-            entry.facts.subject =
-                subject.extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("name", "");
-        }
-    }
+    entry.facts.subject = result.subject;
     entry.status = result.status;
     entry.http_status = 0;
     audit_->record(entry);

@@ -26,7 +26,8 @@ struct ManifestTaskResult {
     std::string name;             // "" when the task's name could not be read
     std::string task;
     std::string account;
-    std::string status;  // succeeded, skipped, planned, failed, cancelled
+    std::string subject;  // what the task acts on (a domain), when its plugin names it
+    std::string status;   // succeeded, skipped, planned, failed, cancelled
     bool changed = false;
     bool failed = false;
     std::string msg;

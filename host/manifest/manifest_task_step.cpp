@@ -1,6 +1,7 @@
 #include "manifest/manifest_task_step.h"
 
 #include "tasks/outcome.h"
+#include "tasks/task_record.h"
 #include "util/bounded_json.h"
 #include "util/resend_interval.h"
 
@@ -129,6 +130,7 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
     }
     const TaskRunResult ran = run_task(resolved.request, run, log);
     ManifestTaskResult result = with_verdict(base_result(task, resolved), ran.verdict);
+    result.subject = subject_of(resolved.request, ran.invocation.outcome);
     switch (ran.ended) {
         case TaskRunResult::Ended::kRefused:
             return host_failure(std::move(result), ran.error);

@@ -104,6 +104,18 @@ Object::Ptr not_sent_outcome(const TaskRequest& request, const LedgerVerdict& ve
     return outcome;
 }
 
+std::string subject_of(const TaskRequest& request, const Object::Ptr& outcome) {
+    const Completion done = outcome ? completion_from(outcome) : Completion{};
+    const TaskIdentity identity = task_identity(request, "", "");
+    for (const std::string* candidate :
+         {&done.subject_name, &identity.subject_name, &done.subject_id, &identity.subject_id}) {
+        if (!candidate->empty()) {
+            return *candidate;
+        }
+    }
+    return "";
+}
+
 void add_verdict(Object::Ptr outcome, const LedgerVerdict& verdict) {
     outcome->set("reason", verdict.reason);
     if (verdict.in_doubt) {

@@ -28,6 +28,10 @@ Completion completion_from(const Poco::JSON::Object::Ptr& outcome);
 Poco::JSON::Object::Ptr not_sent_outcome(const TaskRequest& request, const LedgerVerdict& verdict,
                                          const std::optional<std::chrono::seconds>& interval);
 
+// What the task acted on, for people: the subject's name, else its id, as the outcome or the
+// params name it ("" when its plugin names no subject).
+std::string subject_of(const TaskRequest& request, const Poco::JSON::Object::Ptr& outcome);
+
 // Adds the verdict to an outcome: "reason" (why it was or would be sent), "in_doubt" when a
 // previous send of it may have arrived, "last_sent_at" when known.
 void add_verdict(Poco::JSON::Object::Ptr outcome, const LedgerVerdict& verdict);

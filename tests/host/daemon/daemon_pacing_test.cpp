@@ -101,7 +101,13 @@ TEST(DaemonManifests, AppliesTheManifestsDirectoryAndReportsEachFile) {
     ASSERT_TRUE(status->getObject("files")->has(daemon.root() + "/manifests/dcv.json"))
         << taskhost_test::read_file(daemon.root() + "/manifests/dcv.json");
     EXPECT_EQ(server.accepted_resends().size(), 1u) << "the manifest's one resend went out";
-    EXPECT_EQ(daemon.stop().exit_code, 0);
+    const taskhost_test::ProcessResult stopped = daemon.stop();
+    EXPECT_EQ(stopped.exit_code, 0);
+    // The watch's send is audited like an API task, naming its source, account and domain.
+    EXPECT_NE(stopped.err.find("\"source\":\"watch\""), std::string::npos) << stopped.err;
+    EXPECT_NE(stopped.err.find("\"account\":\"sandbox\""), std::string::npos) << stopped.err;
+    // domain_id only, no pre-flight read: the domain is named by its id.
+    EXPECT_NE(stopped.err.find("\"subject\":\"1234567\""), std::string::npos) << stopped.err;
 }
 
 TEST(DaemonManifests, WithoutAManifestsDirTheRouteSaysHowToTurnItOn) {
