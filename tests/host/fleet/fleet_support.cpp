@@ -41,37 +41,6 @@ std::string postgres_ledger(const taskhost_test::PostgresDatabase& db) {
            R"(", "user": "taskhost_test"}})";
 }
 
-std::vector<Object::Ptr> json_lines(const std::string& out) {
-    std::vector<Object::Ptr> lines;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line[0] == '{') {
-            lines.push_back(Poco::JSON::Parser().parse(line).extract<Object::Ptr>());
-        }
-    }
-    return lines;
-}
-
-std::map<std::string, Object::Ptr> by_name(const std::string& out) {
-    std::map<std::string, Object::Ptr> tasks;
-    for (const Object::Ptr& line : json_lines(out)) {
-        if (line->has("name")) {
-            tasks[line->getValue<std::string>("name")] = line;
-        }
-    }
-    return tasks;
-}
-
-Object::Ptr summary_of(const std::string& out) {
-    for (const Object::Ptr& line : json_lines(out)) {
-        if (line->has("summary")) {
-            return line->getObject("summary");
-        }
-    }
-    return nullptr;
-}
-
 std::map<int64_t, int> accepted_per_domain(const sandbox::SandboxServer& server) {
     std::map<int64_t, int> counts;
     for (const sandbox::AcceptedResend& resend : server.accepted_resends()) {

@@ -43,11 +43,10 @@ std::string fleet_accounts(const sandbox::SandboxServer& server, bool rate_limit
 // The config's "ledger" value for `db`: unix socket, user taskhost_test, no password.
 std::string postgres_ledger(const taskhost_test::PostgresDatabase& db);
 
-// The JSON objects among `out`'s lines (lines that start with '{').
-std::vector<Object::Ptr> json_lines(const std::string& out);
-// The task lines of an apply --json by name, and its summary (null when absent).
-std::map<std::string, Object::Ptr> by_name(const std::string& out);
-Object::Ptr summary_of(const std::string& out);
+// A --json run's lines, its tasks by name, its summary (host_test_support.h).
+using taskhost_test::by_name;
+using taskhost_test::json_lines;
+using taskhost_test::summary_of;
 
 // How many resends the sandbox accepted per domain id.
 std::map<int64_t, int> accepted_per_domain(const sandbox::SandboxServer& server);

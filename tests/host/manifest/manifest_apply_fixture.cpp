@@ -17,38 +17,6 @@ using taskhost_test::kCanaryKey;
 using taskhost_test::ProcessResult;
 using taskhost_test::TaskhostProcess;
 
-std::vector<Object::Ptr> json_lines(const std::string& out) {
-    std::vector<Object::Ptr> lines;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line[0] == '{') {
-            lines.push_back(Poco::JSON::Parser().parse(line).extract<Object::Ptr>());
-        }
-    }
-    return lines;
-}
-
-// The task lines of a --json run by name (the summary line has no "name").
-std::map<std::string, Object::Ptr> by_name(const std::string& out) {
-    std::map<std::string, Object::Ptr> tasks;
-    for (const Object::Ptr& line : json_lines(out)) {
-        if (line->has("name")) {
-            tasks[line->getValue<std::string>("name")] = line;
-        }
-    }
-    return tasks;
-}
-
-Object::Ptr summary_of(const std::string& out) {
-    for (const Object::Ptr& line : json_lines(out)) {
-        if (line->has("summary")) {
-            return line->getObject("summary");
-        }
-    }
-    return nullptr;
-}
-
 std::string task_json(int i) {
     const int64_t id = kFirstDomain + i;
     return R"({"name": "d)" + std::to_string(i) +

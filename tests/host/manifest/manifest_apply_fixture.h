@@ -22,10 +22,9 @@ namespace taskhost {
 constexpr int64_t kFirstDomain = 5000000;
 constexpr int kDomains = 60;
 
-std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out);
-// The task lines of a --json run by name (the summary line has no "name").
-std::map<std::string, Poco::JSON::Object::Ptr> by_name(const std::string& out);
-Poco::JSON::Object::Ptr summary_of(const std::string& out);
+using taskhost_test::by_name;
+using taskhost_test::json_lines;
+using taskhost_test::summary_of;
 // Task "dI" resends domain kFirstDomain + I.
 std::string task_json(int i);
 std::string manifest_of(int count, const std::string& extra_task = "");

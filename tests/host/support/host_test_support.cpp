@@ -1,5 +1,9 @@
 #include "host_test_support.h"
 
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -92,6 +96,37 @@ ProcessResult run_taskhost(const std::vector<std::string>& args,
                            const std::string& stdin_text) {
     TaskhostProcess process(args, env, stdin_text);
     return process.finish();
+}
+
+std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out) {
+    std::vector<Poco::JSON::Object::Ptr> lines;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line[0] == '{') {
+            lines.push_back(Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>());
+        }
+    }
+    return lines;
+}
+
+std::map<std::string, Poco::JSON::Object::Ptr> by_name(const std::string& out) {
+    std::map<std::string, Poco::JSON::Object::Ptr> tasks;
+    for (const Poco::JSON::Object::Ptr& line : json_lines(out)) {
+        if (line->has("name")) {
+            tasks[line->getValue<std::string>("name")] = line;
+        }
+    }
+    return tasks;
+}
+
+Poco::JSON::Object::Ptr summary_of(const std::string& out) {
+    for (const Poco::JSON::Object::Ptr& line : json_lines(out)) {
+        if (line->has("summary")) {
+            return line->getObject("summary");
+        }
+    }
+    return nullptr;
 }
 
 }  // namespace taskhost_test

@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <Poco/JSON/Object.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -58,5 +60,11 @@ class TaskhostProcess : public ChildProcess {
 ProcessResult run_taskhost(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env = {},
                            const std::string& stdin_text = "");
+
+// The JSON lines of a `--json` plan or apply, its task lines by name (the summary line has no
+// "name"), and its summary (null when there is none).
+std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out);
+std::map<std::string, Poco::JSON::Object::Ptr> by_name(const std::string& out);
+Poco::JSON::Object::Ptr summary_of(const std::string& out);
 
 }  // namespace taskhost_test
