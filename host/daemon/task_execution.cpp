@@ -34,6 +34,22 @@ std::string error_kind_of(const Poco::JSON::Object::Ptr& outcome) {
     return kind.isString() ? kind.extract<std::string>() : "";
 }
 
+// The ledger could not be reached or written: nothing was sent; the caller may retry.
+TaskAnswer ledger_unavailable_answer(const TaskRequest& request, const HostError& error,
+                                     TaskFacts& facts) {
+    Poco::JSON::Object::Ptr details = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    details->set("fix", error.fix);
+    Poco::JSON::Object::Ptr outcome =
+        make_failure_outcome(request.task, request.id, "ledger_unavailable", error.text(), details);
+    outcome->getObject("error")->set("retryable", true);
+    facts.error_kind = "ledger_unavailable";
+    TaskAnswer answer;
+    answer.http_status = 503;
+    answer.body = to_json(outcome);
+    answer.status = "failed";
+    return answer;
+}
+
 }  // namespace
 
 TaskAnswer invalid_task_answer(const std::string& task, const std::string& id,
@@ -84,6 +100,9 @@ TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCata
     const TaskRunResult result = run_task(request, run, log);
     if (result.ended == TaskRunResult::Ended::kRefused) {
         facts.error_kind = "invalid_input";
+        if (result.ledger_unavailable) {
+            return ledger_unavailable_answer(request, result.error, facts);
+        }
         return invalid_task_answer(request.task, request.id, result.error);
     }
     facts.account = request.account->name;

@@ -151,7 +151,9 @@ class LedgerStep {
     }
 
     std::optional<TaskRunResult> refused_result(const HostError& error) const {
-        return refused(error);
+        TaskRunResult result = refused(error);
+        result.ledger_unavailable = true;
+        return result;
     }
 
     static TaskRunResult refused(const HostError& error) {

@@ -79,6 +79,9 @@ struct TaskRunResult {
     InvocationResult invocation;
     std::string outcome_pretty;  // with TaskRunOptions::pretty, scrubbed like the outcome
     HostError error;
+    // kRefused because the ledger could not be reached or written: nothing was sent and the same
+    // task may succeed later (the daemon answers 503, kind "ledger_unavailable", retryable).
+    bool ledger_unavailable = false;
 };
 
 // Plugin and host log lines go to `log`. A dry run whose key cannot be read is planned without
