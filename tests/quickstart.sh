@@ -62,5 +62,7 @@ set -e
 sleep 0.2
 echo "quickstart: what the sandbox accepted (DigiCert ignores addresses it cannot mail):" >&2
 grep '"event":"resend_accepted"' "$work/sandbox.out" >&2 || echo "  nothing" >&2
+echo "quickstart: taskhost history (the ledger's record of every send, in $work/state):" >&2
+build/host/taskhost history --config "$work/config.json" >&2
 echo "quickstart: taskhost exited $rc" >&2
 exit "$rc"
