@@ -84,7 +84,7 @@ Shows, for each task of the manifests in PATH (files, or directories of *.json m
 whether `taskhost apply` would send it, and if not, why: done within its resend_interval (per
 the ledger's journal), a duplicate of another task, already validated (the plugin's dry run,
 which may make read-only GETs), or invalid. Sends nothing to the resend endpoint; never writes
-state.
+the journal or the history.
 
 )" + flags.flags_help() +
            R"(
