@@ -103,6 +103,18 @@ std::string query_of(const HistoryOptions& options) {
     return query;
 }
 
+// The ledger the config names (read with the command's --config and --state-dir).
+Result<OpenedLedger> ledger_of(const std::optional<std::string>& config,
+                               const std::optional<std::string>& state_dir, LedgerAccess access,
+                               std::ostream& err) {
+    Result<std::unique_ptr<CommandStartup>> started =
+        start_command(config, Startup::kConfigOnly, err);
+    if (!started.ok()) {
+        return started.error();
+    }
+    return open_ledger(started.value()->config, state_dir.value_or(""), access);
+}
+
 int history_from_daemon(const HistoryOptions& options, std::ostream& out, std::ostream& err) {
     Result<DaemonAnswer> answer =
         DaemonClient(*options.socket).request("GET", "/v1/history" + query_of(options));
@@ -179,13 +191,8 @@ int history_command(const std::vector<std::string>& args, std::ostream& out, std
         }
         query.since = since.value();
     }
-    Result<std::unique_ptr<CommandStartup>> started =
-        start_command(options.config, Startup::kConfigOnly, err);
-    if (!started.ok()) {
-        return usage(started.error(), err);
-    }
-    Result<OpenedLedger> ledger = open_ledger(
-        started.value()->config, options.state_dir.value_or(""), LedgerAccess::kReadOnly);
+    Result<OpenedLedger> ledger =
+        ledger_of(options.config, options.state_dir, LedgerAccess::kReadOnly, err);
     if (!ledger.ok()) {
         return usage(ledger.error(), err);
     }
@@ -219,13 +226,8 @@ int ledger_command(const std::vector<std::string>& args, std::ostream& out, std:
                                "write `taskhost ledger migrate` (see taskhost ledger --help)"},
                      err);
     }
-    Result<std::unique_ptr<CommandStartup>> started =
-        start_command(options.config, Startup::kConfigOnly, err);
-    if (!started.ok()) {
-        return usage(started.error(), err);
-    }
-    Result<OpenedLedger> ledger = open_ledger(
-        started.value()->config, options.state_dir.value_or(""), LedgerAccess::kMigrate);
+    Result<OpenedLedger> ledger =
+        ledger_of(options.config, options.state_dir, LedgerAccess::kMigrate, err);
     if (!ledger.ok()) {
         return usage(ledger.error(), err);
     }

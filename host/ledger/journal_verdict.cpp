@@ -1,5 +1,7 @@
 #include "ledger/journal_verdict.h"
 
+#include "util/resend_interval.h"
+
 namespace taskhost {
 
 LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const ResendPolicy& policy,
@@ -48,6 +50,20 @@ LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const Resend
     }
     verdict.reason = "interval_passed";
     return verdict;
+}
+
+std::string not_sent_msg(const LedgerVerdict& verdict,
+                         const std::optional<std::chrono::seconds>& interval) {
+    const auto at = [](const std::optional<WallClock::time_point>& time) {
+        return time ? format_utc(*time) : std::string("?");
+    };
+    if (verdict.action == LedgerVerdict::Action::kInProgress) {
+        return "another caller is sending this task right now (" + verdict.sending_owner +
+               ", since " + at(verdict.sending_since) + "); nothing sent";
+    }
+    return "already sent at " + at(verdict.last_sent_at) + ", within its " +
+           format_resend_interval(interval.value_or(std::chrono::seconds(0))) +
+           " resend_interval (next due " + at(verdict.next_due_at) + "); nothing sent";
 }
 
 }  // namespace taskhost

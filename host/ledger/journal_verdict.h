@@ -22,4 +22,10 @@ using OwnerAlive = std::function<bool(const JournalEntry& entry, WallClock::time
 LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const ResendPolicy& policy,
                           WallClock::time_point now, const OwnerAlive& alive);
 
+// Why a task the verdict stops (within interval, in progress) was not sent, for its outcome and
+// its history row alike: "already sent at T, within its 24h resend_interval (next due U);
+// nothing sent".
+std::string not_sent_msg(const LedgerVerdict& verdict,
+                         const std::optional<std::chrono::seconds>& interval);
+
 }  // namespace taskhost

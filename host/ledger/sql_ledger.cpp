@@ -10,15 +10,6 @@ namespace {
 
 constexpr size_t kMaxHistoryMsg = 300;
 
-std::string refusal_msg(const LedgerVerdict& verdict) {
-    if (verdict.action == LedgerVerdict::Action::kInProgress) {
-        return "another caller (" + verdict.sending_owner + ") is sending it since " +
-               (verdict.sending_since ? format_utc(*verdict.sending_since) : std::string("?"));
-    }
-    return "already sent at " + (verdict.last_sent_at ? format_utc(*verdict.last_sent_at) : "?") +
-           "; next due " + (verdict.next_due_at ? format_utc(*verdict.next_due_at) : "?");
-}
-
 }  // namespace
 
 HistoryRecord history_record(const TaskIdentity& identity, const Caller& caller,
@@ -83,8 +74,9 @@ Result<LedgerVerdict> SqlLedger::claim(const TaskIdentity& identity, const Resen
             write_intent(db, identity, now_ms, caller.owner, now_ms + lease_ms);
             return;
         }
-        insert_history(db, history_record(identity, caller, from_epoch_ms(now_ms), "skipped",
-                                          verdict.reason, false, refusal_msg(verdict)));
+        insert_history(
+            db, history_record(identity, caller, from_epoch_ms(now_ms), "skipped", verdict.reason,
+                               false, not_sent_msg(verdict, policy.interval)));
     });
     if (bad) {
         return *bad;

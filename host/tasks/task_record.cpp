@@ -1,8 +1,8 @@
 #include "tasks/task_record.h"
 
 #include "ledger/journal_key.h"
+#include "ledger/journal_verdict.h"
 #include "util/bounded_json.h"
-#include "util/resend_interval.h"
 
 namespace taskhost {
 namespace {
@@ -88,18 +88,7 @@ Object::Ptr not_sent_outcome(const TaskRequest& request, const LedgerVerdict& ve
     outcome->set("status", "skipped");
     outcome->set("changed", false);
     outcome->set("failed", false);
-    std::string msg;
-    if (verdict.action == LedgerVerdict::Action::kInProgress) {
-        msg = "another caller is sending this task right now (" + verdict.sending_owner +
-              ", since " +
-              (verdict.sending_since ? format_utc(*verdict.sending_since) : std::string("?")) +
-              "); nothing sent";
-    } else {
-        msg = "already sent at " + format_utc(*verdict.last_sent_at) + ", within its " +
-              format_resend_interval(interval.value_or(std::chrono::seconds(0))) +
-              " resend_interval (next due " + format_utc(*verdict.next_due_at) + "); nothing sent";
-    }
-    outcome->set("msg", msg);
+    outcome->set("msg", not_sent_msg(verdict, interval));
     add_verdict(outcome, verdict);
     return outcome;
 }

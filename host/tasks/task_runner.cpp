@@ -150,16 +150,12 @@ class LedgerStep {
         return result;
     }
 
-    std::optional<TaskRunResult> refused_result(const HostError& error) const {
-        TaskRunResult result = refused(error);
-        result.ledger_unavailable = true;
-        return result;
-    }
-
-    static TaskRunResult refused(const HostError& error) {
+    // The ledger could not be read or written: the task stops before anything is sent.
+    static std::optional<TaskRunResult> refused_result(const HostError& error) {
         TaskRunResult result;
         result.ended = TaskRunResult::Ended::kRefused;
         result.error = error;
+        result.ledger_unavailable = true;
         return result;
     }
 
