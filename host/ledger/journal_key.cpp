@@ -1,8 +1,6 @@
 #include "ledger/journal_key.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/SHA2Engine.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +8,7 @@
 #include <sstream>
 
 #include "util/bounded_json.h"
+#include "util/sha256.h"
 
 namespace taskhost {
 namespace {
@@ -144,18 +143,14 @@ std::string canonical_params(const Object::Ptr& params, const Object::Ptr& param
 
 std::string journal_key(const std::string& account, const std::string& task,
                         const std::string& canonical) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
     // Lengths first, so that no two different triples can make the same byte string.
     const std::string framed = std::to_string(account.size()) + ":" + account +
                                std::to_string(task.size()) + ":" + task + canonical;
-    sha.update(framed.data(), static_cast<unsigned>(framed.size()));
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return sha256_hex(framed);
 }
 
 std::string params_digest(const std::string& canonical_params) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(canonical_params);
-    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
+    return sha256_hex(canonical_params).substr(0, 16);
 }
 
 }  // namespace taskhost

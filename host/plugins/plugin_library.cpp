@@ -1,7 +1,5 @@
 #include "plugins/plugin_library.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,6 +12,7 @@
 #include <type_traits>
 
 #include "util/file_trust.h"
+#include "util/sha256.h"
 
 namespace taskhost {
 namespace {
@@ -70,18 +69,18 @@ bool read_some(int fd, char* buffer, size_t size, ssize_t& got) {
 
 // The sha256 of everything left to read on `fd`.
 Result<std::string> sha256_of(int fd, const std::string& path) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    Sha256 sha;
     char buffer[65536];
     ssize_t got = 0;
     while (read_some(fd, buffer, sizeof buffer, got) && got > 0) {
-        sha.update(buffer, static_cast<unsigned>(got));
+        sha.update(buffer, static_cast<size_t>(got));
     }
     if (got < 0) {
         const int err = errno;
         return HostError{kWhat + " " + path, std::string("cannot be read: ") + std::strerror(err),
                          "check its permissions"};
     }
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return sha.hex_digest();
 }
 
 std::string dl_error() {
@@ -149,7 +148,7 @@ Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGenerat
 // Copies what is left on `source` (the descriptor that was checked, so the bytes loaded are the
 // bytes judged) to the new file `copy`; answers the sha256 of the bytes copied.
 Result<std::string> copy_privately(int source, const std::string& copy, const std::string& path) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    Sha256 sha;
     Descriptor target(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
     if (target.get() < 0) {
         const int err = errno;
@@ -172,9 +171,9 @@ Result<std::string> copy_privately(int source, const std::string& copy, const st
         if (got == 0) {
             break;
         }
-        sha.update(buffer, static_cast<unsigned>(got));
+        sha.update(buffer, static_cast<size_t>(got));
     }
-    return Poco::DigestEngine::digestToHex(sha.digest());
+    return sha.hex_digest();
 }
 
 // dlopen of the private copy, which is removed at once: the mapping stays, and nothing can
