@@ -1,9 +1,15 @@
 #include "tls_context_cache.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <vector>
 
 namespace digicert_dcv {
 namespace {
@@ -53,8 +59,8 @@ void use_openssl_verdict_only(SSL_CTX* context) {
 // built Context gave 2 such reports per run; with the cache filled first, none.
 // The cure is to make those writes before the Context is shared: fill every anchor's cache here,
 // on the thread that builds the Context, before context_for publishes it under its mutex, so
-// handshakes only read the store's certificates. (An anchor that OpenSSL's hashed-directory
-// lookup adds later, one missing from the system bundle, is still filled on first use.)
+// handshakes only read the store's certificates. (A system anchor, which OpenSSL's hashed-directory
+// lookup adds on first use, is filled then, under the store's lock.)
 void fill_trust_anchor_caches(SSL_CTX* context) {
     X509_STORE* store = SSL_CTX_get_cert_store(context);
     if (store == nullptr) {
@@ -68,10 +74,108 @@ void fill_trust_anchor_caches(SSL_CTX* context) {
     }
 }
 
+// The system's trust anchors, as OpenSSL's default verify paths name them (SSL_CERT_FILE or
+// /usr/lib/ssl/cert.pem, SSL_CERT_DIR or /usr/lib/ssl/certs), read only when a chain needs one.
+// Poco's loadDefaultCAs (SSL_CTX_set_default_verify_paths) parses every certificate of the
+// bundle (Debian: 140-odd) into each new context: about 40 ms, a third of a cold `taskhost run`
+// (issue 12), spent even when ca_file alone verifies the server. The hashed directory is lazy in
+// OpenSSL itself; the bundle is read here on the first lookup OpenSSL makes in it, once per
+// process, and only the certificates with the subject asked for go into the context's store.
+// What is trusted is unchanged: the system's anchors plus ca_file.
+class SystemBundle {
+  public:
+    static SystemBundle& shared() {
+        static SystemBundle bundle;
+        return bundle;
+    }
+
+    // The certificates of the bundle whose subject is `name` (each up-referenced).
+    std::vector<X509*> with_subject(const X509_NAME* name) {
+        std::call_once(loaded_, [this] { load(); });
+        std::vector<X509*> found;
+        for (X509* certificate : certificates_) {
+            if (X509_NAME_cmp(X509_get_subject_name(certificate), name) == 0 &&
+                X509_up_ref(certificate) == 1) {
+                found.push_back(certificate);
+            }
+        }
+        return found;
+    }
+
+  private:
+    void load() {
+        const char* file = std::getenv(X509_get_default_cert_file_env());
+        if (file == nullptr || *file == '\0') {
+            file = X509_get_default_cert_file();
+        }
+        BIO* in = BIO_new_file(file, "r");
+        if (in == nullptr) {
+            ERR_clear_error();  // no bundle: the directory (and ca_file) are all there is
+            return;
+        }
+        while (X509* certificate = PEM_read_bio_X509_AUX(in, nullptr, nullptr, nullptr)) {
+            certificates_.push_back(certificate);
+        }
+        ERR_clear_error();  // the end of the file reads as an error
+        BIO_free(in);
+    }
+
+    std::once_flag loaded_;
+    std::vector<X509*> certificates_;  // for the life of the process (the plugin's copy)
+};
+
+int bundle_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name,
+                          X509_OBJECT* ret) {
+    if (type != X509_LU_X509 || name == nullptr) {
+        return 0;
+    }
+    const std::vector<X509*> found = SystemBundle::shared().with_subject(name);
+    if (found.empty()) {
+        return 0;
+    }
+    X509_STORE* store = X509_LOOKUP_get_store(lookup);
+    for (X509* certificate : found) {
+        (void)X509_check_purpose(certificate, -1, 0);  // its cache filled before it is shared
+        X509_STORE_add_cert(store, certificate);       // a duplicate is ignored
+    }
+    const int set = X509_OBJECT_set1_X509(ret, found.front());
+    for (X509* certificate : found) {
+        X509_free(certificate);
+    }
+    return set;
+}
+
+X509_LOOKUP_METHOD* bundle_lookup_method() {
+    static X509_LOOKUP_METHOD* method = [] {
+        X509_LOOKUP_METHOD* m = X509_LOOKUP_meth_new("taskhost system bundle, read on first need");
+        if (m != nullptr) {
+            X509_LOOKUP_meth_set_get_by_subject(m, bundle_get_by_subject);
+        }
+        return m;
+    }();
+    return method;
+}
+
+void add_system_trust_anchors(SSL_CTX* context) {
+    X509_STORE* store = SSL_CTX_get_cert_store(context);
+    if (X509_LOOKUP_METHOD* method = bundle_lookup_method()) {
+        X509_STORE_add_lookup(store, method);
+    }
+    const char* dir = std::getenv(X509_get_default_cert_dir_env());
+    if (dir == nullptr || *dir == '\0') {
+        dir = X509_get_default_cert_dir();
+    }
+    if (X509_LOOKUP* by_dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir())) {
+        X509_LOOKUP_add_dir(by_dir, dir, X509_FILETYPE_PEM);
+    }
+    ERR_clear_error();
+}
+
 Poco::Net::Context::Ptr make_client_context(const std::string& ca_file) {
     using Poco::Net::Context;
     Context::Ptr context = new Context(Context::TLS_CLIENT_USE, "", "", ca_file,
-                                       Context::VERIFY_STRICT, 9, /*loadDefaultCAs=*/true);
+                                       Context::VERIFY_STRICT, 9, /*loadDefaultCAs=*/false);
+    add_system_trust_anchors(context->sslContext());
     context->requireMinimumProtocol(Context::PROTO_TLSV1_2);
     context->enableExtendedCertificateVerification(true);  // the host-name check
     context->enableSessionCache(true);

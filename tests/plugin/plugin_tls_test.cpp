@@ -14,7 +14,9 @@
 #include <Poco/Util/Application.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 
 #include "plugin_test_support.h"
 
@@ -36,6 +38,18 @@ void expect_refused(sandbox::SandboxServer& server, const std::string& spec) {
     EXPECT_TRUE(server.accepted_resends().empty());
 }
 
+// The spec without its ca_file: only the system's trust anchors verify the server.
+std::string without_ca_file(sandbox::SandboxServer& server) {
+    std::string spec = resend_spec(server);
+    const std::string ca = ",\"ca_file\":\"" + server.ca_file() + "\"";
+    const std::size_t at = spec.find(ca);
+    if (at == std::string::npos) {
+        throw std::runtime_error("resend_spec has no ca_file");
+    }
+    spec.erase(at, ca.size());
+    return spec;
+}
+
 TEST(Tls, RefusesACertificateForAnotherHost) {
     sandbox::SandboxServer server(sandbox_options(sandbox::TlsIdentity::kWrongHost));
     expect_refused(server, resend_spec(server));
@@ -48,12 +62,49 @@ TEST(Tls, RefusesASelfSignedCertificate) {
 
 TEST(Tls, RefusesAPrivateCaThatWasNotGivenAsCaFile) {
     sandbox::SandboxServer server(sandbox_options(sandbox::TlsIdentity::kTrusted));
-    std::string spec = resend_spec(server);
-    const std::string ca = ",\"ca_file\":\"" + server.ca_file() + "\"";
-    const std::size_t at = spec.find(ca);
-    ASSERT_NE(at, std::string::npos);
-    spec.erase(at, ca.size());
-    expect_refused(server, spec);
+    expect_refused(server, without_ca_file(server));
+}
+
+// Exit code 0 when a resend to a sandbox whose CA is trusted only through the environment
+// (SSL_CERT_FILE or SSL_CERT_DIR, as OpenSSL's default paths read them) succeeds, 1 when it
+// is refused, 2 otherwise. Runs in a fresh process (threadsafe death test): the plugin builds
+// its context, system anchors included, once per process.
+int resend_trusting_environment(bool through_dir) {
+    sandbox::SandboxServer server(sandbox_options(sandbox::TlsIdentity::kTrusted));
+    const std::string dir = ::testing::TempDir() + "/tls-anchors-" + std::to_string(::getpid());
+    if (through_dir) {
+        // A c_rehash-style directory: <subject hash>.0 -> the CA.
+        if (std::system(("mkdir -p '" + dir + "' && cp '" + server.ca_file() + "' '" + dir +
+                         "/ca.pem' && ln -s ca.pem '" + dir +
+                         "/'$(openssl x509 -hash -noout -in '" + server.ca_file() + "').0")
+                            .c_str()) != 0) {
+            return 2;
+        }
+        ::setenv("SSL_CERT_DIR", dir.c_str(), 1);
+        ::setenv("SSL_CERT_FILE", (dir + "/none.pem").c_str(), 1);
+    } else {
+        ::setenv("SSL_CERT_FILE", server.ca_file().c_str(), 1);
+        ::setenv("SSL_CERT_DIR", (dir + "-none").c_str(), 1);
+    }
+    RecordingHost host;
+    const Execution e = execute(without_ca_file(server), host);
+    std::system(("rm -rf '" + dir + "'").c_str());
+    if (status_of(e) == "succeeded" && server.accepted_resends().size() == 1) {
+        return 0;
+    }
+    return error_kind_of(e) == "tls" ? 1 : 2;
+}
+
+// The system's anchors are read lazily (not parsed into every context, issue 12), and are still
+// the system's: the bundle SSL_CERT_FILE names and the hashed directory SSL_CERT_DIR names.
+TEST(TlsDeathTest, TrustsTheBundleThatSslCertFileNames) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(std::exit(resend_trusting_environment(false)), ::testing::ExitedWithCode(0), "");
+}
+
+TEST(TlsDeathTest, TrustsTheHashedDirectoryThatSslCertDirNames) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(std::exit(resend_trusting_environment(true)), ::testing::ExitedWithCode(0), "");
 }
 
 // stdin replaced, for the scope, by a pipe that holds "y\n" (not a terminal).
