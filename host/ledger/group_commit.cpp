@@ -5,43 +5,119 @@
 
 namespace taskhost {
 
-Check GroupCommit::run(const std::string& key, Write write) {
-    Pending pending{&key, &write, std::nullopt, false};
-    std::unique_lock<std::mutex> lock(mutex_);
-    queue_.push_back(&pending);
-    while (!pending.done) {
-        if (!leading_) {
-            lead(lock);
-        } else {
-            done_.wait(lock);
-        }
+Check GroupCommit::run(const std::string& key, Write write, const TaskIdentity* wants,
+                       bool durable) {
+    const auto shared = std::make_shared<Pending>();
+    Pending& pending = *shared;
+    pending.key = &key;
+    pending.write = &write;
+    pending.wants = wants;
+    pending.durable = durable;
+    bool lead_now = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queue_.push_back(shared);
+        lead_now = !leading_;
+        leading_ = true;
     }
-    return pending.result;
+    for (;;) {
+        if (lead_now) {
+            lead();  // the group it commits holds `pending`
+        }
+        std::unique_lock<std::mutex> own(pending.mutex);
+        pending.wake.wait(own, [&pending] { return pending.done || pending.lead; });
+        if (pending.done) {
+            return pending.result;
+        }
+        pending.lead = false;
+        lead_now = true;
+    }
 }
 
-void GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
-    leading_ = true;
-    std::vector<Pending*> group(queue_.begin(), queue_.end());
-    queue_.clear();
-    lock.unlock();
-    std::stable_sort(group.begin(), group.end(),
-                     [](const Pending* a, const Pending* b) { return *a->key < *b->key; });
-    const SqlDialect& dialect = *connection_.target().dialect;
-    const Check result = connection_.in_transaction([&](Poco::Data::Session& db) {
-        const int64_t now_ms = database_now_ms(db, dialect);
-        for (Pending* pending : group) {
-            (*pending->write)(db, now_ms);
+void GroupCommit::ride(const std::string& key, Write write) {
+    const auto rider = std::make_shared<Pending>();
+    rider->rides = true;
+    rider->own_key = key;
+    rider->own_write = std::move(write);
+    rider->key = &rider->own_key;
+    rider->write = &rider->own_write;
+    rider->wants = nullptr;
+    rider->durable = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(rider);
+}
+
+void GroupCommit::flush() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (queue_.empty()) {
+            return;
         }
-    });
-    lock.lock();
-    for (Pending* pending : group) {
-        pending->result = result;
-        pending->done = true;
     }
-    ++commits_;
-    writes_ += group.size();
-    leading_ = false;
-    done_.notify_all();
+    static const std::string kNoKey;
+    run(
+        kNoKey, [](Poco::Data::Session&, int64_t, WriteBatch&) {}, nullptr, false);
+}
+
+void GroupCommit::lead() {
+    std::vector<std::shared_ptr<Pending>> group;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        group.assign(queue_.begin(), queue_.end());
+        queue_.clear();
+    }
+    std::stable_sort(group.begin(), group.end(),
+                     [](const std::shared_ptr<Pending>& a, const std::shared_ptr<Pending>& b) {
+                         return *a->key < *b->key;
+                     });
+    const SqlDialect& dialect = *connection_.target().dialect;
+    const bool durable = std::any_of(group.begin(), group.end(),
+                                     [](const auto& pending) { return pending->durable; });
+    const Check result = connection_.in_transaction(
+        [&](Poco::Data::Session& db) {
+            const int64_t now_ms = database_now_ms(db, dialect);
+            WriteBatch batch(dialect);  // afresh for each try of the transaction
+            for (const auto& pending : group) {
+                if (pending->wants != nullptr) {
+                    batch.want(*pending->wants);
+                }
+            }
+            batch.fetch(db);
+            for (const auto& pending : group) {
+                (*pending->write)(db, now_ms, batch);
+            }
+            batch.flush(db, now_ms);
+        },
+        durable ? SqlConnection::Commit::kDurable : SqlConnection::Commit::kRelaxed);
+    for (const auto& pending : group) {
+        {
+            std::lock_guard<std::mutex> own(pending->mutex);
+            pending->result = result;
+            pending->done = true;
+        }
+        pending->wake.notify_one();  // `group` keeps it alive until then
+    }
+    std::shared_ptr<Pending> next;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++commits_;
+        writes_ += group.size();
+        for (const auto& queued : queue_) {
+            if (!queued->rides) {
+                next = queued;
+                break;
+            }
+        }
+        if (!next) {
+            leading_ = false;  // riders wait for the next caller
+            return;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> own(next->mutex);
+        next->lead = true;
+    }
+    next->wake.notify_one();
 }
 
 uint64_t GroupCommit::commits() const {

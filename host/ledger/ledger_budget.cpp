@@ -52,66 +52,91 @@ int64_t longest_window_ms(const std::vector<RateWindow>& windows) {
     return longest;
 }
 
+// Takes `count` turns in one statement: the one asked for (`*turn`, the longer expiry) and the
+// reserve (`extra`), told apart by their expiry (RETURNING's order is not promised).
+void take_turns(Poco::Data::Session& db, const std::string& bucket, int64_t count, int64_t now_ms,
+                uint64_t* turn, std::vector<uint64_t>& extra) {
+    std::string values;
+    for (int64_t i = 0; i < count; ++i) {
+        values += (i == 0 ? "($1, $2, 0, $3)" : ", ($1, $2, 0, $4)");
+    }
+    std::vector<Int64> ids, expires;
+    const Int64 turn_expiry = now_ms + kPendingExpiryMs;
+    Poco::Data::Statement insert(db);
+    insert << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
+              " VALUES " +
+                  values + " RETURNING id, expires_at",
+        into(ids), into(expires), bind(bucket), bind(Int64(now_ms)), bind(turn_expiry);
+    if (count > 1) {
+        insert, bind(Int64(now_ms + kReservedExpiryMs));
+    }
+    insert.execute();
+    bool handed = false;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (!handed && expires[i] == turn_expiry) {
+            *turn = static_cast<uint64_t>(ids[i]);
+            handed = true;
+        } else {
+            extra.push_back(static_cast<uint64_t>(ids[i]));
+        }
+    }
+}
+
 }  // namespace
 
-LedgerBudget::LedgerBudget(SqlTarget target, milliseconds margin)
-    : connection_(std::move(target)), group_(connection_), margin_(margin) {}
+LedgerBudget::LedgerBudget(SqlConnection& connection, GroupCommit& group, milliseconds margin)
+    : connection_(connection), group_(group), margin_(margin) {}
 
 Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow>& windows,
                          bool take, std::optional<int64_t>& next, int64_t& now_ms, uint64_t* turn) {
     const SqlDialect& dialect = *connection_.target().dialect;
     const std::vector<uint64_t> stale = drop_reserve(bucket, false);
     std::vector<uint64_t> extra;
-    const Check bad = group_.run(bucket, [&](Poco::Data::Session& db, int64_t group_now_ms) {
-        now_ms = group_now_ms;
-        extra.clear();
-        for (uint64_t id : stale) {  // reserved and never handed out: given back
-            db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND answered_at "
-                  "= 0",
-                bind(Int64(id)), bind(bucket), now;
-        }
-        db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, 0)"
-              " ON CONFLICT (bucket) DO NOTHING",
-            bind(bucket), now;
-        Int64 held = 0;
-        db << "SELECT held_until FROM taskhost_pacing_bucket WHERE bucket = $1" +
-                  dialect.for_update,
-            into(held), bind(bucket), now;
-        const Int64 forget_before = now_ms - longest_window_ms(windows) - margin_.count();
-        db << "DELETE FROM taskhost_pacing_turn WHERE bucket = $1 AND"
-              " ((answered_at > 0 AND answered_at < $2) OR (answered_at = 0 AND expires_at < $3))",
-            bind(bucket), bind(forget_before), bind(Int64(now_ms)), now;
-        SharedWindowState state;
-        // One statement, so one snapshot: on PostgreSQL (READ COMMITTED) a completion committed
-        // between two reads would be counted in neither, and one turn too many granted.
-        std::vector<Int64> times;
-        db << "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 ORDER BY answered_at",
-            into(times), bind(bucket), now;
-        for (Int64 t : times) {
-            if (t == 0) {
-                ++state.pending;
-            } else {
-                state.answered_ms.push_back(t);
+    const Check bad = group_.run(
+        bucket,
+        [&](Poco::Data::Session& db, int64_t group_now_ms, WriteBatch&) {
+            now_ms = group_now_ms;
+            extra.clear();
+            for (uint64_t id : stale) {  // reserved and never handed out: given back
+                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND "
+                      "answered_at "
+                      "= 0",
+                    bind(Int64(id)), bind(bucket), now;
             }
-        }
-        state.held_until_ms = held;
-        next = next_shared_turn(windows, margin_.count(), state, now_ms);
-        if (take && next && *next <= now_ms) {
-            const int64_t count = reserve_count(windows, margin_.count(), state, now_ms);
-            for (int64_t i = 0; i < count; ++i) {
-                Int64 id = 0;
-                db << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at,"
-                      " expires_at) VALUES ($1, $2, 0, $3) RETURNING id",
-                    into(id), bind(bucket), bind(Int64(now_ms)),
-                    bind(Int64(now_ms + (i == 0 ? kPendingExpiryMs : kReservedExpiryMs))), now;
-                if (i == 0) {
-                    *turn = static_cast<uint64_t>(id);
+            db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, 0)"
+                  " ON CONFLICT (bucket) DO NOTHING",
+                bind(bucket), now;
+            Int64 held = 0;
+            db << "SELECT held_until FROM taskhost_pacing_bucket WHERE bucket = $1" +
+                      dialect.for_update,
+                into(held), bind(bucket), now;
+            const Int64 forget_before = now_ms - longest_window_ms(windows) - margin_.count();
+            db << "DELETE FROM taskhost_pacing_turn WHERE bucket = $1 AND"
+                  " ((answered_at > 0 AND answered_at < $2) OR (answered_at = 0 AND expires_at < "
+                  "$3))",
+                bind(bucket), bind(forget_before), bind(Int64(now_ms)), now;
+            SharedWindowState state;
+            // One statement, so one snapshot: on PostgreSQL (READ COMMITTED) a completion committed
+            // between two reads would be counted in neither, and one turn too many granted.
+            std::vector<Int64> times;
+            db << "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 ORDER BY "
+                  "answered_at",
+                into(times), bind(bucket), now;
+            for (Int64 t : times) {
+                if (t == 0) {
+                    ++state.pending;
                 } else {
-                    extra.push_back(static_cast<uint64_t>(id));
+                    state.answered_ms.push_back(t);
                 }
             }
-        }
-    });
+            state.held_until_ms = held;
+            next = next_shared_turn(windows, margin_.count(), state, now_ms);
+            if (take && next && *next <= now_ms) {
+                const int64_t count = reserve_count(windows, margin_.count(), state, now_ms);
+                take_turns(db, bucket, count, now_ms, turn, extra);
+            }
+        },
+        nullptr, /*durable=*/false);
     if (!bad && !extra.empty()) {
         keep_reserve(bucket, std::move(extra));
     }
@@ -119,6 +144,7 @@ Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow
 }
 
 LedgerBudget::~LedgerBudget() {
+    group_.flush();  // answers that ride
     std::map<std::string, Reserve> left;
     {
         std::lock_guard<std::mutex> lock(reserve_mutex_);
@@ -127,15 +153,17 @@ LedgerBudget::~LedgerBudget() {
     if (left.empty()) {
         return;
     }
-    connection_.in_transaction([&left](Poco::Data::Session& db) {
-        for (const auto& [bucket, reserve] : left) {
-            for (uint64_t id : reserve.turns) {
-                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND"
-                      " answered_at = 0",
-                    bind(Int64(id)), bind(bucket), now;
+    connection_.in_transaction(
+        [&left](Poco::Data::Session& db) {
+            for (const auto& [bucket, reserve] : left) {
+                for (uint64_t id : reserve.turns) {
+                    db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND"
+                          " answered_at = 0",
+                        bind(Int64(id)), bind(bucket), now;
+                }
             }
-        }
-    });
+        },
+        SqlConnection::Commit::kRelaxed);
 }
 
 bool LedgerBudget::take_reserved(const std::string& bucket, uint64_t* turn) {
@@ -231,11 +259,18 @@ SharedBudget::Turn LedgerBudget::await_room(const std::string& bucket,
 }
 
 void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
-    const Check bad = group_.run(bucket, [&](Poco::Data::Session& db, int64_t now_ms) {
-        db << "UPDATE taskhost_pacing_turn SET answered_at = $1 WHERE id = $2 AND bucket = $3",
-            bind(Int64(now_ms)), bind(Int64(turn)), bind(bucket), now;
-    });
-    if (bad) {
+    const auto answer = [bucket, turn](Poco::Data::Session&, int64_t, WriteBatch& batch) {
+        batch.answer_turn(bucket, static_cast<int64_t>(turn));
+    };
+    if (has_reserve(bucket)) {
+        // Every window has much room (turns are reserved): the answer rides with the next
+        // commit, the task's own completion, which follows at once, instead of one of its own.
+        // Until then the turn counts as pending, which only makes every process pace a little
+        // more, and only a few places of a window with room for many.
+        group_.ride(bucket, answer);
+        return;
+    }
+    if (const Check bad = group_.run(bucket, answer, nullptr, /*durable=*/false)) {
         // The turn stays pending until it expires: other processes pace a little more.
         std::lock_guard<std::mutex> lock(error_mutex_);
         last_error_ = bad->text();
@@ -245,19 +280,22 @@ void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
 void LedgerBudget::throttled(const std::string& bucket, milliseconds hold) {
     const SqlDialect& dialect = *connection_.target().dialect;
     const std::vector<uint64_t> reserved = drop_reserve(bucket, true);  // none goes after a 429
-    const Check bad = connection_.in_transaction([&](Poco::Data::Session& db) {
-        for (uint64_t id : reserved) {
-            db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND answered_at "
-                  "= 0",
-                bind(Int64(id)), bind(bucket), now;
-        }
-        const int64_t until = database_now_ms(db, dialect) + hold.count();
-        db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, $2)"
-              " ON CONFLICT (bucket) DO UPDATE SET held_until = CASE WHEN"
-              " taskhost_pacing_bucket.held_until > $3 THEN taskhost_pacing_bucket.held_until"
-              " ELSE $4 END",
-            bind(bucket), bind(Int64(until)), bind(Int64(until)), bind(Int64(until)), now;
-    });
+    const Check bad = connection_.in_transaction(
+        [&](Poco::Data::Session& db) {
+            for (uint64_t id : reserved) {
+                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND "
+                      "answered_at "
+                      "= 0",
+                    bind(Int64(id)), bind(bucket), now;
+            }
+            const int64_t until = database_now_ms(db, dialect) + hold.count();
+            db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, $2)"
+                  " ON CONFLICT (bucket) DO UPDATE SET held_until = CASE WHEN"
+                  " taskhost_pacing_bucket.held_until > $3 THEN taskhost_pacing_bucket.held_until"
+                  " ELSE $4 END",
+                bind(bucket), bind(Int64(until)), bind(Int64(until)), bind(Int64(until)), now;
+        },
+        SqlConnection::Commit::kRelaxed);
     if (bad) {
         std::lock_guard<std::mutex> lock(error_mutex_);
         last_error_ = bad->text();

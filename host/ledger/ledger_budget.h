@@ -19,7 +19,10 @@ namespace taskhost {
 
 class LedgerBudget : public SharedBudget {
   public:
-    LedgerBudget(SqlTarget target, std::chrono::milliseconds margin);
+    // On the ledger's writing connection and in its group commits: a turn taken or answered
+    // shares the transaction of the claims and completions ready at the same moment (and on
+    // SQLite one connection never finds its page cache stale from another's writes).
+    LedgerBudget(SqlConnection& connection, GroupCommit& group, std::chrono::milliseconds margin);
     ~LedgerBudget() override;  // gives back reserved turns it never handed out
 
     Turn take(const std::string& bucket, const std::vector<RateWindow>& windows,
@@ -55,9 +58,8 @@ class LedgerBudget : public SharedBudget {
     std::vector<uint64_t> drop_reserve(const std::string& bucket, bool even_fresh);
     void keep_reserve(const std::string& bucket, std::vector<uint64_t> turns);
 
-    SqlConnection connection_;
-    // Takes and answers that callers have ready at the same moment share one transaction.
-    GroupCommit group_;
+    SqlConnection& connection_;
+    GroupCommit& group_;
     const std::chrono::milliseconds margin_;
     mutable std::mutex error_mutex_;
     std::string last_error_;

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
+
 namespace taskhost {
 namespace {
 
@@ -11,6 +13,48 @@ using Poco::Int64;
 std::optional<WallClock::time_point> time_or_none(Int64 ms) {
     return ms > 0 ? std::optional<WallClock::time_point>(from_epoch_ms(ms)) : std::nullopt;
 }
+
+Int64 ms_or_zero(const std::optional<WallClock::time_point>& at) {
+    return at ? Int64(to_epoch_ms(*at)) : Int64(0);
+}
+
+// Rows per multi-row statement: far under SQLite's 32766 and PostgreSQL's 65535 parameters.
+constexpr size_t kRowsPerStatement = 100;
+
+// The placeholders of one statement, in the order they are bound.
+class Placeholders {
+  public:
+    explicit Placeholders(const SqlDialect& dialect) : numbered_(dialect.numbered_placeholders) {}
+
+    std::string next() { return numbered_ ? "$" + std::to_string(++count_) : std::string("?"); }
+
+    // "a, b, c"
+    std::string list(size_t count) {
+        std::string sql;
+        for (size_t i = 0; i < count; ++i) {
+            sql += (i == 0 ? "" : ", ") + next();
+        }
+        return sql;
+    }
+
+    // "(a, b), (c, d)"
+    std::string rows(size_t rows, size_t columns) {
+        std::string sql;
+        for (size_t r = 0; r < rows; ++r) {
+            sql += (r == 0 ? "(" : ", (") + list(columns) + ")";
+        }
+        return sql;
+    }
+
+  private:
+    bool numbered_;
+    int count_ = 0;
+};
+
+const char* const kJournalColumns =
+    "key, account, task, params, params_digest, manifest, name, subject_id, subject_name,"
+    " last_sent_at, sending_since, sending_owner, lease_until, last_result, last_result_at,"
+    " last_in_doubt";
 
 }  // namespace
 
@@ -43,42 +87,6 @@ std::optional<JournalEntry> select_journal_entry(Poco::Data::Session& db, const 
     return entry;
 }
 
-void ensure_journal_entry(Poco::Data::Session& db, const TaskIdentity& identity) {
-    db << "INSERT INTO taskhost_journal (key, account, task, params, params_digest, manifest,"
-          " name, subject_id, subject_name, last_sent_at, sending_since, sending_owner,"
-          " lease_until, last_result, last_result_at, last_in_doubt)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, '', 0, '', 0, 0)"
-          " ON CONFLICT (key) DO NOTHING",
-        bind(identity.key), bind(identity.account), bind(identity.task),
-        bind(identity.canonical_params), bind(identity.params_digest), bind(identity.manifest),
-        bind(identity.name), bind(identity.subject_id), bind(identity.subject_name), now;
-}
-
-void write_intent(Poco::Data::Session& db, const TaskIdentity& identity, int64_t now_ms,
-                  const std::string& owner, int64_t lease_until_ms) {
-    db << "UPDATE taskhost_journal SET manifest = $1, name = $2, sending_since = $3,"
-          " sending_owner = $4, lease_until = $5 WHERE key = $6",
-        bind(identity.manifest), bind(identity.name), bind(Int64(now_ms)), bind(owner),
-        bind(Int64(lease_until_ms)), bind(identity.key), now;
-}
-
-void write_completion(Poco::Data::Session& db, const TaskIdentity& identity,
-                      const Completion& completion, int64_t now_ms) {
-    // A send that may have arrived keeps its intent's meaning: last_in_doubt, and last_sent_at
-    // moves only when the server accepted it.
-    const std::string subject_id =
-        completion.subject_id.empty() ? identity.subject_id : completion.subject_id;
-    const std::string subject_name =
-        completion.subject_name.empty() ? identity.subject_name : completion.subject_name;
-    db << "UPDATE taskhost_journal SET sending_since = 0, sending_owner = '', lease_until = 0,"
-          " last_sent_at = CASE WHEN $1 = 1 THEN $2 ELSE last_sent_at END,"
-          " last_result = $3, last_result_at = $4, last_in_doubt = $5,"
-          " subject_id = $6, subject_name = $7 WHERE key = $8",
-        bind(Int64(completion.sent ? 1 : 0)), bind(Int64(now_ms)), bind(completion.status),
-        bind(Int64(now_ms)), bind(Int64(completion.in_doubt ? 1 : 0)), bind(subject_id),
-        bind(subject_name), bind(identity.key), now;
-}
-
 void import_journal_entry(Poco::Data::Session& db, const JournalEntry& entry) {
     const TaskIdentity& id = entry.identity;
     const auto ms = [](const std::optional<WallClock::time_point>& at) {
@@ -93,16 +101,6 @@ void import_journal_entry(Poco::Data::Session& db, const JournalEntry& entry) {
         bind(id.params_digest), bind(id.manifest), bind(id.name), bind(id.subject_id),
         bind(id.subject_name), bind(ms(entry.last_sent_at)), bind(ms(entry.sending_since)),
         bind(entry.last_result.value_or("")), bind(ms(entry.last_result_at)), now;
-}
-
-void insert_history(Poco::Data::Session& db, const HistoryRecord& r) {
-    db << "INSERT INTO taskhost_history (at, account, task, task_id, subject_id, subject_name,"
-          " params_digest, status, reason, in_doubt, source, host, uid, pid, msg)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        bind(Int64(to_epoch_ms(r.at))), bind(r.account), bind(r.task), bind(r.task_id),
-        bind(r.subject_id), bind(r.subject_name), bind(r.params_digest), bind(r.status),
-        bind(r.reason), bind(Int64(r.in_doubt ? 1 : 0)), bind(r.source), bind(r.host),
-        bind(Int64(r.uid)), bind(Int64(r.pid)), bind(r.msg), now;
 }
 
 std::vector<HistoryRecord> select_history(Poco::Data::Session& db, const HistoryQuery& query) {
@@ -160,6 +158,151 @@ std::vector<HistoryRecord> select_history(Poco::Data::Session& db, const History
         r.msg = msg[i];
     }
     return records;
+}
+
+void ensure_journal_entries(Poco::Data::Session& db, const SqlDialect& dialect,
+                            const std::vector<const TaskIdentity*>& identities) {
+    for (size_t at = 0; at < identities.size(); at += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, identities.size() - at);
+        Placeholders p(dialect);
+        std::string values;
+        for (size_t r = 0; r < n; ++r) {
+            values += r == 0 ? "(" : ", (";
+            values += p.list(9);
+            values += ", 0, 0, '', 0, '', 0, 0)";
+        }
+        Poco::Data::Statement insert(db);
+        insert << std::string("INSERT INTO taskhost_journal (") + kJournalColumns + ") VALUES " +
+                      values + " ON CONFLICT (key) DO NOTHING";
+        for (size_t r = at; r < at + n; ++r) {
+            const TaskIdentity& id = *identities[r];
+            insert, bind(id.key), bind(id.account), bind(id.task), bind(id.canonical_params),
+                bind(id.params_digest), bind(id.manifest), bind(id.name), bind(id.subject_id),
+                bind(id.subject_name);
+        }
+        insert.execute();
+    }
+}
+
+std::map<std::string, JournalEntry> select_journal_entries(
+    Poco::Data::Session& db, const SqlDialect& dialect,
+    const std::vector<const TaskIdentity*>& identities, bool for_update) {
+    std::map<std::string, JournalEntry> entries;
+    for (size_t at = 0; at < identities.size(); at += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, identities.size() - at);
+        Placeholders p(dialect);
+        std::vector<std::string> key, account, task, params, digest, manifest, name, subject_id,
+            subject_name, owner, last_result;
+        std::vector<Int64> last_sent, sending, lease, result_at, in_doubt;
+        Poco::Data::Statement select(db);
+        // ORDER BY key: PostgreSQL locks the rows in that order, the order every group uses.
+        select << std::string("SELECT ") + kJournalColumns +
+                      " FROM taskhost_journal WHERE key IN (" + p.list(n) + ") ORDER BY key" +
+                      (for_update ? dialect.for_update : std::string()),
+            into(key), into(account), into(task), into(params), into(digest), into(manifest),
+            into(name), into(subject_id), into(subject_name), into(last_sent), into(sending),
+            into(owner), into(lease), into(last_result), into(result_at), into(in_doubt);
+        for (size_t r = at; r < at + n; ++r) {
+            select, bind(identities[r]->key);
+        }
+        select.execute();
+        for (size_t i = 0; i < key.size(); ++i) {
+            JournalEntry entry;
+            TaskIdentity& id = entry.identity;
+            id.key = key[i];
+            id.account = account[i];
+            id.task = task[i];
+            id.canonical_params = params[i];
+            id.params_digest = digest[i];
+            id.manifest = manifest[i];
+            id.name = name[i];
+            id.subject_id = subject_id[i];
+            id.subject_name = subject_name[i];
+            entry.last_sent_at = time_or_none(last_sent[i]);
+            entry.sending_since = time_or_none(sending[i]);
+            entry.sending_owner = owner[i];
+            entry.lease_until = time_or_none(lease[i]);
+            if (!last_result[i].empty()) {
+                entry.last_result = last_result[i];
+            }
+            entry.last_result_at = time_or_none(result_at[i]);
+            entry.last_in_doubt = in_doubt[i] != 0;
+            entries.emplace(id.key, std::move(entry));
+        }
+    }
+    return entries;
+}
+
+void upsert_journal_entries(Poco::Data::Session& db, const SqlDialect& dialect,
+                            const std::vector<const JournalEntry*>& rows) {
+    for (size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, rows.size() - at);
+        Placeholders p(dialect);
+        Poco::Data::Statement upsert(db);
+        upsert << std::string("INSERT INTO taskhost_journal (") + kJournalColumns + ") VALUES " +
+                      p.rows(n, 16) +
+                      " ON CONFLICT (key) DO UPDATE SET account = excluded.account,"
+                      " task = excluded.task, params = excluded.params,"
+                      " params_digest = excluded.params_digest, manifest = excluded.manifest,"
+                      " name = excluded.name, subject_id = excluded.subject_id,"
+                      " subject_name = excluded.subject_name,"
+                      " last_sent_at = excluded.last_sent_at,"
+                      " sending_since = excluded.sending_since,"
+                      " sending_owner = excluded.sending_owner,"
+                      " lease_until = excluded.lease_until, last_result = excluded.last_result,"
+                      " last_result_at = excluded.last_result_at,"
+                      " last_in_doubt = excluded.last_in_doubt";
+        for (size_t r = at; r < at + n; ++r) {
+            const JournalEntry& e = *rows[r];
+            const TaskIdentity& id = e.identity;
+            upsert, bind(id.key), bind(id.account), bind(id.task), bind(id.canonical_params),
+                bind(id.params_digest), bind(id.manifest), bind(id.name), bind(id.subject_id),
+                bind(id.subject_name), bind(ms_or_zero(e.last_sent_at)),
+                bind(ms_or_zero(e.sending_since)), bind(e.sending_owner),
+                bind(ms_or_zero(e.lease_until)), bind(e.last_result.value_or("")),
+                bind(ms_or_zero(e.last_result_at)), bind(Int64(e.last_in_doubt ? 1 : 0));
+        }
+        upsert.execute();
+    }
+}
+
+void insert_history_rows(Poco::Data::Session& db, const SqlDialect& dialect,
+                         const std::vector<HistoryRecord>& records) {
+    for (size_t at = 0; at < records.size(); at += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, records.size() - at);
+        Placeholders p(dialect);
+        Poco::Data::Statement insert(db);
+        insert << "INSERT INTO taskhost_history (at, account, task, task_id, subject_id,"
+                  " subject_name, params_digest, status, reason, in_doubt, source, host, uid,"
+                  " pid, msg) VALUES " +
+                      p.rows(n, 15);
+        for (size_t i = at; i < at + n; ++i) {
+            const HistoryRecord& r = records[i];
+            insert, bind(Int64(to_epoch_ms(r.at))), bind(r.account), bind(r.task), bind(r.task_id),
+                bind(r.subject_id), bind(r.subject_name), bind(r.params_digest), bind(r.status),
+                bind(r.reason), bind(Int64(r.in_doubt ? 1 : 0)), bind(r.source), bind(r.host),
+                bind(Int64(r.uid)), bind(Int64(r.pid)), bind(r.msg);
+        }
+        insert.execute();
+    }
+}
+
+void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect, const std::string& bucket,
+                  const std::vector<int64_t>& turns, int64_t now_ms) {
+    for (size_t at = 0; at < turns.size(); at += kRowsPerStatement) {
+        const size_t n = std::min(kRowsPerStatement, turns.size() - at);
+        Placeholders p(dialect);
+        const std::string answered = p.next();
+        const std::string in_bucket = p.next();
+        Poco::Data::Statement update(db);
+        update << "UPDATE taskhost_pacing_turn SET answered_at = " + answered +
+                      " WHERE bucket = " + in_bucket + " AND id IN (" + p.list(n) + ")",
+            bind(Int64(now_ms)), bind(bucket);
+        for (size_t i = at; i < at + n; ++i) {
+            update, bind(Int64(turns[i]));
+        }
+        update.execute();
+    }
 }
 
 }  // namespace taskhost

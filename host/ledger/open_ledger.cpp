@@ -298,11 +298,11 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
     const std::string dir = fs::path(path).parent_path().string();
     std::error_code ec;
     SqlLedgerOptions options;
-    options.writer = sqlite_target(path, "FULL");  // an intent is durable before a send
+    // An intent is durable before a send; completions and pacing turns commit relaxed
+    // (sql_dialect.cpp), durable with the next intent.
+    options.writer = sqlite_target(path, "FULL");
     options.reader = sqlite_target(path, "FULL");
-    options.pacer = sqlite_target(path, "NORMAL");  // a lost turn only paces a little less
     options.writer.write_lock = std::make_shared<std::mutex>();
-    options.pacer.write_lock = options.writer.write_lock;
     if (access == LedgerAccess::kReadOnly && !fs::exists(path, ec)) {
         options.absent = true;
         return OpenedLedger{std::make_unique<SqlLedger>(options), ""};
@@ -352,7 +352,6 @@ Result<OpenedLedger> open_postgresql(const HostConfig& config, const std::string
     SqlLedgerOptions options;
     options.writer = target.value();
     options.reader = target.value();
-    options.pacer = target.value();
     SqlConnection setup(options.writer);
     SchemaPlan plan;
     plan.migrate_allowed = access == LedgerAccess::kMigrate;

@@ -78,6 +78,7 @@ Poco::Data::Session& SqlConnection::session() {
             *opened << pragma, now;
         }
         session_ = std::move(opened);
+        session_commit_.reset();
     }
     return *session_;
 }
@@ -95,7 +96,8 @@ Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)
     }
 }
 
-Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session&)>& work) {
+Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session&)>& work,
+                                    Commit commit) {
     constexpr int kAttempts = 5;
     std::lock_guard<std::mutex> lock(mutex_);
     std::unique_lock<std::mutex> writing;
@@ -107,6 +109,13 @@ Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session
         bool begun = false;
         try {
             Poco::Data::Session& db = session();
+            const std::string& setting = commit == Commit::kDurable
+                                             ? target_.dialect->durable_commit
+                                             : target_.dialect->relaxed_commit;
+            if (!setting.empty() && session_commit_ != commit) {
+                db << setting, now;
+                session_commit_ = commit;
+            }
             db << target_.dialect->begin_write, now;
             begun = true;
             work(db);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "ledger/sql_dialect.h"
@@ -39,8 +40,11 @@ class SqlConnection {
 
     // `work` inside one write transaction (the dialect's BEGIN ... COMMIT; ROLLBACK on error).
     // Retries the whole transaction a few times when the database says to (a lock wait that
-    // timed out, a deadlock, a serialization failure).
-    Check in_transaction(const std::function<void(Poco::Data::Session&)>& work);
+    // timed out, a deadlock, a serialization failure). kRelaxed: the commit may reach the disk
+    // with the next durable one (SQLite; see SqlDialect::relaxed_commit).
+    enum class Commit { kDurable, kRelaxed };
+    Check in_transaction(const std::function<void(Poco::Data::Session&)>& work,
+                         Commit commit = Commit::kDurable);
 
     const SqlTarget& target() const { return target_; }
     HostError error(const std::string& problem) const;
@@ -51,6 +55,7 @@ class SqlConnection {
     SqlTarget target_;
     std::mutex mutex_;
     std::unique_ptr<Poco::Data::Session> session_;
+    std::optional<Commit> session_commit_;  // what the session's last commit setting was
 };
 
 // "what happened" from a Poco exception, without the connection string's secret.

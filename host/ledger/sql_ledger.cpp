@@ -1,5 +1,6 @@
 #include "ledger/sql_ledger.h"
 
+#include "ledger/journal_changes.h"
 #include "ledger/journal_verdict.h"
 #include "ledger/ledger_tables.h"
 #include "ledger/process_identity.h"
@@ -39,7 +40,7 @@ SqlLedger::SqlLedger(SqlLedgerOptions options)
       writer_(options_.writer),
       reader_(options_.reader),
       group_(writer_),
-      budget_(options_.pacer, options_.pacing_margin) {}
+      budget_(writer_, group_, options_.pacing_margin) {}
 
 Result<LedgerVerdict> SqlLedger::judge(const TaskIdentity& identity, const ResendPolicy& policy) {
     if (options_.absent) {
@@ -65,19 +66,21 @@ Result<LedgerVerdict> SqlLedger::claim(const TaskIdentity& identity, const Resen
     }
     LedgerVerdict verdict;
     const int64_t lease_ms = options_.intent_lease.count();
-    const Check bad = group_.run(identity.key, [&](Poco::Data::Session& db, int64_t now_ms) {
-        const SqlDialect& dialect = *writer_.target().dialect;
-        ensure_journal_entry(db, identity);
-        const auto entry = select_journal_entry(db, dialect, identity.key, true);
-        verdict = judge_entry(entry, policy, from_epoch_ms(now_ms), owner_alive);
-        if (verdict.action == LedgerVerdict::Action::kSend) {
-            write_intent(db, identity, now_ms, caller.owner, now_ms + lease_ms);
-            return;
-        }
-        insert_history(
-            db, history_record(identity, caller, from_epoch_ms(now_ms), "skipped", verdict.reason,
-                               false, not_sent_msg(verdict, policy.interval)));
-    });
+    const Check bad = group_.run(
+        identity.key,
+        [&](Poco::Data::Session&, int64_t now_ms, WriteBatch& batch) {
+            JournalEntry& entry = batch.entry(identity.key);
+            verdict = judge_entry(entry, policy, from_epoch_ms(now_ms), owner_alive);
+            if (verdict.action == LedgerVerdict::Action::kSend) {
+                mark_intent(entry, identity, now_ms, caller.owner, now_ms + lease_ms);
+                batch.changed(identity.key);
+                return;
+            }
+            batch.add_history(history_record(identity, caller, from_epoch_ms(now_ms), "skipped",
+                                             verdict.reason, false,
+                                             not_sent_msg(verdict, policy.interval)));
+        },
+        &identity);
     if (bad) {
         return *bad;
     }
@@ -89,19 +92,20 @@ Check SqlLedger::complete(const TaskIdentity& identity, const LedgerVerdict& cla
     if (options_.absent) {
         return writer_.error("was opened read-only");
     }
-    return group_.run(identity.key, [&](Poco::Data::Session& db, int64_t now_ms) {
-        write_completion(db, identity, completion, now_ms);
-        TaskIdentity learned = identity;
-        if (!completion.subject_id.empty()) {
-            learned.subject_id = completion.subject_id;
-        }
-        if (!completion.subject_name.empty()) {
-            learned.subject_name = completion.subject_name;
-        }
-        insert_history(db, history_record(learned, caller, from_epoch_ms(now_ms), completion.status,
-                                          claimed.reason, claimed.in_doubt || completion.in_doubt,
-                                          completion.msg));
-    });
+    return group_.run(
+        identity.key,
+        [&](Poco::Data::Session&, int64_t now_ms, WriteBatch& batch) {
+            JournalEntry& entry = batch.entry(identity.key);
+            mark_completion(entry, identity, completion, now_ms);
+            batch.changed(identity.key);
+            TaskIdentity learned = identity;
+            learned.subject_id = entry.identity.subject_id;
+            learned.subject_name = entry.identity.subject_name;
+            batch.add_history(history_record(
+                learned, caller, from_epoch_ms(now_ms), completion.status, claimed.reason,
+                claimed.in_doubt || completion.in_doubt, completion.msg));
+        },
+        &identity, /*durable=*/false);
 }
 
 Check SqlLedger::record_refusal(const TaskIdentity& identity, const Caller& caller,
@@ -109,10 +113,13 @@ Check SqlLedger::record_refusal(const TaskIdentity& identity, const Caller& call
     if (options_.absent) {
         return std::nullopt;
     }
-    return group_.run(identity.key, [&](Poco::Data::Session& db, int64_t now_ms) {
-        insert_history(db, history_record(identity, caller, from_epoch_ms(now_ms), "refused",
-                                          reason, false, msg));
-    });
+    return group_.run(
+        identity.key,
+        [&](Poco::Data::Session&, int64_t now_ms, WriteBatch& batch) {
+            batch.add_history(history_record(identity, caller, from_epoch_ms(now_ms), "refused",
+                                             reason, false, msg));
+        },
+        nullptr, /*durable=*/false);
 }
 
 Result<std::vector<HistoryRecord>> SqlLedger::history(const HistoryQuery& query) {

@@ -1,7 +1,7 @@
 // The ledger on a SQL database through Poco::Data: SQLite in the state directory, PostgreSQL for a
-// fleet. Three connections, each used by one thread at a time: the writer (claims and completions,
-// grouped into shared commits), the reader (plans, dry runs, history) and the pacer's
-// (ledger_budget.h), so that a long history query or a pacing wait never holds up a commit.
+// fleet. Two connections, each used by one thread at a time: the writer (claims, completions and
+// the pacing budget's turns, grouped into shared commits) and the reader (plans, dry runs,
+// history), so that a long history query never holds up a commit.
 #pragma once
 
 #include <chrono>
@@ -15,9 +15,8 @@
 namespace taskhost {
 
 struct SqlLedgerOptions {
-    SqlTarget writer;  // durable commits
+    SqlTarget writer;  // durable commits for intents (group_commit.h)
     SqlTarget reader;
-    SqlTarget pacer;  // may trade durability for speed (a lost turn only paces a bit less)
     // How long another host's intent counts as in progress; on this host a process's death is
     // seen at once (process_identity.h).
     std::chrono::milliseconds intent_lease{std::chrono::minutes(15)};
