@@ -259,8 +259,8 @@ SharedBudget::Turn LedgerBudget::await_room(const std::string& bucket,
 }
 
 void LedgerBudget::complete(const std::string& bucket, uint64_t turn) {
-    const auto answer = [bucket, turn](Poco::Data::Session&, int64_t, WriteBatch& batch) {
-        batch.answer_turn(bucket, static_cast<int64_t>(turn));
+    const auto answer = [turn](Poco::Data::Session&, int64_t, WriteBatch& batch) {
+        batch.answer_turn(static_cast<int64_t>(turn));
     };
     if (has_reserve(bucket)) {
         // Every window has much room (turns are reserved): the answer rides with the next

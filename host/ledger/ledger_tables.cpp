@@ -287,17 +287,18 @@ void insert_history_rows(Poco::Data::Session& db, const SqlDialect& dialect,
     }
 }
 
-void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect, const std::string& bucket,
+void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect,
                   const std::vector<int64_t>& turns, int64_t now_ms) {
     for (size_t at = 0; at < turns.size(); at += kRowsPerStatement) {
         const size_t n = std::min(kRowsPerStatement, turns.size() - at);
         Placeholders p(dialect);
         const std::string answered = p.next();
-        const std::string in_bucket = p.next();
+        // By id alone: with "bucket = ..." too, SQLite walks the bucket's index, every turn of
+        // the window, instead of looking each id up (ids are unique across buckets).
         Poco::Data::Statement update(db);
-        update << "UPDATE taskhost_pacing_turn SET answered_at = " + answered +
-                      " WHERE bucket = " + in_bucket + " AND id IN (" + p.list(n) + ")",
-            bind(Int64(now_ms)), bind(bucket);
+        update << "UPDATE taskhost_pacing_turn SET answered_at = " + answered + " WHERE id IN (" +
+                      p.list(n) + ")",
+            bind(Int64(now_ms));
         for (size_t i = at; i < at + n; ++i) {
             update, bind(Int64(turns[i]));
         }

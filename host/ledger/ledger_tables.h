@@ -38,7 +38,7 @@ void upsert_journal_entries(Poco::Data::Session& db, const SqlDialect& dialect,
 void insert_history_rows(Poco::Data::Session& db, const SqlDialect& dialect,
                          const std::vector<HistoryRecord>& records);
 // The pacing budget's turns answered now.
-void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect, const std::string& bucket,
+void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect,
                   const std::vector<int64_t>& turns, int64_t now_ms);
 
 }  // namespace taskhost

@@ -53,8 +53,8 @@ void WriteBatch::add_history(HistoryRecord record) {
     history_.push_back(std::move(record));
 }
 
-void WriteBatch::answer_turn(const std::string& bucket, int64_t turn) {
-    answers_[bucket].push_back(turn);
+void WriteBatch::answer_turn(int64_t turn) {
+    answers_.push_back(turn);
 }
 
 void WriteBatch::flush(Poco::Data::Session& db, int64_t now_ms) {
@@ -69,8 +69,8 @@ void WriteBatch::flush(Poco::Data::Session& db, int64_t now_ms) {
     if (!history_.empty()) {
         insert_history_rows(db, dialect_, history_);
     }
-    for (const auto& [bucket, turns] : answers_) {
-        answer_turns(db, dialect_, bucket, turns, now_ms);
+    if (!answers_.empty()) {
+        answer_turns(db, dialect_, answers_, now_ms);
     }
 }
 

@@ -37,7 +37,7 @@ class WriteBatch {
     JournalEntry& entry(const std::string& key);
     void changed(const std::string& key);
     void add_history(HistoryRecord record);
-    void answer_turn(const std::string& bucket, int64_t turn);
+    void answer_turn(int64_t turn);
     void flush(Poco::Data::Session& db, int64_t now_ms);
 
   private:
@@ -46,7 +46,7 @@ class WriteBatch {
     std::map<std::string, JournalEntry> entries_;
     std::set<std::string> changed_;
     std::vector<HistoryRecord> history_;
-    std::map<std::string, std::vector<int64_t>> answers_;  // bucket -> turns
+    std::vector<int64_t> answers_;  // pacing turns
 };
 
 }  // namespace taskhost
