@@ -5,6 +5,12 @@
 
 namespace taskhost {
 
+GroupCommit::GroupCommit(SqlConnection& connection) : connection_(connection) {
+    if (!connection_.target().sync_file.empty()) {
+        wal_sync_ = std::make_unique<WalSync>(connection_.target().sync_file);
+    }
+}
+
 Check GroupCommit::run(const std::string& key, Write write, const TaskIdentity* wants,
                        bool durable) {
     const auto shared = std::make_shared<Pending>();
@@ -73,6 +79,7 @@ void GroupCommit::lead() {
     const SqlDialect& dialect = *connection_.target().dialect;
     const bool durable = std::any_of(group.begin(), group.end(),
                                      [](const auto& pending) { return pending->durable; });
+    const bool sync_after = durable && wal_sync_ != nullptr;
     const Check result = connection_.in_transaction(
         [&](Poco::Data::Session& db) {
             const int64_t now_ms = database_now_ms(db, dialect);
@@ -88,20 +95,43 @@ void GroupCommit::lead() {
             }
             batch.flush(db, now_ms);
         },
-        durable ? SqlConnection::Commit::kDurable : SqlConnection::Commit::kRelaxed);
-    for (const auto& pending : group) {
-        {
-            std::lock_guard<std::mutex> own(pending->mutex);
-            pending->result = result;
-            pending->done = true;
+        durable && !sync_after ? SqlConnection::Commit::kDurable : SqlConnection::Commit::kRelaxed);
+    const uint64_t commit = wal_sync_ != nullptr ? wal_sync_->committed() : 0;
+    hand_on(group.size());
+    if (result || !sync_after) {
+        for (const auto& pending : group) {
+            signal(*pending, result);
         }
-        pending->wake.notify_one();  // `group` keeps it alive until then
+        return;
     }
+    for (const auto& pending : group) {
+        if (!pending->durable) {
+            signal(*pending, result);  // committed: safe from a kill of this process already
+        }
+    }
+    const Check synced = wal_sync_->sync_through(commit);
+    for (const auto& pending : group) {
+        if (pending->durable) {
+            signal(*pending, synced);
+        }
+    }
+}
+
+void GroupCommit::signal(Pending& pending, const Check& result) {
+    {
+        std::lock_guard<std::mutex> own(pending.mutex);
+        pending.result = result;
+        pending.done = true;
+    }
+    pending.wake.notify_one();  // the group's shared_ptr keeps it alive until then
+}
+
+void GroupCommit::hand_on(size_t written) {
     std::shared_ptr<Pending> next;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         ++commits_;
-        writes_ += group.size();
+        writes_ += written;
         for (const auto& queued : queue_) {
             if (!queued->rides) {
                 next = queued;

@@ -2,7 +2,8 @@
 // one durable commit. The first caller to arrive while no commit runs leads: it takes every write
 // queued so far, runs them in order of their keys (so that two processes lock rows in one order
 // and never deadlock), commits, and wakes their callers; writes that arrived meanwhile form the
-// next group, led by the first of them when this commit ends. Each caller returns only when its own
+// next group, led by the first of them as soon as this one has committed (its sync to disk, on
+// SQLite, overlaps the next group's statements). Each caller returns only when its own
 // write is committed (or failed with the group). Each caller sleeps on its own condition and is
 // woken once, when its group is committed or when it is to lead: waking every waiter for every
 // commit cost more futex calls than any statement (issue 8's profile).
@@ -22,6 +23,7 @@
 
 #include "ledger/ledger_records.h"
 #include "ledger/sql_connection.h"
+#include "ledger/wal_sync.h"
 #include "ledger/write_batch.h"
 
 namespace taskhost {
@@ -34,7 +36,7 @@ class GroupCommit {
     // the whole group.
     using Write = std::function<void(Poco::Data::Session& db, int64_t now_ms, WriteBatch& batch)>;
 
-    explicit GroupCommit(SqlConnection& connection) : connection_(connection) {}
+    explicit GroupCommit(SqlConnection& connection);
 
     // `key` orders the writes of a group; `wants`, when set, is the journal row the write reads
     // (batch.entry(wants->key)). Returns when the write is committed: durably when `durable`
@@ -76,8 +78,14 @@ class GroupCommit {
     // Takes the queue (the caller's own write is in it), commits it, wakes its callers and hands
     // the lead to the next queued caller (one that waits: a rider never leads).
     void lead();
+    // The lead passed to the next queued caller that waits, or given up.
+    void hand_on(size_t written);
+    static void signal(Pending& pending, const Check& result);
 
     SqlConnection& connection_;
+    // SQLite: durable commits are relaxed ones plus a sync of the WAL after the lead is handed
+    // on, so that the next group's statements run while the disk works (wal_sync.h).
+    std::unique_ptr<WalSync> wal_sync_;
     mutable std::mutex mutex_;  // the queue, leading_ and the counts; taken before a Pending's
     std::deque<std::shared_ptr<Pending>> queue_;
     bool leading_ = false;

@@ -303,6 +303,7 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
     options.writer = sqlite_target(path, "FULL");
     options.reader = sqlite_target(path, "FULL");
     options.writer.write_lock = std::make_shared<std::mutex>();
+    options.writer.sync_file = path + "-wal";
     if (access == LedgerAccess::kReadOnly && !fs::exists(path, ec)) {
         options.absent = true;
         return OpenedLedger{std::make_unique<SqlLedger>(options), ""};

@@ -28,6 +28,9 @@ struct SqlTarget {
     // Shared by the connections of one process that write one SQLite file: they take turns
     // here instead of in SQLite's busy handler, which sleeps 1 to 25 ms per retry. Null: none.
     std::shared_ptr<std::mutex> write_lock;
+    // SQLite: the WAL file, which group commits sync themselves outside the write lock
+    // (wal_sync.h). Empty: each durable commit is durable when COMMIT returns.
+    std::string sync_file;
 };
 
 class SqlConnection {
