@@ -113,6 +113,7 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
                                      const TaskStepContext& context, std::ostream& log) {
     const std::string account = resolved.request.account->name;
     TaskRunOptions run;
+    run.outcome_json = false;  // the manifest's result carries the outcome object
     run.source = context.source;
     run.cancel = context.cancel;
     run.pacer = context.pacer;

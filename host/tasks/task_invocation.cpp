@@ -213,7 +213,8 @@ std::string scrub_secret(std::string text, const std::string& secret) {
 }
 
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
-                             const CancelToken& cancel, const TaskPacing* pacing) {
+                             const CancelToken& cancel, const TaskPacing* pacing,
+                             bool render_json) {
     static const std::string no_secret;
     const std::shared_ptr<const PluginGeneration> plugin =
         request.offer.plugin;  // held for the call
@@ -287,7 +288,9 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
                                         (outcome_failed(result.outcome) ? "true" : "false") +
                                         "; the outcome counts");
     }
-    result.outcome_json = scrub_secret(to_json(result.outcome), *execution.secret);
+    if (render_json) {
+        result.outcome_json = scrub_secret(to_json(result.outcome), *execution.secret);
+    }
     return result;
 }
 

@@ -43,8 +43,11 @@ struct InvocationResult {
 // `log` as "taskhost: [level] plugin NAME: message". `key` may be null (dry run without key).
 // The plugin sees a cancellation through host->cancelled once `cancel` is requested. Entry points
 // call it through run_task (tasks/task_runner.h), which reads the key and sets up the pacing.
+// `render_json` false: outcome_json is left empty (the caller renders the outcome once it has
+// added to it).
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
-                             const CancelToken& cancel, const TaskPacing* pacing = nullptr);
+                             const CancelToken& cancel, const TaskPacing* pacing = nullptr,
+                             bool render_json = true);
 
 // Every occurrence of `secret` (as is, and as it looks inside a JSON string) replaced by
 // [redacted]. An empty secret changes nothing.

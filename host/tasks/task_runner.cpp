@@ -56,7 +56,7 @@ constexpr const char* kStopping = "its caller is stopping; nothing sent";
 class LedgerStep {
   public:
     LedgerStep(const TaskRequest& request, const TaskRunOptions& options)
-        : request_(request), ledger_(options.ledger) {
+        : request_(request), ledger_(options.ledger), render_json_(options.outcome_json) {
         if (ledger_ == nullptr) {
             return;
         }
@@ -134,7 +134,9 @@ class LedgerStep {
                                         "; but recording it failed: " + bad->text());
             }
         }
-        result.invocation.outcome_json = to_json(outcome);
+        if (render_json_) {
+            result.invocation.outcome_json = to_json(outcome);
+        }
     }
 
   private:
@@ -161,6 +163,7 @@ class LedgerStep {
 
     const TaskRequest& request_;
     Ledger* ledger_;
+    bool render_json_;
     TaskIdentity identity_;
     Caller caller_;
     ResendPolicy policy_;
@@ -242,7 +245,9 @@ TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options
         pacing.on_bucket = options.on_bucket;
     }
     TaskRunResult result;
-    result.invocation = invoke_task(request, key, log, options.cancel, &pacing);
+    // With a ledger, finish() adds the verdict and renders the outcome then.
+    result.invocation =
+        invoke_task(request, key, log, options.cancel, &pacing, options.ledger == nullptr);
     ledger.finish(result);
     return rendered(std::move(result), options, key);
 }

@@ -64,6 +64,8 @@ struct TaskRunOptions {
     AccountKeys* keys = nullptr;            // null: the account's key is read for this task alone
     std::function<SendGate()> before_send;  // null: go
     bool pretty = false;                    // also render the outcome indented (for people)
+    bool outcome_json =
+        true;  // render invocation.outcome_json (false: the caller reads the object)
 };
 
 struct TaskRunResult {
