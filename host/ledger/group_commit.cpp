@@ -96,8 +96,8 @@ void GroupCommit::lead() {
             batch.flush(db, now_ms);
         },
         durable && !sync_after ? SqlConnection::Commit::kDurable : SqlConnection::Commit::kRelaxed);
-    const uint64_t commit = wal_sync_ != nullptr ? wal_sync_->committed() : 0;
-    hand_on(group.size());
+    const uint64_t commit = sync_after ? wal_sync_->committed() : 0;
+    const bool next_durable = hand_on(group.size());
     if (result || !sync_after) {
         for (const auto& pending : group) {
             signal(*pending, result);
@@ -109,7 +109,7 @@ void GroupCommit::lead() {
             signal(*pending, result);  // committed: safe from a kill of this process already
         }
     }
-    const Check synced = wal_sync_->sync_through(commit);
+    const Check synced = wal_sync_->sync_through(commit, next_durable);
     for (const auto& pending : group) {
         if (pending->durable) {
             signal(*pending, synced);
@@ -126,21 +126,22 @@ void GroupCommit::signal(Pending& pending, const Check& result) {
     pending.wake.notify_one();  // the group's shared_ptr keeps it alive until then
 }
 
-void GroupCommit::hand_on(size_t written) {
+bool GroupCommit::hand_on(size_t written) {
     std::shared_ptr<Pending> next;
+    bool next_durable = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         ++commits_;
         writes_ += written;
         for (const auto& queued : queue_) {
-            if (!queued->rides) {
+            if (!queued->rides && !next) {
                 next = queued;
-                break;
             }
+            next_durable = next_durable || queued->durable;
         }
         if (!next) {
             leading_ = false;  // riders wait for the next caller
-            return;
+            return false;
         }
     }
     {
@@ -148,6 +149,7 @@ void GroupCommit::hand_on(size_t written) {
         next->lead = true;
     }
     next->wake.notify_one();
+    return next_durable;
 }
 
 uint64_t GroupCommit::commits() const {

@@ -78,8 +78,9 @@ class GroupCommit {
     // Takes the queue (the caller's own write is in it), commits it, wakes its callers and hands
     // the lead to the next queued caller (one that waits: a rider never leads).
     void lead();
-    // The lead passed to the next queued caller that waits, or given up.
-    void hand_on(size_t written);
+    // The lead passed to the next queued caller that waits, or given up. True when the next
+    // group holds a durable write.
+    bool hand_on(size_t written);
     static void signal(Pending& pending, const Check& result);
 
     SqlConnection& connection_;

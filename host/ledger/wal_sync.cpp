@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
@@ -17,10 +18,11 @@ WalSync::~WalSync() {
 
 uint64_t WalSync::committed() {
     std::lock_guard<std::mutex> lock(mutex_);
+    synced_.notify_all();  // a sync that waits for one more commit
     return ++committed_;
 }
 
-Check WalSync::sync_through(uint64_t commit) {
+Check WalSync::sync_through(uint64_t commit, bool next_durable) {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         if (durable_ >= commit) {
@@ -31,6 +33,12 @@ Check WalSync::sync_through(uint64_t commit) {
             // for it, then look again.
             synced_.wait(lock, [this] { return !syncing_; });
             continue;
+        }
+        if (next_durable) {
+            next_durable = false;
+            synced_.wait_for(lock, std::chrono::milliseconds(2),
+                             [this, commit] { return committed_ > commit || syncing_; });
+            continue;  // look again: another caller may have issued one meanwhile
         }
         syncing_ = true;
         syncing_through_ = committed_;
