@@ -1,8 +1,10 @@
 #include "session_pool.h"
 
 #include <Poco/Net/Socket.h>
-#include <Poco/Timespan.h>
+#include <Poco/Net/SocketImpl.h>
+#include <poll.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "tls_context_cache.h"
@@ -17,8 +19,11 @@ bool looks_dropped(SessionPool::Session& session) {
         if (!session.connected()) {
             return true;
         }
-        return session.socket().poll(
-            Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+        // One poll(2) on the descriptor: Poco's Socket::poll builds an epoll set for it (epoll
+        // create, ctl, wait and close: four system calls per request, issue 12).
+        pollfd watched{session.socket().impl()->sockfd(), POLLIN | POLLPRI, 0};
+        const int ready = ::poll(&watched, 1, 0);
+        return ready != 0;  // readable, hung up, in error, or poll failed
     } catch (const Poco::Exception&) {
         return true;
     }
@@ -27,8 +32,8 @@ bool looks_dropped(SessionPool::Session& session) {
 }  // namespace
 
 SessionPool::Lease::~Lease() {
-    if (pool_ != nullptr && session_ && keep_) {
-        pool_->give_back(endpoint_, std::move(session_));
+    if (pool_ != nullptr && session_) {  // a moved-from lease holds none
+        pool_->release(endpoint_, keep_ ? std::move(session_) : nullptr);
     }
 }
 
@@ -41,6 +46,17 @@ SessionPool::SessionPool(SessionPoolLimits limits) : limits_(limits) {}
 
 SessionPool::Lease SessionPool::checkout(const Endpoint& endpoint) {
     const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (use_.size() >= limits_.max_endpoints && use_.find(endpoint) == use_.end()) {
+            for (auto it = use_.begin(); it != use_.end();) {
+                it = it->second.leased == 0 ? use_.erase(it) : std::next(it);
+            }
+        }
+        Use& use = use_[endpoint];
+        ++use.leased;
+        use.most_leased = std::max(use.most_leased, use.leased);
+    }
     for (;;) {
         IdleSession idle;  // declared outside the lock: a discarded session closes unlocked
         {
@@ -65,23 +81,29 @@ SessionPool::Lease SessionPool::checkout(const Endpoint& endpoint) {
     return Lease(this, endpoint, std::move(session), /*reused=*/false);
 }
 
-void SessionPool::give_back(const Endpoint& endpoint, std::unique_ptr<Session> session) {
-    if (!session->connected()) {
-        return;
-    }
+void SessionPool::release(const Endpoint& endpoint, std::unique_ptr<Session> session) {
     std::unique_ptr<Session> surplus;  // closed outside the lock
     std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t keep = limits_.max_idle_per_endpoint;
+    if (const auto used = use_.find(endpoint); used != use_.end()) {
+        used->second.leased -= used->second.leased > 0 ? 1 : 0;
+        keep = std::max(keep, std::min(used->second.most_leased, limits_.max_idle_sized_to_use));
+    }
+    if (!session || !session->connected()) {
+        return;
+    }
     if (idle_.size() >= limits_.max_endpoints && idle_.find(endpoint) == idle_.end()) {
         for (auto it = idle_.begin(); it != idle_.end();) {
             it = it->second.empty() ? idle_.erase(it) : std::next(it);
         }
         if (idle_.size() >= limits_.max_endpoints) {
-            return;  // session closes as `session` goes out of scope
+            surplus = std::move(session);
+            return;
         }
     }
     auto& sessions = idle_[endpoint];
     sessions.push_back(IdleSession{std::move(session), std::chrono::steady_clock::now()});
-    if (sessions.size() > limits_.max_idle_per_endpoint) {
+    if (sessions.size() > keep) {
         surplus = std::move(sessions.front().session);
         sessions.pop_front();
     }

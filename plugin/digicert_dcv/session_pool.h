@@ -30,7 +30,11 @@ struct Endpoint {
 };
 
 struct SessionPoolLimits {
+    // Idle sessions kept per endpoint: at least this many, and as many as were ever leased at
+    // once (the concurrency in use), up to max_idle_sized_to_use: with 16 workers and 8 kept,
+    // half of them handshook again and again (issue 12: 16 to 53 handshakes per 1000 tasks).
     std::size_t max_idle_per_endpoint = 8;
+    std::size_t max_idle_sized_to_use = 64;
     // Below common server keep-alive timeouts (Poco's server: 10 s), so an idle session is
     // dropped by us before the server closes it under our feet.
     std::chrono::milliseconds max_idle_age{5000};
@@ -81,11 +85,18 @@ class SessionPool {
         std::unique_ptr<Session> session;
         std::chrono::steady_clock::time_point since;
     };
-    void give_back(const Endpoint& endpoint, std::unique_ptr<Session> session);
+    // A lease ended: `session` (null when it was not kept) goes back to the idle ones.
+    void release(const Endpoint& endpoint, std::unique_ptr<Session> session);
+
+    struct Use {
+        std::size_t leased = 0;       // sessions leased now
+        std::size_t most_leased = 0;  // at once, ever: how many idle ones to keep
+    };
 
     SessionPoolLimits limits_;
     mutable std::mutex mutex_;
     std::map<Endpoint, std::deque<IdleSession>> idle_;
+    std::map<Endpoint, Use> use_;
 };
 
 }  // namespace digicert_dcv
