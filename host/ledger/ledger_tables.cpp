@@ -233,58 +233,84 @@ std::map<std::string, JournalEntry> select_journal_entries(
     return entries;
 }
 
+// The many-row writes below are one single-row statement executed for each row of column
+// vectors (Poco binds row by row and prepares once): a statement with a VALUES list per row took
+// longer to parse than to run.
 void upsert_journal_entries(Poco::Data::Session& db, const SqlDialect& dialect,
                             const std::vector<const JournalEntry*>& rows) {
-    for (size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
-        const size_t n = std::min(kRowsPerStatement, rows.size() - at);
-        Placeholders p(dialect);
-        Poco::Data::Statement upsert(db);
-        upsert << std::string("INSERT INTO taskhost_journal (") + kJournalColumns + ") VALUES " +
-                      p.rows(n, 16) +
-                      " ON CONFLICT (key) DO UPDATE SET account = excluded.account,"
-                      " task = excluded.task, params = excluded.params,"
-                      " params_digest = excluded.params_digest, manifest = excluded.manifest,"
-                      " name = excluded.name, subject_id = excluded.subject_id,"
-                      " subject_name = excluded.subject_name,"
-                      " last_sent_at = excluded.last_sent_at,"
-                      " sending_since = excluded.sending_since,"
-                      " sending_owner = excluded.sending_owner,"
-                      " lease_until = excluded.lease_until, last_result = excluded.last_result,"
-                      " last_result_at = excluded.last_result_at,"
-                      " last_in_doubt = excluded.last_in_doubt";
-        for (size_t r = at; r < at + n; ++r) {
-            const JournalEntry& e = *rows[r];
-            const TaskIdentity& id = e.identity;
-            upsert, bind(id.key), bind(id.account), bind(id.task), bind(id.canonical_params),
-                bind(id.params_digest), bind(id.manifest), bind(id.name), bind(id.subject_id),
-                bind(id.subject_name), bind(ms_or_zero(e.last_sent_at)),
-                bind(ms_or_zero(e.sending_since)), bind(e.sending_owner),
-                bind(ms_or_zero(e.lease_until)), bind(e.last_result.value_or("")),
-                bind(ms_or_zero(e.last_result_at)), bind(Int64(e.last_in_doubt ? 1 : 0));
-        }
-        upsert.execute();
+    if (rows.empty()) {
+        return;
     }
+    std::vector<std::string> key, account, task, params, digest, manifest, name, subject_id,
+        subject_name, owner, last_result;
+    std::vector<Int64> last_sent, sending, lease, result_at, in_doubt;
+    for (const JournalEntry* e : rows) {
+        const TaskIdentity& id = e->identity;
+        key.push_back(id.key);
+        account.push_back(id.account);
+        task.push_back(id.task);
+        params.push_back(id.canonical_params);
+        digest.push_back(id.params_digest);
+        manifest.push_back(id.manifest);
+        name.push_back(id.name);
+        subject_id.push_back(id.subject_id);
+        subject_name.push_back(id.subject_name);
+        last_sent.push_back(ms_or_zero(e->last_sent_at));
+        sending.push_back(ms_or_zero(e->sending_since));
+        owner.push_back(e->sending_owner);
+        lease.push_back(ms_or_zero(e->lease_until));
+        last_result.push_back(e->last_result.value_or(""));
+        result_at.push_back(ms_or_zero(e->last_result_at));
+        in_doubt.push_back(e->last_in_doubt ? 1 : 0);
+    }
+    Placeholders p(dialect);
+    db << std::string("INSERT INTO taskhost_journal (") + kJournalColumns + ") VALUES (" +
+              p.list(16) +
+              ") ON CONFLICT (key) DO UPDATE SET account = excluded.account,"
+              " task = excluded.task, params = excluded.params,"
+              " params_digest = excluded.params_digest, manifest = excluded.manifest,"
+              " name = excluded.name, subject_id = excluded.subject_id,"
+              " subject_name = excluded.subject_name, last_sent_at = excluded.last_sent_at,"
+              " sending_since = excluded.sending_since, sending_owner = excluded.sending_owner,"
+              " lease_until = excluded.lease_until, last_result = excluded.last_result,"
+              " last_result_at = excluded.last_result_at, last_in_doubt = excluded.last_in_doubt",
+        use(key), use(account), use(task), use(params), use(digest), use(manifest), use(name),
+        use(subject_id), use(subject_name), use(last_sent), use(sending), use(owner), use(lease),
+        use(last_result), use(result_at), use(in_doubt), now;
 }
 
 void insert_history_rows(Poco::Data::Session& db, const SqlDialect& dialect,
                          const std::vector<HistoryRecord>& records) {
-    for (size_t at = 0; at < records.size(); at += kRowsPerStatement) {
-        const size_t n = std::min(kRowsPerStatement, records.size() - at);
-        Placeholders p(dialect);
-        Poco::Data::Statement insert(db);
-        insert << "INSERT INTO taskhost_history (at, account, task, task_id, subject_id,"
-                  " subject_name, params_digest, status, reason, in_doubt, source, host, uid,"
-                  " pid, msg) VALUES " +
-                      p.rows(n, 15);
-        for (size_t i = at; i < at + n; ++i) {
-            const HistoryRecord& r = records[i];
-            insert, bind(Int64(to_epoch_ms(r.at))), bind(r.account), bind(r.task), bind(r.task_id),
-                bind(r.subject_id), bind(r.subject_name), bind(r.params_digest), bind(r.status),
-                bind(r.reason), bind(Int64(r.in_doubt ? 1 : 0)), bind(r.source), bind(r.host),
-                bind(Int64(r.uid)), bind(Int64(r.pid)), bind(r.msg);
-        }
-        insert.execute();
+    if (records.empty()) {
+        return;
     }
+    std::vector<Int64> at, in_doubt, uid, pid;
+    std::vector<std::string> account, task, task_id, subject_id, subject_name, digest, status,
+        reason, source, host, msg;
+    for (const HistoryRecord& r : records) {
+        at.push_back(to_epoch_ms(r.at));
+        account.push_back(r.account);
+        task.push_back(r.task);
+        task_id.push_back(r.task_id);
+        subject_id.push_back(r.subject_id);
+        subject_name.push_back(r.subject_name);
+        digest.push_back(r.params_digest);
+        status.push_back(r.status);
+        reason.push_back(r.reason);
+        in_doubt.push_back(r.in_doubt ? 1 : 0);
+        source.push_back(r.source);
+        host.push_back(r.host);
+        uid.push_back(r.uid);
+        pid.push_back(r.pid);
+        msg.push_back(r.msg);
+    }
+    Placeholders p(dialect);
+    db << "INSERT INTO taskhost_history (at, account, task, task_id, subject_id, subject_name,"
+          " params_digest, status, reason, in_doubt, source, host, uid, pid, msg) VALUES (" +
+              p.list(15) + ")",
+        use(at), use(account), use(task), use(task_id), use(subject_id), use(subject_name),
+        use(digest), use(status), use(reason), use(in_doubt), use(source), use(host), use(uid),
+        use(pid), use(msg), now;
 }
 
 void answer_turns(Poco::Data::Session& db, const SqlDialect& dialect,
