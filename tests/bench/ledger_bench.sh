@@ -8,7 +8,8 @@
 #   bash tests/bench/ledger_bench.sh --help
 #
 # Environment: TASKS (apply's tasks, default 1000), CURL_REQUESTS (the curl loop's requests,
-# default 200), COST_TASKS (ledger_cost_bench's tasks per mode, default 400), BENCH_DIR (where
+# default 200), COST_TASKS (ledger_cost_bench's tasks per mode, default 400), DISK_RUNS (how
+# many times the target's apply runs, its median counts, default 3), BENCH_DIR (where
 # the on-disk state goes, default a directory under BUILD_DIR; refused on tmpfs), NO_PG=1 (skip
 # PostgreSQL), NO_STRACE=1 (skip the fsync count). About 3 minutes on 2 cores with the defaults.
 #
@@ -28,7 +29,8 @@
 #   apply         a manifest of TASKS distinct domains (a generated sandbox fixture holds them)
 #                 with the curl command's body (name_scope, locale, email_array) and
 #                 "check_recipients": false, so that a task is one PUT like the curl command:
-#                 --concurrency 16 and 8 with the SQLite ledger in a state dir on disk; 16 with
+#                 --concurrency 16 (DISK_RUNS times, the median is the target's) and 8 with
+#                 the SQLite ledger in a state dir on disk; 16 with
 #                 it on tmpfs (/dev/shm); once with the plugin's default recipient check (a GET
 #                 before each PUT); 16 on PostgreSQL, durable (fsync, synchronous_commit and
 #                 full_page_writes turned on, as a production server) and as pg-server.sh runs
@@ -62,10 +64,12 @@ build=$(realpath -m -- "${1:-$root/build}")
 tasks=${TASKS:-1000}
 curl_requests=${CURL_REQUESTS:-200}
 cost_tasks=${COST_TASKS:-400}
+disk_runs=${DISK_RUNS:-3}
 valid() { [[ $1 =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$2" ]; }
 valid "$tasks" 10000 || die "TASKS must be 1..10000 (the sandbox's fixture limit)"
 valid "$curl_requests" "$tasks" || die "CURL_REQUESTS must be 1..TASKS"
 valid "$cost_tasks" 100000 || die "COST_TASKS must be 1..100000"
+valid "$disk_runs" 9 || die "DISK_RUNS must be 1..9"
 
 taskhost=$build/host/taskhost
 plugin=$build/plugin/digicert_dcv/digicert_dcv.so
@@ -280,8 +284,16 @@ curl_loop 0 "$curl_first"
 
 echo "$prog: apply, SQLite on disk" >&2
 write_config "$work/sqlite.json" "$work/state"
-apply_run "apply, SQLite ledger on disk" "$work/sqlite.json" "$work/state-d16" 16 "$work/manifest.json"
-sqlite_disk_tps=$last_tps
+# The target's row is the median of DISK_RUNS runs: one 1000-task apply lasts under a second, and
+# on a shared disk a few slow fsyncs move one run by 20%.
+disk_tps=()
+for ((run = 1; run <= disk_runs; run++)); do
+  apply_run "apply, SQLite ledger on disk (run $run of $disk_runs)" "$work/sqlite.json" \
+    "$work/state-d16-$run" 16 "$work/manifest.json"
+  disk_tps+=("$last_tps")
+done
+sqlite_disk_tps=$(printf '%s\n' "${disk_tps[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+rows+=("apply, SQLite ledger on disk: median of $disk_runs|$tasks|16|-|$sqlite_disk_tps|-")
 apply_run "apply, SQLite ledger on disk" "$work/sqlite.json" "$work/state-d8" 8 "$work/manifest.json"
 echo "$prog: apply, SQLite on tmpfs" >&2
 apply_run "apply, SQLite ledger on tmpfs (/dev/shm)" "$work/sqlite.json" "$shm/state-t16" 16 "$work/manifest.json"
@@ -373,9 +385,10 @@ echo
 echo "ledger cost per task: ledger_cost_bench, $cost_tasks tasks from 16 threads, wall us per task"
 echo "(amortised: what it takes from a run's throughput); apply_us = 1/apply throughput (c16):"
 echo "journal = claim+complete, budget = shared pacing budget alone (await_room+take+complete),"
-echo "full = both as apply makes them; w/commit = writes per durable commit (journal/full)"
+echo "full = both as apply makes them; w/commit = writes per group commit (journal/full; on SQLite"
+echo "only a commit with an intent waits for an fsync of the WAL)"
 printf '%-26s %10s %10s %10s %10s %12s\n' "backend" "apply_us" "journal" "budget" "full" "w/commit"
 for row in "${cost_lines[@]}"; do echo "$row"; done
 echo "$fsync_line"
-echo "target: apply with the SQLite ledger on disk >= 40x the curl loop: ${sqlite_ratio}x ($(awk -v r="$sqlite_ratio" 'BEGIN { print ((r >= 40) ? "reached" : "not reached") }'))"
+echo "target: apply with the SQLite ledger on disk (median of $disk_runs) >= 40x the curl loop: ${sqlite_ratio}x ($(awk -v r="$sqlite_ratio" 'BEGIN { print ((r >= 40) ? "reached" : "not reached") }'))"
 [ "$failures" -eq 0 ] || { echo "$prog: $failures run(s) did not send every task (see above)" >&2; exit 1; }

@@ -4,7 +4,7 @@
 // from THREADS threads, for TASKS distinct task identities, the ledger calls the task runner and
 // the host pacer make around one request of an apply:
 //   journal  claim() then complete()          (the intent, durable before the send; the completion
-//                                              and its history row, durable after)
+//                                              and its history row, committed after)
 //   budget   await_room() + take() + turn complete() on the shared pacing budget (apply's gate
 //            and one turn per request), without the journal
 //   full     await_room() + claim() + take() + turn complete() + complete(): both, as apply
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
             const uint64_t commits = sql->commits().commits() - commits_before;
             const uint64_t writes = sql->commits().writes() - writes_before;
             char text[96];
-            std::snprintf(text, sizeof text, " durable_commits=%llu writes_per_commit=%.2f",
+            std::snprintf(text, sizeof text, " commits=%llu writes_per_commit=%.2f",
                           static_cast<unsigned long long>(commits),
                           commits ? static_cast<double>(writes) / commits : 0.0);
             extra = text;
