@@ -1,4 +1,5 @@
 #include "config/account_key.h"
+#include "util/secret_file_mode.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,12 +12,6 @@
 
 namespace taskhost {
 namespace {
-
-std::string octal_mode(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-    return text;
-}
 
 // A key file descriptor closed on every path out.
 class OpenFile {
@@ -93,11 +88,8 @@ Result<ApiKey> key_from_file(const AccountConfig& account) {
                              ", not by this user (uid " + std::to_string(::geteuid()) + ") or root",
                          "chown $(id -un) " + path};
     }
-    if ((st.st_mode & 077) != 0) {
-        return HostError{where,
-                         "has mode " + octal_mode(st.st_mode) +
-                             ", which lets group or others read or change the key",
-                         "chmod 600 " + path};
+    if (Check bad = check_secret_file_mode(st, where, path)) {
+        return *bad;
     }
     if (st.st_size > static_cast<off_t>(kMaxKeyFileBytes)) {
         return HostError{where,

@@ -15,6 +15,7 @@
 #include "ledger/sql_ledger.h"
 #include "util/bounded_json.h"
 #include "util/file_trust.h"
+#include "util/secret_file_mode.h"
 
 namespace taskhost {
 namespace {
@@ -122,10 +123,15 @@ Result<std::string> read_password(const PostgresSettings& pg) {
         return HostError{"ledger password file " + pg.password_file, "cannot be read",
                          "create it (mode 0600, owned by this user) holding the password"};
     }
-    if ((st.st_uid != ::geteuid() && st.st_uid != 0) || (st.st_mode & 0077) != 0) {
-        return HostError{"ledger password file " + pg.password_file,
-                         "may be read by others (it must be owned by this user and mode 0600)",
-                         "chmod 0600 " + pg.password_file};
+    if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+        return HostError{
+            "ledger password file " + pg.password_file,
+            "is owned by uid " + std::to_string(st.st_uid) + ", not by this user or root",
+            "chown $(id -un) " + pg.password_file};
+    }
+    if (Check bad = check_secret_file_mode(st, "ledger password file " + pg.password_file,
+                                           pg.password_file)) {
+        return *bad;
     }
     Result<std::string> text =
         read_bounded_file(pg.password_file, kMaxPasswordBytes, "ledger password file");

@@ -1,8 +1,10 @@
 // AccountKey: a key from an env var or a 0600 key file, refused loudly otherwise, never shown.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ios>
 
 #include "config/account_key.h"
 #include "host_test_support.h"
@@ -59,6 +61,20 @@ TEST(AccountKey, KeyFileReadableByGroupOnlyIsRefused) {
     TempDir dir;
     write_file(dir / "k", kCanaryKey, 0640);
     EXPECT_FALSE(resolve_account_key(file_account(dir / "k")).ok());
+}
+
+// The README says 0600 or 0400: an execute, setuid, setgid or sticky bit is refused too (0700
+// and 4600 used to pass).
+TEST(AccountKey, KeyFileModesOtherThan0600And0400AreRefused) {
+    for (const mode_t mode : {0700, 04600, 02600, 01600, 0500, 0200, 0000}) {
+        TempDir dir;
+        write_file(dir / "k", kCanaryKey, mode);
+        ::chmod((dir / "k").c_str(), mode);  // setuid and friends survive no umask
+        Result<ApiKey> key = resolve_account_key(file_account(dir / "k"));
+        ASSERT_FALSE(key.ok()) << std::oct << mode;
+        EXPECT_EQ(key.error().fix, "chmod 600 " + (dir / "k")) << key.error().text();
+        EXPECT_EQ(key.error().text().find(kCanaryKey), std::string::npos);
+    }
 }
 
 TEST(AccountKey, KeyFileOwnedBySomeoneElseIsRefused) {

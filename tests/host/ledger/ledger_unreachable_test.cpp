@@ -106,7 +106,7 @@ TEST(LedgerUnreachable, APasswordFileOthersMayReadIsRefused) {
     ASSERT_FALSE(opened.ok());
     const std::string text = opened.error().text();
     EXPECT_TRUE(contains(text, "ledger password file " + password_file)) << text;
-    EXPECT_TRUE(contains(text, "chmod 0600")) << text;
+    EXPECT_TRUE(contains(text, "chmod 600 " + password_file)) << text;
     EXPECT_FALSE(contains(text, kCanaryPassword)) << text;
 
     // The same file made private is accepted (the server trusts the role: the password is unused).
