@@ -214,7 +214,9 @@ Result<HostConfig> load_host_config(const std::string& path) {
 Result<HostConfig> parse_host_config(const std::string& text, const std::string& path) {
     const std::string absolute = absolute_path(path);
     Result<Poco::JSON::Object::Ptr> root =
-        parse_json_object(text, JsonLimits{kMaxConfigBytes, kMaxConfigDepth}, absolute);
+        // Room for one account over the limit, so that its own message ("N accounts") is said.
+        parse_json_object(text, JsonLimits{kMaxConfigBytes, kMaxConfigDepth, kMaxAccounts + 1},
+                          absolute);
     if (!root.ok()) {
         return root.error();
     }

@@ -1,5 +1,7 @@
 #include "util/bounded_json.h"
 
+#include "util/json_prescan.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -9,91 +11,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <set>
 #include <sstream>
-#include <vector>
 
 namespace taskhost {
-namespace {
-
-// One container the scanner is inside.
-struct Level {
-    bool is_object = false;
-    bool expect_key = false;
-    size_t index = 0;
-    std::string key;
-    std::set<std::string> keys;
-};
-
-std::string path_of(const std::vector<Level>& stack) {
-    std::string path = "$";
-    // The innermost level's position is not part of the path of the container itself.
-    for (size_t i = 0; i + 1 < stack.size(); ++i) {
-        const Level& level = stack[i];
-        path =
-            level.is_object ? json_path_child(path, level.key) : json_path_index(path, level.index);
-    }
-    return path;
-}
-
-// What a structural pre-scan finds: the first container nested too deep, the first duplicate
-// key. Poco's parser would accept both (depth up to its own limit, duplicates silently).
-struct ScanFindings {
-    std::string too_deep_at;
-    std::string duplicate_at;
-    std::string duplicate_key;
-};
-
-ScanFindings scan_structure(const std::string& text, size_t max_depth) {
-    ScanFindings found;
-    std::vector<Level> stack;
-    size_t i = 0;
-    while (i < text.size()) {
-        const char c = text[i];
-        if (c == '"') {
-            size_t end = i + 1;
-            while (end < text.size() && text[end] != '"') {
-                end += text[end] == '\\' ? 2 : 1;
-            }
-            if (!stack.empty() && stack.back().is_object && stack.back().expect_key) {
-                Level& level = stack.back();
-                level.key = text.substr(i + 1, end - i - 1);
-                level.expect_key = false;
-                if (!level.keys.insert(level.key).second && found.duplicate_at.empty()) {
-                    found.duplicate_key = level.key;
-                    found.duplicate_at = path_of(stack);
-                }
-            }
-            i = end + 1;
-            continue;
-        }
-        if (c == '{' || c == '[') {
-            Level level;
-            level.is_object = c == '{';
-            level.expect_key = level.is_object;
-            stack.push_back(level);
-            if (stack.size() > max_depth && found.too_deep_at.empty()) {
-                found.too_deep_at = path_of(stack);
-                return found;  // anything deeper only repeats the same problem
-            }
-        } else if (c == '}' || c == ']') {
-            if (!stack.empty()) {
-                stack.pop_back();
-            }
-        } else if (c == ',' && !stack.empty()) {
-            Level& level = stack.back();
-            if (level.is_object) {
-                level.expect_key = true;
-            } else {
-                ++level.index;
-            }
-        }
-        ++i;
-    }
-    return found;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const JsonLimits& limits,
                                                   const std::string& what) {
@@ -103,11 +24,22 @@ Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const
                              std::to_string(limits.max_bytes),
                          "make it smaller"};
     }
-    const ScanFindings found = scan_structure(text, limits.max_depth);
+    const JsonPrescan found = prescan_json(text, limits.max_depth, limits.max_keys);
     if (!found.too_deep_at.empty()) {
         return HostError{what + ": " + found.too_deep_at,
                          "nests deeper than " + std::to_string(limits.max_depth) + " levels",
                          "flatten the document"};
+    }
+    if (!found.too_many_keys_at.empty()) {
+        return HostError{what + ": " + found.too_many_keys_at,
+                         "has more than " + std::to_string(limits.max_keys) + " keys",
+                         "split it: no object here needs that many"};
+    }
+    if (!found.out_of_range_at.empty()) {
+        return HostError{
+            what + ": " + found.out_of_range_at,
+            printable(found.out_of_range_literal, 40) + " does not fit in a 64-bit integer",
+            "write the number as it really is (domain ids are at most 2^63 - 1)"};
     }
     Poco::Dynamic::Var parsed;
     try {

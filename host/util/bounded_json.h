@@ -15,11 +15,15 @@ namespace taskhost {
 struct JsonLimits {
     size_t max_bytes = 1024 * 1024;
     size_t max_depth = 32;  // nested objects/arrays, the top-level object counts as 1
+    // Keys in any one object: Poco's order-keeping object scans its keys on every insert, so
+    // parsing an object is quadratic in its keys; none of taskhost's documents needs many.
+    size_t max_keys = 1000;
 };
 
 // Parses `text` as one JSON object. `what` names the source in errors ("config /etc/x.json").
-// Refuses: more than max_bytes, nesting deeper than max_depth, a key given twice in one object
-// (Poco keeps the last one silently), syntax errors, and a top level that is not an object.
+// Refuses: more than max_bytes, nesting deeper than max_depth, more than max_keys in an object, a
+// key given twice in one object (Poco keeps the last one silently; compared decoded), an
+// integer outside 64 bits (Poco wraps it), syntax errors, and a top level that is not an object.
 Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const JsonLimits& limits,
                                                   const std::string& what);
 
