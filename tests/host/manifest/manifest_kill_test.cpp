@@ -64,7 +64,15 @@ TEST_F(ManifestApply,
             static_cast<int>(accepted_.load()) + std::uniform_int_distribution<int>(1, 10)(random);
         TaskhostProcess apply(args({"apply", m, "--json", "--concurrency", "4"}),
                               {{"TASKHOST_TEST_KEY", kCanaryKey}});
+        // Bounded: an apply that ends before sending that many (it failed) must fail the test,
+        // not hang it.
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (accepted_.load() < target && accepted_.load() < kTasks) {
+            if (std::chrono::steady_clock::now() > give_up) {
+                ADD_FAILURE() << "round " << round << ": the apply sent " << accepted_.load()
+                              << " of " << target << " within 30 s";
+                break;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
         std::this_thread::sleep_for(
