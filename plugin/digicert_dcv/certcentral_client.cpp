@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <istream>
+#include <optional>
 #include <ostream>
 
 #include "printable_text.h"
@@ -18,23 +19,43 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How far an attempt got: what a failure means depends on it.
+struct Progress {
+    bool connected = false;         // TCP connected and the TLS handshake done
+    bool request_sent = false;      // every byte of the request written to the socket
+    bool response_started = false;  // the status line and headers arrived
+};
+
+// The answer ended (EOF) before the body its Content-Length announced.
+struct BodyCutShort {
+    std::size_t received = 0;
+    std::size_t announced = 0;
+};
+
 std::string where(const CertCentralRequest& request) {
     return request.host + ":" + std::to_string(request.port);
 }
 
-TransportFailure failure(TransportFailureKind kind, std::string msg, bool response_started) {
-    return TransportFailure{kind, printable_excerpt(msg, 300), response_started};
+TransportFailure failure(TransportFailureKind kind, std::string msg, const Progress& progress) {
+    return TransportFailure{kind, printable_excerpt(msg, 300), progress.response_started,
+                            progress.request_sent || progress.response_started};
 }
 
 // Reads the body: the first `keep` bytes are kept, the rest (up to kMaxDrainBytes) is drained so
-// the session can be reused. Returns false when the session must not be reused.
-bool read_body(std::istream& in, HttpResponse& out, std::size_t keep, Clock::time_point deadline) {
+// the session can be reused. Returns false when the session must not be reused. Throws
+// BodyCutShort when the body ends before `announced` bytes (the Content-Length), which Poco's
+// fixed-length stream reports as a plain end of stream.
+bool read_body(std::istream& in, HttpResponse& out, std::size_t keep, Clock::time_point deadline,
+               std::optional<std::size_t> announced) {
     char buffer[8192];
     std::size_t total = 0;
     for (;;) {
         in.read(buffer, sizeof buffer);
         const std::size_t got = static_cast<std::size_t>(in.gcount());
         if (got == 0) {
+            if (announced && total < *announced) {
+                throw BodyCutShort{total, *announced};
+            }
             return true;
         }
         total += got;
@@ -51,16 +72,9 @@ bool read_body(std::istream& in, HttpResponse& out, std::size_t keep, Clock::tim
     }
 }
 
-HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& request,
-                      std::chrono::milliseconds timeout, bool& response_started, bool& reusable) {
-    const Clock::time_point deadline = Clock::now() + timeout;
-    const Poco::Timespan span(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
-    session.setTimeout(span, span, span);  // takes effect at (re)connect
-    if (session.connected()) {
-        session.socket().setSendTimeout(span);
-        session.socket().setReceiveTimeout(span);
-    }
-
+// Sends the request; `progress` says how far it got when this throws.
+void send_request(SessionPool::Session& session, const CertCentralRequest& request,
+                  Progress& progress) {
     Poco::Net::HTTPRequest http(request.method, request.target, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : request.headers(/*redact_key=*/false)) {
         if (name == "Content-Length") {
@@ -71,16 +85,34 @@ HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& r
     }
     http.setKeepAlive(true);
 
-    std::ostream& body_out = session.sendRequest(http);
+    progress.connected = session.connected();            // a reused session: handshake done
+    std::ostream& body_out = session.sendRequest(http);  // connects (and handshakes) if need be
+    progress.connected = true;
+    if (!body_out) {
+        throw Poco::IOException("the request headers could not be written");
+    }
     body_out.exceptions(std::ios::badbit);  // rethrow Poco's socket errors instead of hiding them
     if (request.has_body()) {
         body_out << request.body;
     }
     body_out.flush();
+    progress.request_sent = true;
+}
+
+HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& request,
+                      std::chrono::milliseconds timeout, Progress& progress, bool& reusable) {
+    const Clock::time_point deadline = Clock::now() + timeout;
+    const Poco::Timespan span(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
+    session.setTimeout(span, span, span);  // takes effect at (re)connect
+    if (session.connected()) {
+        session.socket().setSendTimeout(span);
+        session.socket().setReceiveTimeout(span);
+    }
+    send_request(session, request, progress);
 
     Poco::Net::HTTPResponse http_response;
     std::istream& body_in = session.receiveResponse(http_response);
-    response_started = true;
+    progress.response_started = true;
     body_in.exceptions(std::ios::badbit);
 
     HttpResponse out;
@@ -92,10 +124,87 @@ HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& r
     if (http_response.has("Location")) {
         out.location = printable_excerpt(http_response.get("Location"), 256);
     }
-    reusable =
-        read_body(body_in, out, std::min(request.max_response_body, kMaxDrainBytes), deadline) &&
-        http_response.getKeepAlive();
+    std::optional<std::size_t> announced;  // none for answers that never carry a body
+    const bool bodyless = request.method == "HEAD" || out.status == 204 || out.status == 304;
+    if (!bodyless && http_response.hasContentLength() && http_response.getContentLength64() >= 0) {
+        announced = static_cast<std::size_t>(http_response.getContentLength64());
+    }
+    reusable = read_body(body_in, out, std::min(request.max_response_body, kMaxDrainBytes),
+                         deadline, announced) &&
+               http_response.getKeepAlive();
     return out;
+}
+
+// " after the request was sent, before any answer", or "" before it was: where in the exchange
+// a connection broke.
+std::string stage_of(const Progress& progress) {
+    if (progress.response_started) {
+        return " in the middle of its answer";
+    }
+    return progress.request_sent ? " after the request was sent, before any answer" : "";
+}
+
+// The failure that the exception being handled means, given how far the attempt got. Call only
+// from a catch block.
+TransportFailure classify_current(const CertCentralRequest& request, const Progress& progress,
+                                  std::chrono::milliseconds timeout) {
+    using Kind = TransportFailureKind;
+    const std::string at = where(request);
+    const std::string stage = stage_of(progress);
+    try {
+        throw;
+    } catch (const BodyCutShort& cut) {
+        return failure(Kind::kReset,
+                       at + " closed the connection after " + std::to_string(cut.received) +
+                           " of the " + std::to_string(cut.announced) +
+                           " body bytes it announced (a truncated answer)",
+                       progress);
+    } catch (const Poco::Net::SSLException& e) {
+        if (progress.connected) {
+            // The handshake was done: a reset or an EOF without close_notify seen by OpenSSL.
+            return failure(Kind::kReset,
+                           "connection to " + at + " broke" + stage + ": " + e.displayText(),
+                           progress);
+        }
+        return failure(Kind::kTls,
+                       "TLS with " + at + " failed: " + e.displayText() +
+                           " (the certificate is not trusted or not for this host; a private CA "
+                           "goes in connection.ca_file)",
+                       progress);
+    } catch (const Poco::TimeoutException&) {
+        return failure(
+            Kind::kTimeout,
+            std::string(progress.response_started ? "response from " : "no response from ") + at +
+                " within timeout_ms=" + std::to_string(timeout.count()) +
+                (progress.request_sent && !progress.response_started ? " after the request was sent"
+                                                                     : ""),
+            progress);
+    } catch (const Poco::Net::ConnectionResetException&) {
+        return failure(Kind::kReset, "connection to " + at + " was reset" + stage, progress);
+    } catch (const Poco::Net::ConnectionAbortedException&) {
+        return failure(Kind::kReset, "connection to " + at + " was aborted" + stage, progress);
+    } catch (const Poco::Net::NoMessageException&) {
+        return failure(Kind::kReset, at + " closed the connection without answering" + stage,
+                       progress);
+    } catch (const Poco::Net::ConnectionRefusedException&) {
+        return failure(Kind::kRefused,
+                       "connection to " + at +
+                           " refused; check the account's region or base_url (and the proxy)",
+                       progress);
+    } catch (const Poco::Net::DNSException& e) {
+        return failure(Kind::kDns, "cannot resolve " + request.host + ": " + e.displayText(),
+                       progress);
+    } catch (const Poco::Net::MessageException& e) {
+        return failure(Kind::kProtocol, at + " sent a malformed HTTP response: " + e.displayText(),
+                       progress);
+    } catch (const Poco::IOException& e) {
+        const bool reset = e.code() == EPIPE || e.code() == ECONNRESET;
+        return failure(reset ? Kind::kReset : Kind::kOther,
+                       "I/O error talking to " + at + stage + ": " + e.displayText(), progress);
+    } catch (const Poco::Exception& e) {
+        return failure(Kind::kOther,
+                       "request to " + at + " failed" + stage + ": " + e.displayText(), progress);
+    }
 }
 
 }  // namespace
@@ -109,58 +218,19 @@ AttemptResult CertCentralClient::send(const CertCentralRequest& request,
         endpoint.proxy_port = connection.proxy->port;
     }
     AttemptResult attempt;
-    bool started = false;
-    using Kind = TransportFailureKind;
+    Progress progress;
     try {
         SessionPool::Lease lease = pool_.checkout(endpoint);
         attempt.reused_connection = lease.reused();
         bool reusable = false;
-        attempt.result = exchange(lease.session(), request, timeout, started, reusable);
+        attempt.result = exchange(lease.session(), request, timeout, progress, reusable);
         if (reusable) {
             lease.keep();
         }
-    } catch (const Poco::Net::SSLException& e) {
-        attempt.result = failure(Kind::kTls,
-                                 "TLS with " + where(request) + " failed: " + e.displayText() +
-                                     " (the certificate is not trusted or not for this host; a "
-                                     "private CA goes in connection.ca_file)",
-                                 started);
-    } catch (const Poco::TimeoutException&) {
-        attempt.result =
-            failure(Kind::kTimeout,
-                    std::string(started ? "response from " : "no response from ") + where(request) +
-                        " within timeout_ms=" + std::to_string(timeout.count()),
-                    started);
-    } catch (const Poco::Net::ConnectionResetException&) {
-        attempt.result =
-            failure(Kind::kReset, "connection to " + where(request) + " was reset", started);
-    } catch (const Poco::Net::ConnectionAbortedException&) {
-        attempt.result =
-            failure(Kind::kReset, "connection to " + where(request) + " was aborted", started);
-    } catch (const Poco::Net::NoMessageException&) {
-        attempt.result = failure(
-            Kind::kReset, where(request) + " closed the connection without answering", started);
-    } catch (const Poco::Net::ConnectionRefusedException&) {
-        attempt.result =
-            failure(Kind::kRefused,
-                    "connection to " + where(request) +
-                        " refused; check the account's region or base_url (and the proxy)",
-                    started);
-    } catch (const Poco::Net::DNSException& e) {
-        attempt.result =
-            failure(Kind::kDns, "cannot resolve " + request.host + ": " + e.displayText(), started);
-    } catch (const Poco::Net::MessageException& e) {
-        attempt.result = failure(
-            Kind::kProtocol, where(request) + " sent a malformed HTTP response: " + e.displayText(),
-            started);
-    } catch (const Poco::IOException& e) {
-        const bool reset = e.code() == EPIPE || e.code() == ECONNRESET;
-        attempt.result =
-            failure(reset ? Kind::kReset : Kind::kOther,
-                    "I/O error talking to " + where(request) + ": " + e.displayText(), started);
-    } catch (const Poco::Exception& e) {
-        attempt.result = failure(
-            Kind::kOther, "request to " + where(request) + " failed: " + e.displayText(), started);
+    } catch (const BodyCutShort&) {
+        attempt.result = classify_current(request, progress, timeout);
+    } catch (const Poco::Exception&) {
+        attempt.result = classify_current(request, progress, timeout);
     }
     return attempt;
 }

@@ -32,6 +32,9 @@ struct TransportFailure {
     TransportFailureKind kind = TransportFailureKind::kOther;
     std::string msg;                // sanitised, one line
     bool response_started = false;  // the status line had arrived before it failed
+    // Every byte of the request (headers and body) had been written to the socket before it
+    // failed: the server may have acted on it. Always true when response_started.
+    bool request_sent = false;
 };
 
 struct AttemptResult {
@@ -44,7 +47,10 @@ class CertCentralClient {
     explicit CertCentralClient(SessionPool& pool) : pool_(pool) {}
 
     // `timeout` bounds connect, every send/receive, and (checked between reads) the whole
-    // response: Poco's own timeouts are per operation and fire late on TLS.
+    // response: Poco's own timeouts are per operation and fire late on TLS. A connection that
+    // breaks after the TLS handshake (reset, EOF without close_notify, a body shorter than its
+    // Content-Length) is a network failure, whichever layer noticed it; only a failure during
+    // the handshake is a TLS one.
     AttemptResult send(const CertCentralRequest& request, const ConnectionSettings& connection,
                        std::chrono::milliseconds timeout);
 

@@ -32,6 +32,22 @@ std::string next_step(const RetryDecision& decision) {
     return "";
 }
 
+constexpr const char* kMayHaveBeenAccepted = "may have been accepted";
+
+// An exchange that ends failed or cancelled after an in-doubt attempt says so, whatever ended
+// it, and is not worth running again blindly.
+void note_in_doubt(ExchangeResult& out) {
+    if (!out.in_doubt || out.end == ExchangeResult::End::kAnswered) {
+        out.in_doubt = false;
+        return;
+    }
+    out.error.retryable = false;
+    if (out.error.msg.find(kMayHaveBeenAccepted) == std::string::npos) {
+        out.error.msg += std::string("; an attempt of it was sent in full and ") +
+                         kMayHaveBeenAccepted + " (in doubt)";
+    }
+}
+
 void end_cancelled(ExchangeResult& out, const CertCentralRequest& request, int next_attempt) {
     out.end = ExchangeResult::End::kCancelled;
     out.error = TaskError{};
@@ -139,7 +155,7 @@ std::optional<RetryDecision> CertCentralExchange::judge_attempt(const CertCentra
         }
     } else {
         out.http_status.reset();
-        error = map_transport_failure(std::get<TransportFailure>(result.result));
+        error = judge_failure(request, std::get<TransportFailure>(result.result), out);
     }
 
     const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started_);
@@ -163,7 +179,38 @@ std::optional<RetryDecision> CertCentralExchange::judge_attempt(const CertCentra
         out.error = std::move(error);
         return std::nullopt;
     }
+    if (const auto* failure = std::get_if<TransportFailure>(&result.result);
+        failure != nullptr && is_in_doubt(*failure, request.method)) {
+        ++out.in_doubt_resends;
+    }
     return decision;
+}
+
+TaskError CertCentralExchange::judge_failure(const CertCentralRequest& request,
+                                             const TransportFailure& failure,
+                                             ExchangeResult& out) const {
+    TaskError error = map_transport_failure(failure);
+    if (!is_in_doubt(failure, request.method)) {
+        return error;
+    }
+    out.in_doubt = true;
+    if (policy_.may_resend_in_doubt(failure, error.retryable, out.in_doubt_resends)) {
+        return error;
+    }
+    const int allowed = policy_.settings().in_doubt_retries;
+    std::string why;
+    if (failure.response_started) {
+        why = "the server had started to answer";
+    } else if (!error.retryable) {
+        why = "such a failure is not retried";
+    } else {
+        why = "connection.retry.in_doubt_retries=" + std::to_string(allowed) +
+              (allowed > 0 ? ", all used" : "");
+    }
+    error.retryable = false;
+    error.msg += std::string("; the request was sent in full and ") + kMayHaveBeenAccepted +
+                 ", so it was not sent again (in doubt; " + why + ")";
+    return error;
 }
 
 void CertCentralExchange::report_throttled(std::optional<milliseconds> retry_after,
@@ -182,6 +229,7 @@ ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
     for (int attempt = 1;; ++attempt) {
         const std::optional<milliseconds> remaining = admit_attempt(request, attempt, out);
         if (!remaining) {
+            note_in_doubt(out);
             return out;
         }
         out.attempts = attempt;
@@ -191,10 +239,12 @@ ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
         const std::optional<RetryDecision> retry =
             judge_attempt(request, subject, attempt, result, out);
         if (!retry) {
+            note_in_doubt(out);
             return out;
         }
         if (!host_.sleep_unless_cancelled(retry->delay)) {
             end_cancelled(out, request, attempt + 1);
+            note_in_doubt(out);
             return out;
         }
     }

@@ -31,6 +31,11 @@ struct ExchangeResult {
     std::optional<int> http_status;  // of the last response, when there was one
     TaskError error;
     int attempts = 0;  // of this exchange
+    // An attempt of a request that is not read-only was in doubt (sent in full, then no answer:
+    // the server may have accepted it) and no later attempt was answered with a 2xx. The error
+    // then says so and is not retryable: running the task again may do it twice.
+    bool in_doubt = false;
+    int in_doubt_resends = 0;  // attempts made again after an in-doubt one
 };
 
 class CertCentralExchange {
@@ -59,6 +64,11 @@ class CertCentralExchange {
     std::optional<RetryDecision> judge_attempt(const CertCentralRequest& request,
                                                const RequestSubject& subject, int attempt,
                                                const AttemptResult& result, ExchangeResult& out);
+
+    // A transport failure, mapped. When it leaves the send in doubt, `out` is marked so and the
+    // error stays retryable only while connection.retry.in_doubt_retries allows a resend.
+    TaskError judge_failure(const CertCentralRequest& request, const TransportFailure& failure,
+                            ExchangeResult& out) const;
 
     // A 429 makes every task on this API key wait, not only this one.
     void report_throttled(std::optional<std::chrono::milliseconds> retry_after,

@@ -23,8 +23,9 @@ std::optional<int64_t> optional_in(const Object& object, const std::string& path
 
 RetrySettings parse_retry(const Object& retry) {
     const std::string path = "connection.retry";
-    reject_unknown_fields(retry, path,
-                          {"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms"});
+    reject_unknown_fields(
+        retry, path,
+        {"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms", "in_doubt_retries"});
     RetrySettings out;
     if (const auto n = optional_in(retry, path, "max_attempts", kMaxAttemptsRange)) {
         out.max_attempts = static_cast<int>(*n);
@@ -37,6 +38,9 @@ RetrySettings parse_retry(const Object& retry) {
     }
     if (const auto ms = optional_in(retry, path, "deadline_ms", kDeadlineMsRange)) {
         out.deadline = milliseconds(*ms);
+    }
+    if (const auto n = optional_in(retry, path, "in_doubt_retries", kInDoubtRetriesRange)) {
+        out.in_doubt_retries = static_cast<int>(*n);
     }
     if (out.max_delay < out.initial_delay) {
         invalid("connection.retry.max_delay_ms", "(" + std::to_string(out.max_delay.count()) +

@@ -33,6 +33,7 @@ inline constexpr IntegerRange kMaxAttemptsRange{1, 10};
 inline constexpr IntegerRange kInitialDelayMsRange{0, 60000};
 inline constexpr IntegerRange kMaxDelayMsRange{0, 300000};
 inline constexpr IntegerRange kDeadlineMsRange{100, 3600000};
+inline constexpr IntegerRange kInDoubtRetriesRange{0, kMaxAttemptsRange.max - 1};
 
 // CertCentral's regions: connection.region names one instead of giving base_url. Only the
 // plugin knows these URLs.
@@ -50,6 +51,11 @@ struct RetrySettings {
     std::chrono::milliseconds initial_delay{500};
     std::chrono::milliseconds max_delay{30000};
     std::chrono::milliseconds deadline{120000};  // the whole task, all attempts and waits
+    // How many times a send that is in doubt (the whole request was written, then the
+    // connection failed or timed out before any answer: the server may have accepted it) is
+    // sent again, within max_attempts. 0: never; such a send ends failed with in_doubt true.
+    // Reads (GET) change nothing and retry as any other failure.
+    int in_doubt_retries = 0;
 };
 
 struct ConnectionSettings {

@@ -58,6 +58,10 @@ struct DcvOutcome {
     std::optional<std::vector<std::string>> requested;
     std::optional<PreflightFindings> preflight;  // absent only for a spec that did not validate
     std::optional<TaskError> error;              // failed and cancelled only
+    // Failed or cancelled after the resend was sent in full without an answer: DigiCert may
+    // have accepted it. Written as the outcome's top-level "in_doubt": true, which the host's
+    // ledger keeps (a later send is then known to be possibly a second one).
+    bool in_doubt = false;
 };
 
 inline bool outcome_failed(const DcvOutcome& outcome) {

@@ -141,6 +141,7 @@ DcvOutcome resend(HostServices& host, CertCentralExchange& exchange,
         exchange.run(*outcome.request, resend_subject(*preflight.findings.domain.id));
     outcome.attempts = exchange.total_attempts();
     outcome.http_status = result.http_status;
+    outcome.in_doubt = result.in_doubt;
     switch (result.end) {
         case ExchangeResult::End::kAnswered:
             if (result.response.status != 204) {

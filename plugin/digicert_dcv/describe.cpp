@@ -152,7 +152,8 @@ Object::Ptr retry_schema() {
     properties->set("max_attempts", integer_setting(kMaxAttemptsRange,
                                                     "HTTP attempts per request, the first "
                                                     "included; only 429, 5xx, resets and "
-                                                    "timeouts are retried"));
+                                                    "timeouts are retried (a resend in doubt "
+                                                    "only per in_doubt_retries)"));
     properties->set("initial_delay_ms",
                     integer_setting(kInitialDelayMsRange,
                                     "first backoff cap (full jitter, doubling per retry); at "
@@ -162,6 +163,13 @@ Object::Ptr retry_schema() {
                                                     "initial_delay_ms"));
     properties->set("deadline_ms",
                     integer_setting(kDeadlineMsRange, "the whole task: every attempt and wait"));
+    properties->set(
+        "in_doubt_retries",
+        integer_setting(kInDoubtRetriesRange,
+                        "how many times a resend that is in doubt (fully sent, then reset, "
+                        "closed or timed out before any answer: DigiCert may have accepted it) "
+                        "is sent again, within max_attempts; default 0: never, the task fails "
+                        "with in_doubt true; reads are retried as usual"));
     Object::Ptr retry = ordered_object();
     retry->set("type", "object");
     retry->set("properties", properties);

@@ -191,6 +191,9 @@ std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
     out->set("status", outcome_status_name(outcome.status));
     out->set("changed", outcome.changed && !outcome_failed(outcome));
     out->set("failed", outcome_failed(outcome));
+    if (outcome.in_doubt && outcome_failed(outcome)) {
+        out->set("in_doubt", true);
+    }
     out->set("msg", text(outcome.msg));
     out->set("attempts", outcome.attempts);
     out->set("duration_ms", outcome.duration_ms);

@@ -64,6 +64,14 @@ bool is_retryable_failure(const TransportFailure& failure) {
     }
 }
 
+bool is_read_only_method(std::string_view method) {
+    return method == "GET" || method == "HEAD";
+}
+
+bool is_in_doubt(const TransportFailure& failure, std::string_view method) {
+    return !is_read_only_method(method) && (failure.request_sent || failure.response_started);
+}
+
 std::optional<milliseconds> parse_retry_after(std::string_view value,
                                               std::chrono::system_clock::time_point now) {
     while (!value.empty() && value.front() == ' ') {
@@ -97,6 +105,11 @@ std::optional<milliseconds> parse_retry_after(std::string_view value,
         return std::nullopt;
     }
     return std::chrono::ceil<milliseconds>(delta);
+}
+
+bool RetryPolicy::may_resend_in_doubt(const TransportFailure& failure, bool retryable,
+                                      int resends_made) const {
+    return retryable && !failure.response_started && resends_made < settings_.in_doubt_retries;
 }
 
 milliseconds RetryPolicy::backoff_delay(int failed_attempts, std::mt19937_64& rng) const {

@@ -20,6 +20,14 @@ bool is_retryable_status(int http_status);
 // a certificate does not fix itself, and retrying only hides the problem.
 bool is_retryable_failure(const TransportFailure& failure);
 
+// GET and HEAD: reads that change nothing on the server, so repeating one is always harmless.
+bool is_read_only_method(std::string_view method);
+
+// A failure after the whole request was written and before (or while) the answer came: the
+// server may have acted on it, and nothing says it did not. Such a send of a request that is
+// not read-only is "in doubt": repeating it may do it twice.
+bool is_in_doubt(const TransportFailure& failure, std::string_view method);
+
 // Retry-After as delta-seconds ("120") or an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT").
 // A date in the past is zero; anything else (or more than a day) is not understood: nullopt.
 std::optional<std::chrono::milliseconds> parse_retry_after(
@@ -47,6 +55,12 @@ class RetryPolicy {
     RetryDecision decide(int attempts_made, bool retryable,
                          std::optional<std::chrono::milliseconds> retry_after,
                          std::chrono::milliseconds elapsed, std::mt19937_64& rng) const;
+
+    // Whether an in-doubt failure (otherwise `retryable`) may be sent again, after
+    // `resends_made` in-doubt resends: only when no answer had started (once the server
+    // answered, it acted) and fewer than in_doubt_retries were made.
+    bool may_resend_in_doubt(const TransportFailure& failure, bool retryable,
+                             int resends_made) const;
 
     const RetrySettings& settings() const { return settings_; }
 

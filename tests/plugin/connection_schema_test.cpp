@@ -89,9 +89,9 @@ TEST(ConnectionSchema, DescribesTheAccountsSettingsAsJsonSchema) {
     const Object::Ptr retry = properties->getObject("retry");
     EXPECT_EQ(retry->getValue<std::string>("type"), "object");
     EXPECT_FALSE(retry->getValue<bool>("additionalProperties"));
-    EXPECT_EQ(
-        keys_of(retry->getObject("properties")),
-        (std::set<std::string>{"max_attempts", "initial_delay_ms", "max_delay_ms", "deadline_ms"}));
+    EXPECT_EQ(keys_of(retry->getObject("properties")),
+              (std::set<std::string>{"max_attempts", "initial_delay_ms", "max_delay_ms",
+                                     "deadline_ms", "in_doubt_retries"}));
 }
 
 TEST(ConnectionSchema, TasksNoLongerListConnectionFields) {
@@ -109,6 +109,7 @@ TEST(ConnectionSchema, IntegerRangesAreTheParsersRanges) {
         {"retry.initial_delay_ms", retry->getObject("initial_delay_ms")},
         {"retry.max_delay_ms", retry->getObject("max_delay_ms")},
         {"retry.deadline_ms", retry->getObject("deadline_ms")},
+        {"retry.in_doubt_retries", retry->getObject("in_doubt_retries")},
     };
     for (const auto& [field, schema] : settings) {
         ASSERT_EQ(schema->getValue<std::string>("type"), "integer") << field;
@@ -123,6 +124,8 @@ TEST(ConnectionSchema, IntegerRangesAreTheParsersRanges) {
     // Pinned, so that changing a range is a deliberate act.
     EXPECT_EQ(properties->getObject("timeout_ms")->getValue<int>("maximum"), 300000);
     EXPECT_EQ(retry->getObject("deadline_ms")->getValue<int>("maximum"), 3600000);
+    EXPECT_EQ(retry->getObject("in_doubt_retries")->getValue<int>("minimum"), 0);
+    EXPECT_EQ(retry->getObject("in_doubt_retries")->getValue<int>("maximum"), 9);
 }
 
 TEST(ConnectionSchema, RegionsAreTheParsersRegions) {

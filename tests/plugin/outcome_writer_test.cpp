@@ -95,6 +95,21 @@ TEST(OutcomeWriter, CancelledIsAFailureWithKindCancelled) {
     EXPECT_EQ(root->getObject("error")->getValue<std::string>("kind"), "cancelled");
 }
 
+TEST(OutcomeWriter, InDoubtIsATopLevelFieldOfAFailureOnly) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kFailed;
+    TaskError error;
+    error.kind = ErrorKind::kNetwork;
+    outcome.error = error;
+    EXPECT_FALSE(parse(write_outcome(outcome, ""))->has("in_doubt")) << "absent unless in doubt";
+    outcome.in_doubt = true;
+    EXPECT_TRUE(parse(write_outcome(outcome, ""))->getValue<bool>("in_doubt"));
+    outcome.status = OutcomeStatus::kCancelled;
+    EXPECT_TRUE(parse(write_outcome(outcome, ""))->getValue<bool>("in_doubt"));
+    outcome.status = OutcomeStatus::kSucceeded;
+    EXPECT_FALSE(parse(write_outcome(outcome, ""))->has("in_doubt")) << "it was answered";
+}
+
 TEST(OutcomeWriter, RedactsTheKeyWhereverAServerEchoedIt) {
     DcvOutcome outcome;
     outcome.status = OutcomeStatus::kFailed;

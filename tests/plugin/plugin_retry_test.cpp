@@ -1,5 +1,6 @@
 // Retries through the plugin: 429 then success, 5xx until attempts run out, a reset, a stall
-// that times out, Retry-After, the deadline, and cancellation between attempts.
+// that times out, Retry-After, the deadline, and cancellation between attempts. (A send that
+// may have been accepted: plugin_in_doubt_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -50,10 +51,14 @@ TEST_F(Retries, GivesUpOn5xxWhenAttemptsRunOut) {
     EXPECT_TRUE(contains(e.outcome->getValue<std::string>("msg"), "after 4 attempts"));
 }
 
-TEST_F(Retries, RetriesAConnectionReset) {
+TEST_F(Retries, RetriesAConnectionResetWhenInDoubtRetriesAllowIt) {
+    // The reset comes after the whole PUT was read: in doubt, so resent only when allowed
+    // (plugin_in_doubt_test.cpp has the default, which does not resend it).
     server_->add_fault(put_fault(sandbox::FaultRule::Action::kReset, 1));
     RecordingHost host;
-    const Execution e = execute(resend_spec(*server_), host);
+    SpecOptions options;
+    options.in_doubt_retries = 1;
+    const Execution e = execute(resend_spec(*server_, options), host);
     EXPECT_EQ(status_of(e), "succeeded") << e.raw;
     EXPECT_EQ(attempts_of(e), 2);
     EXPECT_EQ(server_->accepted_resends().size(), 1u);
@@ -69,13 +74,15 @@ TEST_F(Retries, AStalledServerTimesOut) {
     SpecOptions options;
     options.timeout_ms = 300;
     options.max_attempts = 2;
+    options.in_doubt_retries = 1;  // the stalled PUT was read whole: in doubt
     const auto started = std::chrono::steady_clock::now();
     const Execution e = execute(resend_spec(*server_, options), host);
     const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(status_of(e), "failed") << e.raw;
     EXPECT_EQ(error_kind_of(e), "timeout") << e.raw;
-    EXPECT_TRUE(e.outcome->getObject("error")->getValue<bool>("retryable"));
-    EXPECT_EQ(attempts_of(e), 2) << "a timeout before any response is retried";
+    EXPECT_FALSE(e.outcome->getObject("error")->getValue<bool>("retryable")) << "in doubt";
+    EXPECT_TRUE(e.outcome->getValue<bool>("in_doubt")) << e.raw;
+    EXPECT_EQ(attempts_of(e), 2) << "a timeout before any response is retried (as allowed)";
     EXPECT_FALSE(e.outcome->has("response"));
     EXPECT_LT(took, std::chrono::seconds(60)) << "sanity: the timeout fired, we did not hang";
 }

@@ -145,6 +145,9 @@ std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions&
     retry->set("initial_delay_ms", options.initial_delay_ms);
     retry->set("max_delay_ms", options.max_delay_ms);
     retry->set("deadline_ms", options.deadline_ms);
+    if (options.in_doubt_retries) {
+        retry->set("in_doubt_retries", *options.in_doubt_retries);
+    }
     Object::Ptr connection = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     connection->set("base_url", server.base_url());
     if (options.key) {
@@ -211,6 +214,10 @@ std::string error_kind_of(const Execution& e) {
 
 int attempts_of(const Execution& e) {
     return e.outcome ? e.outcome->optValue<int>("attempts", -1) : -1;
+}
+
+bool in_doubt_of(const Execution& e) {
+    return e.outcome && e.outcome->optValue<bool>("in_doubt", false);
 }
 
 bool contains(const std::string& text, const std::string& part) {

@@ -102,6 +102,7 @@ struct SpecOptions {
     int initial_delay_ms = 1;
     int max_delay_ms = 5;
     int deadline_ms = 30000;
+    std::optional<int> in_doubt_retries;  // connection.retry.in_doubt_retries, when set
 };
 
 // A task spec aimed at `server` (its base_url, trusting its ca_file).
@@ -140,6 +141,8 @@ using taskhost_test::TempDir;
 std::string status_of(const Execution& e);
 std::string error_kind_of(const Execution& e);
 int attempts_of(const Execution& e);
+// The outcome's top-level "in_doubt": false when absent.
+bool in_doubt_of(const Execution& e);
 
 bool contains(const std::string& text, const std::string& part);
 // How many of the outcomes `host` was sent and of its log lines hold `text` (a key: none may).

@@ -1,5 +1,5 @@
-// Which results retry, the bounds of the jittered backoff (seeded RNG), the deadline, and
-// Retry-After in both of its forms.
+// Which results retry, the bounds of the jittered backoff (seeded RNG), the deadline,
+// Retry-After in both of its forms, and which sends are in doubt.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -127,6 +127,36 @@ TEST(RetryPolicy, TransportFailuresRetryOnlyResetsAndEarlyTimeouts) {
     EXPECT_FALSE(is_retryable_failure({TransportFailureKind::kRefused, "", false}));
     EXPECT_FALSE(is_retryable_failure({TransportFailureKind::kDns, "", false}));
     EXPECT_FALSE(is_retryable_failure({TransportFailureKind::kProtocol, "", false}));
+}
+
+TEST(RetryPolicy, ASendIsInDoubtOnlyOnceTheWholeRequestWasWritten) {
+    const TransportFailure before_sent{TransportFailureKind::kReset, "", false, false};
+    const TransportFailure after_sent{TransportFailureKind::kReset, "", false, true};
+    const TransportFailure mid_answer{TransportFailureKind::kReset, "", true, true};
+    EXPECT_FALSE(is_in_doubt(before_sent, "PUT")) << "nothing reached the server whole";
+    EXPECT_TRUE(is_in_doubt(after_sent, "PUT"));
+    EXPECT_TRUE(is_in_doubt(mid_answer, "PUT"));
+    EXPECT_TRUE(is_in_doubt(after_sent, "POST"));
+    EXPECT_FALSE(is_in_doubt(after_sent, "GET")) << "a read changes nothing";
+    EXPECT_FALSE(is_in_doubt(mid_answer, "HEAD"));
+    EXPECT_TRUE(is_read_only_method("GET"));
+    EXPECT_FALSE(is_read_only_method("PUT"));
+}
+
+TEST(RetryPolicy, InDoubtResendsAreCountedAndDefaultToNone) {
+    const TransportFailure no_answer{TransportFailureKind::kReset, "", false, true};
+    const TransportFailure mid_answer{TransportFailureKind::kReset, "", true, true};
+    const RetryPolicy by_default(RetrySettings{});
+    EXPECT_EQ(RetrySettings{}.in_doubt_retries, 0);
+    EXPECT_FALSE(by_default.may_resend_in_doubt(no_answer, true, 0));
+    RetrySettings two = settings(5, 1, 5, 1000);
+    two.in_doubt_retries = 2;
+    const RetryPolicy policy(two);
+    EXPECT_TRUE(policy.may_resend_in_doubt(no_answer, true, 0));
+    EXPECT_TRUE(policy.may_resend_in_doubt(no_answer, true, 1));
+    EXPECT_FALSE(policy.may_resend_in_doubt(no_answer, true, 2)) << "both resends used";
+    EXPECT_FALSE(policy.may_resend_in_doubt(no_answer, false, 0)) << "not retryable anyway";
+    EXPECT_FALSE(policy.may_resend_in_doubt(mid_answer, true, 0)) << "the server had answered";
 }
 
 }  // namespace

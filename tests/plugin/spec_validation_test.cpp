@@ -61,6 +61,7 @@ TEST(SpecValidation, AppliesDefaultsWhenOptionalFieldsAreAbsent) {
     EXPECT_EQ(spec.connection.retry.initial_delay.count(), 500);
     EXPECT_EQ(spec.connection.retry.max_delay.count(), 30000);
     EXPECT_EQ(spec.connection.retry.deadline.count(), 120000);
+    EXPECT_EQ(spec.connection.retry.in_doubt_retries, 0) << "a send in doubt is not resent";
     EXPECT_EQ(spec.connection.base_url.path, "/services/v2") << "trailing slash dropped";
     EXPECT_EQ(spec.connection.base_url.port, 8443);
     EXPECT_FALSE(spec.connection.proxy.has_value());

@@ -40,9 +40,18 @@ void ConnectionRegistry::reset(int fd) {
     // SO_LINGER with a zero timeout makes the last close of the socket send RST.
     const linger abortive{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    detach(fd);
+}
 
+void ConnectionRegistry::close_without_tls(int fd) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Without SO_LINGER the last close sends FIN (RST only if unread data were left behind).
+    detach(fd);
+}
+
+void ConnectionRegistry::detach(int fd) {  // mutex_ held
     // Drop Poco's reference without freeing the number (dup2 closes the socket side
-    // atomically), then ours: that was the last reference, so the kernel resets now.
+    // atomically), then ours: that was the last reference, so the kernel closes it now.
     const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null_fd >= 0) {
         ::dup2(null_fd, fd);

@@ -31,10 +31,18 @@ class ConnectionRegistry {
     // descriptor (now /dev/null) so Poco's later close() of it is harmless.
     void reset(int fd);
 
+    // Closes the connection on `fd` in TCP order (FIN) but without TLS close_notify, as a proxy
+    // or a crashed server does: the peer's TLS layer sees an unexpected EOF. Same `fd` caveat.
+    void close_without_tls(int fd);
+
     // Wakes every registered connection (and any that registers later) with a TCP shutdown.
     void shutdown_all();
 
   private:
+    // Drops every reference to the kernel socket on `fd` (see reset), so it closes now.
+    // The caller holds mutex_.
+    void detach(int fd);
+
     struct Entry {
         int fd;
         int watch_fd;  // dup(fd): keeps the kernel socket ours to shut down

@@ -18,6 +18,21 @@ void FaultPlan::add(FaultRule rule) {
 void FaultPlan::clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.clear();
+    connection_resets_ = 0;
+}
+
+void FaultPlan::reset_connections(int count) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    connection_resets_ = count > 0 ? count : 0;
+}
+
+bool FaultPlan::take_connection_reset() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (connection_resets_ == 0) {
+        return false;
+    }
+    --connection_resets_;
+    return true;
 }
 
 std::optional<FaultRule> FaultPlan::next(const std::string& method, const std::string& path) {

@@ -20,6 +20,11 @@ class FaultPlan {
     // rule, in the order added, whose [skip, skip + count) window holds this request fires.
     std::optional<FaultRule> next(const std::string& method, const std::string& path);
 
+    // Connection-level: the next `count` accepted connections are reset before anything else.
+    void reset_connections(int count);
+    // Called once per accepted connection: true when this one is to be reset.
+    bool take_connection_reset();
+
   private:
     struct Entry {
         FaultRule rule;
@@ -27,6 +32,7 @@ class FaultPlan {
     };
     std::mutex mutex_;
     std::vector<Entry> entries_;
+    int connection_resets_ = 0;
 };
 
 }  // namespace sandbox

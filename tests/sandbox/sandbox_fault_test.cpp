@@ -2,6 +2,7 @@
 // it sleeps at least that long and then checks behaviour; nothing asserts how fast anything is.
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -122,6 +123,68 @@ TEST_F(SandboxFaults, ResetFaultResetsTheConnectionWithoutAnAnswer) {
     EXPECT_EQ(server_->requests().size(), 1u);
     EXPECT_TRUE(server_->accepted_resends().empty());
     EXPECT_EQ(call(kResend).status, 204);  // the rule was for one request only
+}
+
+TEST_F(SandboxFaults, CloseFaultEndsTcpWithoutTlsCloseNotify) {
+    FaultRule rule;
+    rule.action = FaultRule::Action::kClose;
+    server_->add_fault(rule);
+    // OpenSSL sees the TCP EOF without close_notify: "unexpected eof while reading".
+    EXPECT_THROW(call(kResend), Poco::Net::SSLException);
+    EXPECT_EQ(server_->requests().size(), 1u) << "the whole request was read first";
+    EXPECT_TRUE(server_->accepted_resends().empty());
+    EXPECT_EQ(call(kResend).status, 204);
+}
+
+TEST_F(SandboxFaults, ResetNextConnectionsResetsOnAcceptBeforeAnyRequest) {
+    server_->reset_next_connections(1);
+    EXPECT_THROW(call(kResend), Poco::Exception);  // during the TLS handshake
+    EXPECT_TRUE(server_->requests().empty()) << "no request was ever read";
+    EXPECT_EQ(server_->connections_accepted(), 1u);
+    EXPECT_EQ(call(kResend).status, 204) << "only the next one connection";
+    server_->reset_next_connections(5);
+    server_->clear_faults();
+    EXPECT_EQ(call(kResend).status, 204) << "clear_faults cancels it";
+}
+
+TEST_F(SandboxFaults, CutAnswersAnnounceTheWholeBodyAndSendLess) {
+    const std::string body = R"({"padding":")" + std::string(100, 'x') + R"("})";
+    for (const auto action :
+         {FaultRule::Action::kResetAfterHeaders, FaultRule::Action::kCloseAfterHeaders,
+          FaultRule::Action::kTruncatedBody}) {
+        server_->clear_faults();
+        FaultRule rule = status_rule(200, body);
+        rule.action = action;
+        rule.delay = 100ms;
+        server_->add_fault(rule);
+        Reply reply;
+        try {
+            reply = call(kResend);
+        } catch (const Poco::Exception& e) {
+            ADD_FAILURE() << "the status line and headers arrive whole: " << e.displayText();
+            continue;
+        }
+        EXPECT_EQ(reply.status, 200);
+        EXPECT_EQ(reply.header("Content-Length"), std::to_string(body.size()));
+        const std::string expected =
+            action == FaultRule::Action::kTruncatedBody ? body.substr(0, body.size() / 2) : "";
+        EXPECT_EQ(reply.body, expected) << "the client's stream ends early, without an error";
+    }
+    EXPECT_TRUE(server_->accepted_resends().empty());
+}
+
+TEST_F(SandboxFaults, CountsTheRequestsItReceivedByMethodAndPath) {
+    FaultRule rule;
+    rule.action = FaultRule::Action::kReset;
+    server_->add_fault(rule);
+    EXPECT_THROW(call(kResend), Poco::Exception);
+    EXPECT_EQ(call(kResend).status, 204);
+    EXPECT_EQ(call(kInfo).status, 200);
+    EXPECT_EQ(server_->request_count(), 3u);
+    EXPECT_EQ(server_->request_count("PUT"), 2u) << "the reset one counts: it was read whole";
+    EXPECT_EQ(server_->request_count("PUT", "/dcv/emails"), 2u);
+    EXPECT_EQ(server_->request_count("GET", "/domain/1234567"), 1u);
+    EXPECT_EQ(server_->request_count("GET", "/dcv/emails"), 0u);
 }
 
 TEST_F(SandboxFaults, StallFaultReadsTheRequestThenClosesWithoutAnswering) {

@@ -7,6 +7,7 @@
 
 #include <exception>
 #include <istream>
+#include <ostream>
 
 namespace sandbox {
 namespace {
@@ -54,6 +55,19 @@ int socket_fd(HTTPServerRequest& request) {
     return impl ? impl->socket().impl()->sockfd() : -1;
 }
 
+// What a status fault (or a cut answer) says: its raw body, or DigiCert's error JSON.
+SandboxResponse fault_answer(const FaultRule& fault) {
+    SandboxResponse answer = fault.body.empty() ? default_error_response(fault.status)
+                                                : json_response(fault.status, fault.body);
+    if (!fault.body.empty()) {
+        answer.content_type = fault.content_type;
+    }
+    for (const auto& header : fault.headers) {
+        answer.headers.push_back(header);
+    }
+    return answer;
+}
+
 }  // namespace
 
 void send_response(const SandboxResponse& answer, HTTPServerResponse& response) {
@@ -90,20 +104,15 @@ void SandboxRequestHandler::handleRequest(HTTPServerRequest& request,
 bool SandboxRequestHandler::apply_fault(const FaultRule& fault, HTTPServerRequest& request,
                                         HTTPServerResponse& response) {
     switch (fault.action) {
-        case FaultRule::Action::kStatus: {
-            SandboxResponse answer = fault.body.empty() ? default_error_response(fault.status)
-                                                        : json_response(fault.status, fault.body);
-            if (!fault.body.empty()) {
-                answer.content_type = fault.content_type;
-            }
-            for (const auto& header : fault.headers) {
-                answer.headers.push_back(header);
-            }
-            send_response(answer, response);
+        case FaultRule::Action::kStatus:
+            send_response(fault_answer(fault), response);
             return true;
-        }
         case FaultRule::Action::kReset:
             core_.connections.reset(socket_fd(request));
+            response.setKeepAlive(false);
+            return true;
+        case FaultRule::Action::kClose:
+            core_.connections.close_without_tls(socket_fd(request));
             response.setKeepAlive(false);
             return true;
         case FaultRule::Action::kStall:
@@ -116,8 +125,39 @@ bool SandboxRequestHandler::apply_fault(const FaultRule& fault, HTTPServerReques
                 return true;
             }
             return false;
+        case FaultRule::Action::kResetAfterHeaders:
+        case FaultRule::Action::kCloseAfterHeaders:
+        case FaultRule::Action::kTruncatedBody:
+            send_cut_answer(fault, request, response);
+            return true;
     }
     return false;
+}
+
+void SandboxRequestHandler::send_cut_answer(const FaultRule& fault, HTTPServerRequest& request,
+                                            HTTPServerResponse& response) {
+    const SandboxResponse answer = fault_answer(fault);
+    response.setStatusAndReason(static_cast<HTTPServerResponse::HTTPStatus>(answer.status));
+    response.setContentType(answer.content_type);
+    for (const auto& [name, value] : answer.headers) {
+        response.set(name, value);
+    }
+    response.setKeepAlive(false);
+    // The whole body's length is announced; only part of it (or none) follows.
+    response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
+    std::ostream& out = response.send();
+    if (fault.action == FaultRule::Action::kTruncatedBody) {
+        out.write(answer.body.data(), static_cast<std::streamsize>(answer.body.size() / 2));
+    }
+    out.flush();
+    if (fault.action == FaultRule::Action::kResetAfterHeaders) {
+        core_.pause(fault.delay);  // lets the status line reach the client before the RST
+        core_.connections.reset(socket_fd(request));
+    } else if (fault.action == FaultRule::Action::kCloseAfterHeaders) {
+        core_.pause(fault.delay);
+        core_.connections.close_without_tls(socket_fd(request));
+    }
+    // kTruncatedBody: the connection closes in order (TLS close_notify) when this returns.
 }
 
 void SandboxRequestHandler::serve(HTTPServerRequest& request, HTTPServerResponse& response) {

@@ -21,6 +21,9 @@ class SandboxRequestHandler : public Poco::Net::HTTPRequestHandler {
     // true: the fault answered (or dropped) the request; false: serve it normally.
     bool apply_fault(const FaultRule& fault, Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response);
+    // kResetAfterHeaders and kTruncatedBody: an answer that stops part way.
+    void send_cut_answer(const FaultRule& fault, Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response);
 
     SandboxCore& core_;
 };

@@ -48,6 +48,11 @@ class TrackedConnection : public Poco::Net::HTTPServerConnection {
             uint64_t ticket;
             ~Leave() { core.connections.leave(ticket); }
         } leave{core_, core_.connections.enter(socket().impl()->sockfd())};
+        if (core_.faults.take_connection_reset()) {
+            // Before the (lazy) TLS handshake: the client's handshake fails, nothing is read.
+            core_.connections.reset(socket().impl()->sockfd());
+            return;
+        }
         HTTPServerConnection::run();
     }
 
@@ -227,12 +232,29 @@ std::string SandboxServer::state_dir() const {
 void SandboxServer::add_fault(FaultRule rule) {
     impl_->core_->faults.add(std::move(rule));
 }
+void SandboxServer::reset_next_connections(int count) {
+    impl_->core_->faults.reset_connections(count);
+}
 void SandboxServer::clear_faults() {
     impl_->core_->faults.clear();
 }
 
 std::vector<RecordedRequest> SandboxServer::requests() const {
     return impl_->core_->log.requests();
+}
+
+size_t SandboxServer::request_count(const std::string& method,
+                                    const std::string& path_suffix) const {
+    size_t count = 0;
+    for (const RecordedRequest& request : impl_->core_->log.requests()) {
+        const std::string path = request.target.substr(0, request.target.find('?'));
+        const bool method_matches = method.empty() || request.method == method;
+        const bool path_matches =
+            path.size() >= path_suffix.size() &&
+            path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) == 0;
+        count += method_matches && path_matches ? 1 : 0;
+    }
+    return count;
 }
 
 std::vector<AcceptedResend> SandboxServer::accepted_resends() const {

@@ -86,9 +86,15 @@ struct FaultRule {
     int count = 1;
     enum class Action {
         kStatus,   // answer `status` with `body` (raw bytes; "" = DigiCert error JSON)
-        kReset,    // close the TCP connection without answering (RST)
+        kReset,    // read the whole request, then close the TCP connection (RST), no answer
+        kClose,    // read the whole request, then close TCP (FIN) without TLS close_notify
         kStall,    // accept, read the request, then say nothing for `delay`, then close
         kLatency,  // wait `delay`, then answer normally
+        // Mid-answer faults, after the whole request was read. Each answers `status` (body:
+        // `body`, or DigiCert error JSON when it is "") with a Content-Length for all of it:
+        kResetAfterHeaders,  // status line and headers, then `delay`, then RST: no body
+        kCloseAfterHeaders,  // status line and headers, then `delay`, then FIN, no close_notify
+        kTruncatedBody,      // status line, headers, half the body, then an orderly TLS close
     } action = Action::kStatus;
     int status = 500;
     std::string body;
@@ -130,9 +136,15 @@ class SandboxServer {
     std::string state_dir() const;  // added: where ca.pem and the server keys live
 
     void add_fault(FaultRule rule);
+    // The next `count` TCP connections are reset (RST) as soon as they are accepted: before
+    // the TLS handshake, so no request ever arrives on them. clear_faults() cancels it.
+    void reset_next_connections(int count);
     void clear_faults();
 
     std::vector<RecordedRequest> requests() const;
+    // How many requests were received (read whole, faulted or not) whose method is `method`
+    // ("" any) and whose path (without the query) ends with `path_suffix` ("" any).
+    size_t request_count(const std::string& method = "", const std::string& path_suffix = "") const;
     std::vector<AcceptedResend> accepted_resends() const;
     size_t rate_limited_count() const;    // how many 429 request_limit_exceeded it answered
     size_t connections_accepted() const;  // TCP connections (TLS handshakes attempted)
