@@ -21,7 +21,9 @@ void mark_completion(JournalEntry& entry, const TaskIdentity& identity,
     }
     entry.last_result = completion.status;
     entry.last_result_at = from_epoch_ms(now_ms);
-    entry.last_in_doubt = completion.in_doubt;
+    // Accepted: whatever was in doubt before (a kill mid-send, a send without an answer) is
+    // settled. Not accepted: a doubt stays until a send is.
+    entry.last_in_doubt = completion.in_doubt && !completion.sent;
     entry.identity.subject_id =
         completion.subject_id.empty() ? identity.subject_id : completion.subject_id;
     entry.identity.subject_name =

@@ -31,6 +31,13 @@ LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const Resend
         }
         // No interval (every call sends) or forced: a send in flight elsewhere does not stop it.
     }
+    if (entry && entry->last_in_doubt && !verdict.sending_since) {
+        // The last send ended after its request was written in full and before an answer (issue
+        // 9): DigiCert may have it or not. Sent again, and said so, as after a kill mid-send.
+        verdict.in_doubt = true;
+        verdict.reason = "in_doubt";
+        return verdict;
+    }
     if (policy.force) {
         verdict.reason = "forced";
         return verdict;

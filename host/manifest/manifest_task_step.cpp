@@ -81,6 +81,10 @@ ManifestTaskResult applied(ManifestTaskResult result, const TaskRunResult& ran) 
     result.status = status;
     result.msg = outcome_msg(invoked.outcome);
     result.changed = status == "succeeded" && !result.failed;
+    // This send may have arrived (written in full, no answer): the line says so, as the
+    // journal does for the next run.
+    const Poco::Dynamic::Var in_doubt = invoked.outcome->get("in_doubt");
+    result.in_doubt = result.in_doubt || (in_doubt.isBoolean() && in_doubt.extract<bool>());
     if (status == "skipped") {
         result.reason = "plugin_skipped";
     }

@@ -61,6 +61,30 @@ TEST(JournalVerdictRules, AnIntentOfALiveProcessIsInProgressAndOfADeadOneInDoubt
     EXPECT_EQ(judge_entry(entry, day, now, owner_alive).reason, "in_doubt");
 }
 
+// Issue 9: a send whose request was written in full and then got no answer ended in doubt; the
+// journal keeps that, and the next caller sends it again and says so, as after a kill mid-send.
+TEST(JournalVerdictRules, ALastSendThatEndedInDoubtIsSentAgainInDoubt) {
+    const WallClock::time_point now = WallClock::now();
+    JournalEntry entry;
+    entry.last_result = "failed";
+    entry.last_result_at = now - hours(1);
+    entry.last_in_doubt = true;
+    const LedgerVerdict again =
+        judge_entry(entry, ResendPolicy{hours(24), false}, now, owner_alive);
+    EXPECT_EQ(again.action, LedgerVerdict::Action::kSend);
+    EXPECT_TRUE(again.in_doubt);
+    EXPECT_EQ(again.reason, "in_doubt");
+
+    // Even within the interval of an earlier accepted send: the last one may not have arrived.
+    entry.last_sent_at = now - hours(2);
+    EXPECT_EQ(judge_entry(entry, ResendPolicy{hours(24), false}, now, owner_alive).reason,
+              "in_doubt");
+    // A send that ended cleanly after it clears the doubt.
+    entry.last_in_doubt = false;
+    EXPECT_EQ(judge_entry(entry, ResendPolicy{hours(24), false}, now, owner_alive).reason,
+              "within_interval");
+}
+
 TEST(UtcTime, FormatsParsesAndRefusesImpossibleDates) {
     const auto at = parse_utc("2026-11-01T12:30:05.250Z");
     ASSERT_TRUE(at.has_value());
