@@ -1,8 +1,13 @@
 #include "manifest/manifest.h"
 
 #include <Poco/JSON/Array.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "util/api_key_name.h"
@@ -238,8 +243,57 @@ Manifest parse_manifest(const std::string& text, const std::string& file) {
     return manifest;
 }
 
+namespace {
+
+// The bytes of `file`, refused past kMaxManifestBytes (without reading much further).
+// Opened with O_NONBLOCK and refused unless regular: a FIFO (say, dropped into a watched
+// manifests directory) would block open() or read() forever, a device read without end.
+Result<std::string> read_manifest_file(const std::string& file) {
+    const std::string what = "manifest " + file;
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        const int err = errno;
+        return HostError{what, "cannot read " + file + ": " + std::strerror(err),
+                         "check that the file exists and is readable"};
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return HostError{what, "is not a regular file (a FIFO, socket or device is never read)",
+                         "make the manifest a regular file, or remove it"};
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    std::string text;
+    char buffer[16384];
+    ssize_t got = 0;
+    while (text.size() <= kMaxManifestBytes) {
+        got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            break;
+        }
+        text.append(buffer, static_cast<size_t>(got));
+    }
+    const int err = errno;
+    ::close(fd);
+    if (got < 0) {
+        return HostError{what, std::string("could not be read completely: ") + std::strerror(err),
+                         "check the file"};
+    }
+    if (text.size() > kMaxManifestBytes) {
+        return HostError{
+            what, "is more than the limit of " + std::to_string(kMaxManifestBytes) + " bytes",
+            "make it smaller"};
+    }
+    return text;
+}
+
+}  // namespace
+
 Manifest load_manifest(const std::string& file) {
-    Result<std::string> text = read_bounded_file(file, kMaxManifestBytes, "manifest " + file);
+    Result<std::string> text = read_manifest_file(file);
     if (!text.ok()) {
         Manifest manifest;
         manifest.file = file;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <type_traits>
 
+#include "plugins/elf_check.h"
 #include "util/file_trust.h"
 #include "util/sha256.h"
 
@@ -88,6 +89,20 @@ std::string dl_error() {
     return text != nullptr ? text : "no reason given";
 }
 
+std::string file_kind(mode_t mode) {
+    return S_ISFIFO(mode)   ? "a FIFO (named pipe)"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISDIR(mode)  ? "a directory"
+                            : "of no known kind";
+}
+
+HostError not_a_regular_file(const std::string& path, const struct stat& st) {
+    return HostError{kWhat + " " + path, "is " + file_kind(st.st_mode) + ", not a regular file",
+                     "install the plugin as a regular file, or remove " + path};
+}
+
 // The plugin file opened for reading, once it and the directory it really lives in are trusted.
 struct OpenedPlugin {
     fs::path real;
@@ -106,17 +121,25 @@ Result<OpenedPlugin> open_trusted(const std::string& path) {
     if (Check bad = check_trusted_directory(real.parent_path().string(), "plugin directory")) {
         return *bad;
     }
-    Descriptor source(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // A FIFO, socket or device is refused unopened, and O_NONBLOCK keeps one swapped in
+    // meanwhile from blocking open() (a FIFO with no writer blocks it forever).
+    struct stat st {};
+    if (::stat(real.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        return not_a_regular_file(path, st);
+    }
+    Descriptor source(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (source.get() < 0) {
         const int err = errno;
         return HostError{kWhat + " " + path, std::string("cannot be opened: ") + std::strerror(err),
                          "check its permissions"};
     }
-    struct stat st {};
-    if (::fstat(source.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return HostError{kWhat + " " + path, "is not a regular file",
-                         "install the plugin as a file"};
+    if (::fstat(source.get(), &st) != 0) {
+        st.st_mode = 0;  // of no known kind: refused below
     }
+    if (!S_ISREG(st.st_mode)) {
+        return not_a_regular_file(path, st);
+    }
+    ::fcntl(source.get(), F_SETFL, ::fcntl(source.get(), F_GETFL) & ~O_NONBLOCK);
     if (Check bad = check_trusted_code_path(st, path, kWhat)) {
         return *bad;
     }
@@ -146,10 +169,11 @@ Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGenerat
 }
 
 // Copies what is left on `source` (the descriptor that was checked, so the bytes loaded are the
-// bytes judged) to the new file `copy`; answers the sha256 of the bytes copied.
+// bytes judged) to the new file `copy`, and checks the copy is a complete ELF shared object for
+// this machine: these very bytes are what dlopen maps. Answers the sha256 of the bytes copied.
 Result<std::string> copy_privately(int source, const std::string& copy, const std::string& path) {
     Sha256 sha;
-    Descriptor target(::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
+    Descriptor target(::open(copy.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
     if (target.get() < 0) {
         const int err = errno;
         return HostError{"private copy " + copy,
@@ -172,6 +196,10 @@ Result<std::string> copy_privately(int source, const std::string& copy, const st
             break;
         }
         sha.update(buffer, static_cast<size_t>(got));
+    }
+    if (std::optional<ElfRefusal> bad = check_elf_shared_object(target.get())) {
+        ::unlink(copy.c_str());
+        return HostError{kWhat + " " + path, bad->problem, bad->fix};
     }
     return sha.hex_digest();
 }
