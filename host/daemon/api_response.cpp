@@ -41,6 +41,9 @@ void send_json(Poco::Net::HTTPServerResponse& response, int http_status, const s
 }
 
 void send_error(Poco::Net::HTTPServerResponse& response, const ApiError& error) {
+    // What is left of the request's body, if anything, is not read: the connection ends with the
+    // answer, so the rest cannot run as a request of its own.
+    response.setKeepAlive(false);
     send_json(response, error.http_status, error_body(error), error.headers);
 }
 

@@ -114,6 +114,10 @@ std::string one_of(const std::vector<std::string>& items) {
     return text;
 }
 
+bool carries_body(const HTTPServerRequest& request) {
+    return request.getContentLength() > 0 || request.getChunkedTransferEncoding();
+}
+
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
   public:
     ApiRequestHandler(DaemonContext& context, const std::optional<std::string>& token)
@@ -121,6 +125,15 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
         ++context_.active_requests;
+        // A body that no route reads whole would be read as the next request on this
+        // connection (POST /v1/health carrying "POST /v1/plugins/reload ..." ran a reload,
+        // issue 9): a request with a body keeps its connection only on POST /v1/tasks, which
+        // reads its body whole; an error answer to it closes it too (send_error).
+        if (carries_body(request) &&
+            !(request.getMethod() == "POST" && request.getURI().rfind("/v1/tasks", 0) == 0 &&
+              request.getURI().find('/', 9) == std::string::npos)) {
+            response.setKeepAlive(false);
+        }
         try {
             route(request, response);
         } catch (const std::exception& e) {
