@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "util/file_trust.h"
+
 namespace taskhost {
 namespace {
 
@@ -32,7 +34,8 @@ Check prepare_directory(const std::string& path) {
             return HostError{"daemon.socket " + path, dir.string() + " is not a directory",
                              "point \"socket\" (or --socket) into a directory"};
         }
-        return std::nullopt;
+        // Whoever can write the directory or one above it can replace the socket (issue 9).
+        return check_trusted_directory(dir.string(), "daemon.socket directory");
     }
     // Only the last component is created (0750): a missing parent usually means a typo.
     if (::mkdir(dir.c_str(), kSocketDirMode) != 0) {
@@ -42,8 +45,8 @@ Check prepare_directory(const std::string& path) {
             "its directory " + dir.string() + " cannot be created: " + std::strerror(err),
             "create it (install -d -m 0750 " + dir.string() + ") or choose another path"};
     }
-    ::chmod(dir.c_str(), kSocketDirMode);  // umask may have narrowed it
-    return std::nullopt;
+    ::chmod(dir.c_str(), kSocketDirMode);  // umask may have narrowed it; just made by us
+    return check_trusted_directory(dir.string(), "daemon.socket directory");
 }
 
 // A socket file already at `path`: another daemon's (refuse) or a dead one's (remove).
@@ -120,13 +123,9 @@ Result<Poco::Net::ServerSocket> listen_on_unix_socket(const std::string& path,
         return HostError{"daemon.socket " + path, "cannot be bound: " + e.displayText(),
                          "check the directory's permissions, or choose another path"};
     }
-    if (::chmod(path.c_str(), kSocketMode) != 0) {
-        const int err = errno;
-        return HostError{"daemon.socket " + path,
-                         std::string("cannot be made mode 0660: ") + std::strerror(err),
-                         "check the directory's file system"};
-    }
-    if (gid && ::chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0) {
+    // The bind-time umask made it 0660 (no chmod by path: a path can be swapped for a symlink;
+    // the directory is trusted, and lchown never follows one).
+    if (gid && ::lchown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0) {
         const int err = errno;
         return HostError{
             "daemon.group",
@@ -134,9 +133,10 @@ Result<Poco::Net::ServerSocket> listen_on_unix_socket(const std::string& path,
             "run the daemon as root or as a member of " + *group};
     }
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || (st.st_mode & 07777) != kSocketMode) {
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
+        (st.st_mode & 07777) != kSocketMode) {
         return HostError{"daemon.socket " + path,
-                         "has mode " + mode_text(st.st_mode) + " after chmod 0660",
+                         "has mode " + mode_text(st.st_mode) + " after binding with umask 0117",
                          "check the directory's file system"};
     }
     return socket;

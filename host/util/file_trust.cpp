@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace taskhost {
 
@@ -39,7 +40,40 @@ Check check_trusted_directory(const std::string& path, const std::string& what) 
         return HostError{what + " " + path, "is not a directory",
                          "point \"plugin_dir\" at a directory of *.so plugins"};
     }
-    return check_trusted_code_path(st, path, what);
+    if (Check bad = check_trusted_code_path(st, path, what)) {
+        return bad;
+    }
+    return check_trusted_ancestors(path, what);
+}
+
+Check check_trusted_ancestors(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::canonical(path, ec);
+    if (ec) {
+        return HostError{what + " " + path, "cannot be resolved: " + ec.message(),
+                         "check that it exists"};
+    }
+    for (std::filesystem::path up = real.parent_path(); !up.empty(); up = up.parent_path()) {
+        struct stat st {};
+        if (::stat(up.c_str(), &st) != 0) {
+            const int err = errno;
+            return HostError{what + " " + path,
+                             "has an ancestor " + up.string() +
+                                 " that cannot be examined: " + std::strerror(err),
+                             "check the permissions of " + up.string()};
+        }
+        const bool sticky_root = st.st_uid == 0 && (st.st_mode & S_ISVTX) != 0;
+        if (!sticky_root) {
+            if (Check bad =
+                    check_trusted_code_path(st, up.string(), what + " " + path + "'s ancestor")) {
+                return bad;
+            }
+        }
+        if (up == up.parent_path()) {
+            break;  // the root
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace taskhost
