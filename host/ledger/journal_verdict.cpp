@@ -3,6 +3,13 @@
 #include "util/resend_interval.h"
 
 namespace taskhost {
+namespace {
+
+// How far ahead of this clock a recorded send may be before it is not believed: hosts' clocks
+// differ by seconds, and PostgreSQL's clock stamps a fleet's sends.
+constexpr std::chrono::minutes kFutureTolerance{5};
+
+}  // namespace
 
 LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const ResendPolicy& policy,
                           WallClock::time_point now, const OwnerAlive& alive) {
@@ -44,6 +51,13 @@ LedgerVerdict judge_entry(const std::optional<JournalEntry>& entry, const Resend
     }
     if (!verdict.last_sent_at) {
         verdict.reason = "never_sent";
+        return verdict;
+    }
+    if (*verdict.last_sent_at > now + kFutureTolerance) {
+        // A send recorded as later than now (a clock set wrong, a hand-edited record) would
+        // silence the task until then: it is due, and the reason says why (issue 9).
+        verdict.next_due_at.reset();
+        verdict.reason = "last_sent_in_future";
         return verdict;
     }
     if (!policy.interval) {

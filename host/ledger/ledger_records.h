@@ -59,7 +59,8 @@ struct ResendPolicy {
 
 struct LedgerVerdict {
     enum class Action { kSend, kWithinInterval, kInProgress } action = Action::kSend;
-    // kSend: "never_sent", "interval_passed", "no_interval", "forced", "in_doubt";
+    // kSend: "never_sent", "interval_passed", "no_interval", "forced", "in_doubt",
+    // "last_sent_in_future";
     // kWithinInterval: "within_interval"; kInProgress: "in_progress" (another live caller holds
     // an intent for the same task right now).
     std::string reason = "never_sent";

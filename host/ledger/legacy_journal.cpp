@@ -44,6 +44,16 @@ Result<JournalEntry> read_entry(const std::string& path, const std::string& key)
         return damaged;
     }
     const Object::Ptr root = parsed.value();
+    // Only the format version 1 taskhost wrote; a file of an unknown version is not guessed at.
+    const Poco::Dynamic::Var version = root->get("version");
+    if (!version.isInteger() || version.convert<int64_t>() != 1) {
+        return HostError{
+            what,
+            "has format version " +
+                (version.isEmpty() ? std::string("(none)") : printable(version.toString(), 20)) +
+                ", which this taskhost does not know",
+            "look at it; it was not imported"};
+    }
     JournalEntry entry;
     TaskIdentity& id = entry.identity;
     id.key = string_field(root, "key");

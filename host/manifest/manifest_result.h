@@ -31,8 +31,8 @@ struct ManifestTaskResult {
     bool changed = false;
     bool failed = false;
     std::string msg;
-    // never_sent | interval_passed | forced | in_doubt | within_interval | in_progress |
-    // duplicate | plugin_skipped | invalid | failed | cancelled | not_run
+    // never_sent | interval_passed | last_sent_in_future | forced | in_doubt | within_interval |
+    // in_progress | duplicate | plugin_skipped | invalid | failed | cancelled | not_run
     std::string reason;
     bool in_doubt = false;
     bool invalid = false;  // refused before anything ran (manifest, config or params)

@@ -85,6 +85,20 @@ TEST(JournalVerdictRules, ALastSendThatEndedInDoubtIsSentAgainInDoubt) {
               "within_interval");
 }
 
+// Issue 9: a send recorded in the future (a wrong clock, a hand-edited record) must not silence
+// the task until then: it is due, and the reason says why.
+TEST(JournalVerdictRules, ASendRecordedInTheFutureIsDueAndSaysSo) {
+    const WallClock::time_point now = WallClock::now();
+    const ResendPolicy day{hours(24), false};
+    const LedgerVerdict ahead = judge_entry(sent_at(now + hours(3)), day, now, owner_alive);
+    EXPECT_EQ(ahead.action, LedgerVerdict::Action::kSend);
+    EXPECT_EQ(ahead.reason, "last_sent_in_future");
+    EXPECT_FALSE(ahead.next_due_at.has_value());
+    // A clock a minute apart is not a problem.
+    EXPECT_EQ(judge_entry(sent_at(now + std::chrono::minutes(1)), day, now, owner_alive).reason,
+              "within_interval");
+}
+
 TEST(UtcTime, FormatsParsesAndRefusesImpossibleDates) {
     const auto at = parse_utc("2026-11-01T12:30:05.250Z");
     ASSERT_TRUE(at.has_value());

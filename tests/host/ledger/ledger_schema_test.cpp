@@ -70,6 +70,11 @@ TEST_P(LedgerSchema, MigrateImportsTheOldJournalFilesAndReportsADamagedOne) {
     write_file(journal + "/" + a.key + ".json", old_entry(a, sent), 0600);
     write_file(journal + "/" + b.key + ".json", old_entry(b, sent - hours(2)), 0600);
     write_file(journal + "/" + damaged.key + ".json", "{\"version\":1,\"key\":", 0600);
+    // A format this taskhost does not know is not guessed at (it used to be read as version 1).
+    const TaskIdentity future = test_identity("prod", "future.example");
+    std::string v2 = old_entry(future, sent);
+    v2.replace(v2.find("\"version\":1"), 11, "\"version\":2");
+    write_file(journal + "/" + future.key + ".json", v2, 0600);
 
     const Result<OpenedLedger> migrated = open(LedgerAccess::kMigrate);
     ASSERT_TRUE(migrated.ok()) << migrated.error().text();
@@ -77,6 +82,7 @@ TEST_P(LedgerSchema, MigrateImportsTheOldJournalFilesAndReportsADamagedOne) {
     EXPECT_TRUE(contains(report, "imported 2 entries")) << report;
     EXPECT_TRUE(contains(report, "not imported")) << report;
     EXPECT_TRUE(contains(report, damaged.key + ".json")) << report;
+    EXPECT_TRUE(contains(report, "format version 2")) << report;
 
     const std::unique_ptr<Ledger> ledger = open_migrated();
     const ResendPolicy day{hours(24), false};
@@ -88,6 +94,9 @@ TEST_P(LedgerSchema, MigrateImportsTheOldJournalFilesAndReportsADamagedOne) {
     ASSERT_TRUE(vb.ok()) << vb.error().text();
     EXPECT_EQ(vb.value().reason, "within_interval");
     EXPECT_EQ(vb.value().last_sent_at, sent - hours(2));
+    const Result<LedgerVerdict> vf = ledger->judge(future, day);
+    ASSERT_TRUE(vf.ok()) << vf.error().text();
+    EXPECT_EQ(vf.value().reason, "never_sent");
     const Result<LedgerVerdict> vd = ledger->judge(damaged, day);
     ASSERT_TRUE(vd.ok()) << vd.error().text();
     EXPECT_EQ(vd.value().reason, "never_sent");
