@@ -98,6 +98,9 @@ const FlagTable<ServeOptions>& serve_flags() {
              "{port, token_file}"},
             {"--socket", "PATH", kNonEmpty, &ServeOptions::socket,
              "listen here instead of daemon.socket"},
+            {"--allow-core-dumps", "", kSwitch, &ServeOptions::allow_core_dumps,
+             "let the daemon be dumped and traced (by default it is not: its memory holds\n"
+             "API keys); for debugging only"},
         }};
     return table;
 }

@@ -34,6 +34,7 @@ struct PluginsOptions {
 struct ServeOptions {
     std::optional<std::string> config;
     std::optional<std::string> socket;  // overrides the config's daemon.socket
+    bool allow_core_dumps = false;      // else the daemon is not dumpable (it holds keys)
     bool help = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <cstdlib>
 #include <ostream>
@@ -29,6 +30,11 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (!started.ok()) {
         err << "taskhost: " << started.error().text() << std::endl;
         return kExitUsage;
+    }
+    // The daemon's memory holds API keys (in Poco's buffers too, which it cannot wipe): no core
+    // file, no ptrace by other processes of this user, unless asked (issue 9).
+    if (!options.value().allow_core_dumps) {
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     }
     HostConfig& config = started.value()->config;
     if (options.value().socket) {

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -325,6 +326,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
         body->set("max_queue", context_.config.daemon.max_queue);
         const auto last = context_.registry.last_reload();
         body->set("reloads", last ? last->serial : 0);
+        body->set("core_dumps", ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);
         send_json(response, draining ? 503 : 200, to_json(body));
     }
 

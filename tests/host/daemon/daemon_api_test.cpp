@@ -192,6 +192,17 @@ TEST_F(DaemonApi, SocketIsMode0660InItsGroupAndStaleSocketsAreReplaced) {
     EXPECT_NE(::access(daemon_.socket_path().c_str(), F_OK), 0) << "socket file left behind";
 }
 
+// Issue 9: the daemon's memory holds API keys; it is not dumpable (no core file, no ptrace by
+// this user's other processes) unless started with --allow-core-dumps, and says which in health.
+TEST_F(DaemonApi, TheDaemonIsNotDumpableAndSaysSo) {
+    ASSERT_TRUE(daemon_.start()) << daemon_.process().finish().err;
+    const taskhost::DaemonAnswer health = daemon_.get("/v1/health");
+    ASSERT_EQ(health.http_status, 200) << health.body;
+    EXPECT_FALSE(parse_json(health.body)->getValue<bool>("core_dumps")) << health.body;
+    const taskhost_test::ProcessResult help = taskhost_test::run_taskhost({"serve", "--help"});
+    EXPECT_NE(help.out.find("--allow-core-dumps"), std::string::npos) << help.out;
+}
+
 TEST_F(DaemonApi, UnknownGroupIsAConfigErrorNamingIt) {
     DaemonOptions options;
     options.daemon_json = R"({"group": "no-such-group-7f3a"})";
