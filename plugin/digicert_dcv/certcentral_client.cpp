@@ -5,12 +5,21 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Timespan.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <istream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <ostream>
+#include <thread>
 
 #include "printable_text.h"
 
@@ -72,6 +81,164 @@ bool read_body(std::istream& in, HttpResponse& out, std::size_t keep, Clock::tim
     }
 }
 
+Poco::Timespan span_of(Clock::duration duration) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::max<long long>(micros, 1000)));
+}
+
+// One thread for the whole plugin watches every attempt's wall-clock deadline (a thread per
+// attempt cost a quarter of an apply's CPU). At a deadline it shuts that connection down, which
+// ends any read or write in progress on it. Entries are touched only under the mutex, so once
+// remove() returns the watcher no longer holds the descriptor or the flag.
+class DeadlineWatcher {
+  public:
+    static DeadlineWatcher& shared() {
+        static DeadlineWatcher watcher;  // stopped and joined when the plugin is unloaded
+        return watcher;
+    }
+
+    uint64_t add(int fd, Clock::time_point deadline, bool* fired) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!thread_.joinable()) {
+            thread_ = std::thread([this] { run(); });
+        }
+        const uint64_t id = ++next_id_;
+        const bool earliest = entries_.empty() || deadline < entries_.begin()->first;
+        ids_[id] = entries_.emplace(deadline, Entry{id, fd, fired});
+        if (earliest) {
+            wake_.notify_one();
+        }
+        return id;
+    }
+
+    void remove(uint64_t id) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (const auto found = ids_.find(id); found != ids_.end()) {
+            entries_.erase(found->second);
+            ids_.erase(found);
+        }
+    }
+
+    ~DeadlineWatcher() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+  private:
+    struct Entry {
+        uint64_t id;
+        int fd;
+        bool* fired;
+    };
+
+    DeadlineWatcher() = default;
+
+    void run() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!stop_) {
+            if (entries_.empty()) {
+                wake_.wait(lock);
+                continue;
+            }
+            const Clock::time_point first = entries_.begin()->first;
+            if (Clock::now() < first) {
+                wake_.wait_until(lock, first);
+                continue;
+            }
+            const Entry due = entries_.begin()->second;
+            entries_.erase(entries_.begin());
+            ids_.erase(due.id);
+            *due.fired = true;
+            ::shutdown(due.fd, SHUT_RDWR);
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::multimap<Clock::time_point, Entry> entries_;
+    std::map<uint64_t, std::multimap<Clock::time_point, Entry>::iterator> ids_;
+    uint64_t next_id_ = 0;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+// Bounds an attempt's reads and writes by its wall-clock deadline. Poco's socket timeouts are
+// per operation: a server that sends one byte a second resets them forever, and on TLS a
+// silent peer costs SO_RCVTIMEO and then a poll of the same length. At the deadline the shared
+// watcher shuts the connection down; the attempt is then a timeout. It holds a dup of the
+// socket, so the shutdown never hits a descriptor reused by another connection.
+class WallDeadline {
+  public:
+    WallDeadline(Poco::Net::StreamSocket& socket, Clock::time_point deadline, bool& fired)
+        : watched_fd_(socket.impl()->sockfd()), fd_(::dup(watched_fd_)) {
+        if (fd_ >= 0) {
+            id_ = DeadlineWatcher::shared().add(fd_, deadline, &fired);
+        }
+    }
+    WallDeadline(const WallDeadline&) = delete;
+    WallDeadline& operator=(const WallDeadline&) = delete;
+    ~WallDeadline() {
+        if (fd_ >= 0) {
+            DeadlineWatcher::shared().remove(id_);  // after this the watcher holds neither
+            ::close(fd_);
+        }
+    }
+
+    // Whether this watches `socket`'s connection: the same descriptor number as when it was
+    // made. The session connects before this is made (a stale one is closed and connected
+    // anew first), so sendRequest opens no other connection; through a proxy it connects in
+    // sendRequest, and the number then differs from -1. (Poco's write() may still reconnect
+    // after a failed write and reuse the number: that connection is bounded by the per-read
+    // timeouts bound_by set, the time left, not by this watcher.)
+    bool watches(Poco::Net::StreamSocket& socket) const {
+        return fd_ >= 0 && socket.impl()->sockfd() == watched_fd_;
+    }
+
+  private:
+    const int watched_fd_;
+    const int fd_;
+    uint64_t id_ = 0;
+};
+
+// Sets every Poco timeout of `session` from what is left until `deadline`. A connect and TLS
+// handshake get half of it each way: Poco's handshake waits SO_RCVTIMEO and then polls as long
+// again, so a peer that accepts and never handshakes costs twice the receive timeout.
+void bound_by(SessionPool::Session& session, Clock::time_point deadline) {
+    const Clock::duration left = deadline - Clock::now();
+    if (left <= Clock::duration::zero()) {
+        throw Poco::TimeoutException("the attempt's time ran out before it started");
+    }
+    const Poco::Timespan whole = span_of(left);
+    const Poco::Timespan half = span_of(left / 2);
+    session.setTimeout(half, half, half);  // takes effect at (re)connect
+    if (session.connected()) {
+        session.socket().setSendTimeout(whole);
+        session.socket().setReceiveTimeout(whole);
+    }
+}
+
+// Connects `session` directly: the TCP connect bounded by its connection timeout, then the TLS
+// handshake bounded in wall time by `deadline` (Poco's own handshake waits per read, each wait
+// about as long as the connect timeout again and again).
+void connect_bounded(SessionPool::Session& session, Clock::time_point deadline, bool& timed_out,
+                     Progress& progress) {
+    Poco::Net::SecureStreamSocket secure(session.socket());
+    secure.setLazyHandshake(true);  // the connect below stops after TCP
+    session.connect_now();
+    const WallDeadline wall(session.socket(), deadline, timed_out);
+    if (secure.completeHandshake() != 1) {
+        throw Poco::Net::SSLConnectionUnexpectedlyClosedException();
+    }
+    secure.verifyPeerCertificate();
+    progress.connected = true;
+}
+
 // Sends the request; `progress` says how far it got when this throws.
 void send_request(SessionPool::Session& session, const CertCentralRequest& request,
                   Progress& progress) {
@@ -99,16 +266,26 @@ void send_request(SessionPool::Session& session, const CertCentralRequest& reque
     progress.request_sent = true;
 }
 
+// One exchange on `session`, all of it (connect, handshake, request, headers, body) within
+// `deadline`; `timed_out` says whether the deadline cut it off.
 HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& request,
-                      std::chrono::milliseconds timeout, Progress& progress, bool& reusable) {
-    const Clock::time_point deadline = Clock::now() + timeout;
-    const Poco::Timespan span(static_cast<Poco::Timespan::TimeDiff>(timeout.count()) * 1000);
-    session.setTimeout(span, span, span);  // takes effect at (re)connect
-    if (session.connected()) {
-        session.socket().setSendTimeout(span);
-        session.socket().setReceiveTimeout(span);
+                      Clock::time_point deadline, Progress& progress, bool& reusable,
+                      bool& timed_out) {
+    bound_by(session, deadline);
+    session.close_if_stale();  // what sendRequest would do; the connect below is then ours
+    std::optional<WallDeadline> wall;
+    if (!session.connected() && session.getProxyHost().empty()) {
+        connect_bounded(session, deadline, timed_out, progress);
     }
-    send_request(session, request, progress);
+    if (session.connected()) {
+        wall.emplace(session.socket(), deadline, timed_out);
+    }
+    send_request(session, request, progress);  // may connect through a proxy: bounded above
+    if (!wall || !wall->watches(session.socket())) {
+        wall.reset();
+        bound_by(session, deadline);
+        wall.emplace(session.socket(), deadline, timed_out);
+    }
 
     Poco::Net::HTTPResponse http_response;
     std::istream& body_in = session.receiveResponse(http_response);
@@ -132,7 +309,7 @@ HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& r
     reusable = read_body(body_in, out, std::min(request.max_response_body, kMaxDrainBytes),
                          deadline, announced) &&
                http_response.getKeepAlive();
-    return out;
+    return out;  // complete even if the deadline fired just now (then `wall` made it unusable)
 }
 
 // " after the request was sent, before any answer", or "" before it was: where in the exchange
@@ -147,11 +324,14 @@ std::string stage_of(const Progress& progress) {
 // The failure that the exception being handled means, given how far the attempt got. Call only
 // from a catch block.
 TransportFailure classify_current(const CertCentralRequest& request, const Progress& progress,
-                                  std::chrono::milliseconds timeout) {
+                                  std::chrono::milliseconds timeout, bool timed_out) {
     using Kind = TransportFailureKind;
     const std::string at = where(request);
     const std::string stage = stage_of(progress);
     try {
+        if (timed_out) {  // whatever the cut-off connection then reported
+            throw Poco::TimeoutException();
+        }
         throw;
     } catch (const BodyCutShort& cut) {
         return failure(Kind::kReset,
@@ -217,20 +397,23 @@ AttemptResult CertCentralClient::send(const CertCentralRequest& request,
         endpoint.proxy_host = connection.proxy->host;
         endpoint.proxy_port = connection.proxy->port;
     }
+    const Clock::time_point deadline = Clock::now() + timeout;
     AttemptResult attempt;
     Progress progress;
+    bool timed_out = false;
     try {
         SessionPool::Lease lease = pool_.checkout(endpoint);
         attempt.reused_connection = lease.reused();
         bool reusable = false;
-        attempt.result = exchange(lease.session(), request, timeout, progress, reusable);
-        if (reusable) {
+        attempt.result =
+            exchange(lease.session(), request, deadline, progress, reusable, timed_out);
+        if (reusable && !timed_out) {
             lease.keep();
         }
     } catch (const BodyCutShort&) {
-        attempt.result = classify_current(request, progress, timeout);
+        attempt.result = classify_current(request, progress, timeout, timed_out);
     } catch (const Poco::Exception&) {
-        attempt.result = classify_current(request, progress, timeout);
+        attempt.result = classify_current(request, progress, timeout, timed_out);
     }
     return attempt;
 }

@@ -46,11 +46,12 @@ class CertCentralClient {
   public:
     explicit CertCentralClient(SessionPool& pool) : pool_(pool) {}
 
-    // `timeout` bounds connect, every send/receive, and (checked between reads) the whole
-    // response: Poco's own timeouts are per operation and fire late on TLS. A connection that
-    // breaks after the TLS handshake (reset, EOF without close_notify, a body shorter than its
-    // Content-Length) is a network failure, whichever layer noticed it; only a failure during
-    // the handshake is a TLS one.
+    // `timeout` bounds the whole attempt in wall time: connect, TLS handshake, request,
+    // status line and headers, and body (a peer that drips bytes cannot stretch it; Poco's own
+    // timeouts are per operation and fire late on TLS). Cut off by it, the attempt is a timeout. A
+    // connection that breaks after the TLS handshake (reset, EOF without close_notify, a body
+    // shorter than its Content-Length) is a network failure, whichever layer noticed it; only a
+    // failure during the handshake is a TLS one.
     AttemptResult send(const CertCentralRequest& request, const ConnectionSettings& connection,
                        std::chrono::milliseconds timeout);
 

@@ -41,9 +41,25 @@ struct SessionPoolLimits {
     std::size_t max_endpoints = 64;
 };
 
+// An HTTPS session whose TCP connect can be done on its own (Poco's is protected), so the TLS
+// handshake that follows can be bounded in wall time by the caller.
+class PooledSession : public Poco::Net::HTTPSClientSession {
+  public:
+    using HTTPSClientSession::HTTPSClientSession;
+    // Connects (directly or through the proxy) as sendRequest would.
+    void connect_now() { reconnect(); }
+    // Closes the connection if sendRequest would (kept idle too long), so that the next connect
+    // is the caller's, bounded, not one sendRequest makes on its own.
+    void close_if_stale() {
+        if (connected() && mustReconnect()) {
+            close();
+        }
+    }
+};
+
 class SessionPool {
   public:
-    using Session = Poco::Net::HTTPSClientSession;
+    using Session = PooledSession;
 
     // One attempt's hold on a session. Discards the session on destruction unless keep() was
     // called after a clean, fully drained exchange.

@@ -19,6 +19,7 @@ void FaultPlan::clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.clear();
     connection_resets_ = 0;
+    connection_silences_ = 0;
 }
 
 void FaultPlan::reset_connections(int count) {
@@ -33,6 +34,21 @@ bool FaultPlan::take_connection_reset() {
     }
     --connection_resets_;
     return true;
+}
+
+void FaultPlan::silence_connections(int count, std::chrono::milliseconds hold) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    connection_silences_ = count > 0 ? count : 0;
+    silence_hold_ = hold;
+}
+
+std::optional<std::chrono::milliseconds> FaultPlan::take_connection_silence() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (connection_silences_ == 0) {
+        return std::nullopt;
+    }
+    --connection_silences_;
+    return silence_hold_;
 }
 
 std::optional<FaultRule> FaultPlan::next(const std::string& method, const std::string& path) {

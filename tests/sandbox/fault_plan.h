@@ -1,6 +1,7 @@
 // The faults a test asked for, and which request each one hits.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,6 +26,11 @@ class FaultPlan {
     // Called once per accepted connection: true when this one is to be reset.
     bool take_connection_reset();
 
+    // Connection-level: the next `count` accepted connections are held silent for `hold`.
+    void silence_connections(int count, std::chrono::milliseconds hold);
+    // Called once per accepted connection: how long to hold this one silent, if it is to be.
+    std::optional<std::chrono::milliseconds> take_connection_silence();
+
   private:
     struct Entry {
         FaultRule rule;
@@ -33,6 +39,8 @@ class FaultPlan {
     std::mutex mutex_;
     std::vector<Entry> entries_;
     int connection_resets_ = 0;
+    int connection_silences_ = 0;
+    std::chrono::milliseconds silence_hold_{0};
 };
 
 }  // namespace sandbox

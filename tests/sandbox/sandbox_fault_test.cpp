@@ -147,6 +147,32 @@ TEST_F(SandboxFaults, ResetNextConnectionsResetsOnAcceptBeforeAnyRequest) {
     EXPECT_EQ(call(kResend).status, 204) << "clear_faults cancels it";
 }
 
+TEST_F(SandboxFaults, SilenceNextConnectionsHoldsThemWithoutAHandshake) {
+    server_->silence_next_connections(1, std::chrono::milliseconds(30000));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(call(kResend, 300), Poco::Exception);  // no ServerHello ever comes
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    EXPECT_TRUE(server_->requests().empty()) << "no request was ever read";
+    EXPECT_EQ(call(kResend).status, 204) << "only the next one connection";
+}
+
+TEST_F(SandboxFaults, DripFaultsSendTheAnswerOneByteAtATime) {
+    for (const auto action : {FaultRule::Action::kDripHeaders, FaultRule::Action::kDripBody}) {
+        FaultRule rule;
+        rule.action = action;
+        rule.status = 200;
+        rule.body = R"({"a":1})";
+        rule.delay = std::chrono::milliseconds(action == FaultRule::Action::kDripBody ? 50 : 5);
+        server_->add_fault(rule);
+        const auto start = std::chrono::steady_clock::now();
+        const Reply reply = call(kResend);
+        EXPECT_EQ(reply.status, 200);
+        EXPECT_EQ(reply.body, rule.body);
+        EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+        server_->clear_faults();
+    }
+}
+
 TEST_F(SandboxFaults, CutAnswersAnnounceTheWholeBodyAndSendLess) {
     const std::string body = R"({"padding":")" + std::string(100, 'x') + R"("})";
     for (const auto action :

@@ -130,6 +130,10 @@ bool SandboxRequestHandler::apply_fault(const FaultRule& fault, HTTPServerReques
         case FaultRule::Action::kTruncatedBody:
             send_cut_answer(fault, request, response);
             return true;
+        case FaultRule::Action::kDripHeaders:
+        case FaultRule::Action::kDripBody:
+            send_drip(fault, request, response);
+            return true;
     }
     return false;
 }
@@ -158,6 +162,42 @@ void SandboxRequestHandler::send_cut_answer(const FaultRule& fault, HTTPServerRe
         core_.connections.close_without_tls(socket_fd(request));
     }
     // kTruncatedBody: the connection closes in order (TLS close_notify) when this returns.
+}
+
+void SandboxRequestHandler::send_drip(const FaultRule& fault, HTTPServerRequest& request,
+                                      HTTPServerResponse& response) {
+    response.setKeepAlive(false);  // Poco closes when this returns; nothing else is sent
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (impl == nullptr) {
+        return;
+    }
+    const SandboxResponse answer = fault_answer(fault);
+    std::string head = "HTTP/1.1 " + std::to_string(answer.status) +
+                       " Fault\r\nContent-Type: " + answer.content_type + "\r\n";
+    for (const auto& [name, value] : answer.headers) {
+        head += name + ": " + value + "\r\n";
+    }
+    head +=
+        "Content-Length: " + std::to_string(answer.body.size()) + "\r\nConnection: close\r\n\r\n";
+    const std::string& dripped =
+        fault.action == FaultRule::Action::kDripHeaders ? head : answer.body;
+    Poco::Net::StreamSocket& socket = impl->socket();
+    try {
+        if (fault.action == FaultRule::Action::kDripBody) {
+            socket.sendBytes(head.data(), static_cast<int>(head.size()));
+        }
+        for (const char byte : dripped) {
+            socket.sendBytes(&byte, 1);
+            if (!core_.pause(fault.delay)) {
+                return;
+            }
+        }
+        if (fault.action == FaultRule::Action::kDripHeaders && !answer.body.empty()) {
+            socket.sendBytes(answer.body.data(), static_cast<int>(answer.body.size()));
+        }
+    } catch (const Poco::Exception&) {
+        // the peer gave up (its timeout): the drip ends
+    }
 }
 
 void SandboxRequestHandler::serve(HTTPServerRequest& request, HTTPServerResponse& response) {

@@ -22,6 +22,8 @@ class SandboxRequestHandler : public Poco::Net::HTTPRequestHandler {
     bool apply_fault(const FaultRule& fault, Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response);
     // kResetAfterHeaders and kTruncatedBody: an answer that stops part way.
+    void send_drip(const FaultRule& fault, Poco::Net::HTTPServerRequest& request,
+                   Poco::Net::HTTPServerResponse& response);
     void send_cut_answer(const FaultRule& fault, Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response);
 

@@ -53,6 +53,10 @@ class TrackedConnection : public Poco::Net::HTTPServerConnection {
             core_.connections.reset(socket().impl()->sockfd());
             return;
         }
+        if (const auto hold = core_.faults.take_connection_silence()) {
+            core_.pause(*hold);  // never handshakes: the client waits for a ServerHello
+            return;
+        }
         HTTPServerConnection::run();
     }
 
@@ -234,6 +238,9 @@ void SandboxServer::add_fault(FaultRule rule) {
 }
 void SandboxServer::reset_next_connections(int count) {
     impl_->core_->faults.reset_connections(count);
+}
+void SandboxServer::silence_next_connections(int count, std::chrono::milliseconds hold) {
+    impl_->core_->faults.silence_connections(count, hold);
 }
 void SandboxServer::clear_faults() {
     impl_->core_->faults.clear();

@@ -95,6 +95,11 @@ struct FaultRule {
         kResetAfterHeaders,  // status line and headers, then `delay`, then RST: no body
         kCloseAfterHeaders,  // status line and headers, then `delay`, then FIN, no close_notify
         kTruncatedBody,      // status line, headers, half the body, then an orderly TLS close
+        // Drips, after the whole request was read: the answer (`status`, `body` as above, with
+        // a Content-Length) is written one byte per `delay`, then the connection closes. Each
+        // stops early when the sandbox stops or the peer goes away.
+        kDripHeaders,  // the status line and headers one byte at a time, then the body at once
+        kDripBody,     // the status line and headers at once, then the body one byte at a time
     } action = Action::kStatus;
     int status = 500;
     std::string body;
@@ -139,6 +144,9 @@ class SandboxServer {
     // The next `count` TCP connections are reset (RST) as soon as they are accepted: before
     // the TLS handshake, so no request ever arrives on them. clear_faults() cancels it.
     void reset_next_connections(int count);
+    // The next `count` TCP connections are accepted and then held silent for `hold` (or until
+    // the sandbox stops): no TLS handshake, no byte sent. clear_faults() cancels it.
+    void silence_next_connections(int count, std::chrono::milliseconds hold);
     void clear_faults();
 
     std::vector<RecordedRequest> requests() const;
