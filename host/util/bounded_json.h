@@ -17,7 +17,7 @@ struct JsonLimits {
     size_t max_depth = 32;  // nested objects/arrays, the top-level object counts as 1
     // Keys in any one object: Poco's order-keeping object scans its keys on every insert, so
     // parsing an object is quadratic in its keys; none of taskhost's documents needs many.
-    size_t max_keys = 1000;
+    size_t max_keys = 256;
 };
 
 // Parses `text` as one JSON object. `what` names the source in errors ("config /etc/x.json").
