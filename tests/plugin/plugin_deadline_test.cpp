@@ -48,7 +48,7 @@ TEST_F(AttemptDeadline, AHeaderDripEndsByTheDeadline) {
     options.timeout_ms = 1000;
     options.deadline_ms = 2500;
     options.max_attempts = 10;
-    options.in_doubt_retries = 9;   // keep resending until the deadline ends it
+    options.in_doubt_retries = 9;  // keep resending until the deadline ends it
     Clock::duration took{};
     const Execution e = timed(*server_, options, took);
     EXPECT_EQ(status_of(e), "failed") << e.raw;
