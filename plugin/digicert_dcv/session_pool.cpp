@@ -42,7 +42,10 @@ SessionPool& SessionPool::shared() {
     return pool;
 }
 
-SessionPool::SessionPool(SessionPoolLimits limits) : limits_(limits) {}
+SessionPool::SessionPool(SessionPoolLimits limits) : limits_(limits) {
+    // The TLS contexts' cache is made before the pool, so it ends after the pool's sessions.
+    (void)TlsContextCache::shared();
+}
 
 SessionPool::Lease SessionPool::checkout(const Endpoint& endpoint) {
     const auto now = std::chrono::steady_clock::now();

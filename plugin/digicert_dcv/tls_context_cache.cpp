@@ -89,6 +89,13 @@ class SystemBundle {
         return bundle;
     }
 
+    // Our references go; the stores that took some keep theirs.
+    ~SystemBundle() {
+        for (X509* certificate : certificates_) {
+            X509_free(certificate);
+        }
+    }
+
     // The certificates of the bundle whose subject is `name` (each up-referenced).
     std::vector<X509*> with_subject(const X509_NAME* name) {
         std::call_once(loaded_, [this] { load(); });
@@ -145,15 +152,29 @@ int bundle_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509
     return set;
 }
 
-X509_LOOKUP_METHOD* bundle_lookup_method() {
-    static X509_LOOKUP_METHOD* method = [] {
-        X509_LOOKUP_METHOD* m = X509_LOOKUP_meth_new("taskhost system bundle, read on first need");
-        if (m != nullptr) {
-            X509_LOOKUP_meth_set_get_by_subject(m, bundle_get_by_subject);
+// The lookup method, freed when this copy of the plugin is unloaded: after every store that
+// uses it, because TlsContextCache's constructor makes it first (statics end in reverse order,
+// and the session pool, whose sessions hold contexts, makes the cache before itself).
+class BundleLookupMethod {
+  public:
+    static X509_LOOKUP_METHOD* get() {
+        static BundleLookupMethod holder;
+        return holder.method_;
+    }
+    ~BundleLookupMethod() { X509_LOOKUP_meth_free(method_); }
+
+  private:
+    BundleLookupMethod()
+        : method_(X509_LOOKUP_meth_new("taskhost system bundle, read on first need")) {
+        if (method_ != nullptr) {
+            X509_LOOKUP_meth_set_get_by_subject(method_, bundle_get_by_subject);
         }
-        return m;
-    }();
-    return method;
+    }
+    X509_LOOKUP_METHOD* method_;
+};
+
+X509_LOOKUP_METHOD* bundle_lookup_method() {
+    return BundleLookupMethod::get();
 }
 
 void add_system_trust_anchors(SSL_CTX* context) {
@@ -189,6 +210,10 @@ Poco::Net::Context::Ptr make_client_context(const std::string& ca_file) {
 TlsContextCache& TlsContextCache::shared() {
     static TlsContextCache cache;
     return cache;
+}
+
+TlsContextCache::TlsContextCache() {
+    (void)bundle_lookup_method();  // made before the cache, so it is freed after (see above)
 }
 
 Poco::Net::Context::Ptr TlsContextCache::context_for(const std::string& ca_file) {

@@ -27,6 +27,8 @@ class TlsContextCache {
     Poco::Net::Context::Ptr context_for(const std::string& ca_file);
 
   private:
+    TlsContextCache();  // makes the system bundle's lookup method first (tls_context_cache.cpp)
+
     // OpenSSL initialised for as long as this copy lives: Poco::Crypto's reference count, so
     // unloading this copy balances its own initialisation and no other's. Declared first: it
     // outlives the contexts.
