@@ -60,31 +60,14 @@ const char* const kJournalColumns =
 
 std::optional<JournalEntry> select_journal_entry(Poco::Data::Session& db, const SqlDialect& dialect,
                                                  const std::string& key, bool for_update) {
-    JournalEntry entry;
-    TaskIdentity& id = entry.identity;
-    Int64 last_sent = 0, sending = 0, lease = 0, result_at = 0, in_doubt = 0;
-    std::string last_result;
-    Poco::Data::Statement select(db);
-    select << "SELECT key, account, task, params, params_digest, manifest, name, subject_id,"
-              " subject_name, last_sent_at, sending_since, sending_owner, lease_until,"
-              " last_result, last_result_at, last_in_doubt FROM taskhost_journal WHERE key = $1" +
-                  (for_update ? dialect.for_update : std::string()),
-        into(id.key), into(id.account), into(id.task), into(id.canonical_params),
-        into(id.params_digest), into(id.manifest), into(id.name), into(id.subject_id),
-        into(id.subject_name), into(last_sent), into(sending), into(entry.sending_owner),
-        into(lease), into(last_result), into(result_at), into(in_doubt), bind(key);
-    if (select.execute() == 0) {
+    TaskIdentity identity;
+    identity.key = key;
+    std::map<std::string, JournalEntry> found =
+        select_journal_entries(db, dialect, {&identity}, for_update);
+    if (found.empty()) {
         return std::nullopt;
     }
-    entry.last_sent_at = time_or_none(last_sent);
-    entry.sending_since = time_or_none(sending);
-    entry.lease_until = time_or_none(lease);
-    entry.last_result_at = time_or_none(result_at);
-    if (!last_result.empty()) {
-        entry.last_result = last_result;
-    }
-    entry.last_in_doubt = in_doubt != 0;
-    return entry;
+    return std::move(found.begin()->second);
 }
 
 void import_journal_entry(Poco::Data::Session& db, const JournalEntry& entry) {
