@@ -13,14 +13,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <istream>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <ostream>
-#include <thread>
 
+#include "connection_watcher.h"
 #include "printable_text.h"
 
 namespace digicert_dcv {
@@ -33,6 +30,12 @@ struct Progress {
     bool connected = false;         // TCP connected and the TLS handshake done
     bool request_sent = false;      // every byte of the request written to the socket
     bool response_started = false;  // the status line and headers arrived
+};
+
+// What watches one attempt's connection: the caller's cancellation, and why it was cut.
+struct AttemptWatch {
+    const CancelProbe& cancelled;
+    WatchVerdict verdict;
 };
 
 // The answer ended (EOF) before the body its Content-Length announced.
@@ -86,106 +89,25 @@ Poco::Timespan span_of(Clock::duration duration) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::max<long long>(micros, 1000)));
 }
 
-// One thread for the whole plugin watches every attempt's wall-clock deadline (a thread per
-// attempt cost a quarter of an apply's CPU). At a deadline it shuts that connection down, which
-// ends any read or write in progress on it. Entries are touched only under the mutex, so once
-// remove() returns the watcher no longer holds the descriptor or the flag.
-class DeadlineWatcher {
-  public:
-    static DeadlineWatcher& shared() {
-        static DeadlineWatcher watcher;  // stopped and joined when the plugin is unloaded
-        return watcher;
-    }
-
-    uint64_t add(int fd, Clock::time_point deadline, bool* fired) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!thread_.joinable()) {
-            thread_ = std::thread([this] { run(); });
-        }
-        const uint64_t id = ++next_id_;
-        const bool earliest = entries_.empty() || deadline < entries_.begin()->first;
-        ids_[id] = entries_.emplace(deadline, Entry{id, fd, fired});
-        if (earliest) {
-            wake_.notify_one();
-        }
-        return id;
-    }
-
-    void remove(uint64_t id) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (const auto found = ids_.find(id); found != ids_.end()) {
-            entries_.erase(found->second);
-            ids_.erase(found);
-        }
-    }
-
-    ~DeadlineWatcher() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) {
-            thread_.join();
-        }
-    }
-
-  private:
-    struct Entry {
-        uint64_t id;
-        int fd;
-        bool* fired;
-    };
-
-    DeadlineWatcher() = default;
-
-    void run() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!stop_) {
-            if (entries_.empty()) {
-                wake_.wait(lock);
-                continue;
-            }
-            const Clock::time_point first = entries_.begin()->first;
-            if (Clock::now() < first) {
-                wake_.wait_until(lock, first);
-                continue;
-            }
-            const Entry due = entries_.begin()->second;
-            entries_.erase(entries_.begin());
-            ids_.erase(due.id);
-            *due.fired = true;
-            ::shutdown(due.fd, SHUT_RDWR);
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::multimap<Clock::time_point, Entry> entries_;
-    std::map<uint64_t, std::multimap<Clock::time_point, Entry>::iterator> ids_;
-    uint64_t next_id_ = 0;
-    bool stop_ = false;
-    std::thread thread_;
-};
-
-// Bounds an attempt's reads and writes by its wall-clock deadline. Poco's socket timeouts are
-// per operation: a server that sends one byte a second resets them forever, and on TLS a
-// silent peer costs SO_RCVTIMEO and then a poll of the same length. At the deadline the shared
-// watcher shuts the connection down; the attempt is then a timeout. It holds a dup of the
+// Bounds an attempt's reads and writes by its wall-clock deadline and its caller's cancellation.
+// Poco's socket timeouts are per operation: a server that sends one byte a second resets them
+// forever, and on TLS a silent peer costs SO_RCVTIMEO and then a poll of the same length. At
+// the deadline, or when the caller cancels, the shared watcher shuts the connection down; the
+// attempt is then a timeout, or cancelled. It holds a dup of the
 // socket, so the shutdown never hits a descriptor reused by another connection.
 class WallDeadline {
   public:
-    WallDeadline(Poco::Net::StreamSocket& socket, Clock::time_point deadline, bool& fired)
+    WallDeadline(Poco::Net::StreamSocket& socket, Clock::time_point deadline, AttemptWatch& watch)
         : watched_fd_(socket.impl()->sockfd()), fd_(::dup(watched_fd_)) {
         if (fd_ >= 0) {
-            id_ = DeadlineWatcher::shared().add(fd_, deadline, &fired);
+            id_ = ConnectionWatcher::shared().add(fd_, deadline, &watch.cancelled, &watch.verdict);
         }
     }
     WallDeadline(const WallDeadline&) = delete;
     WallDeadline& operator=(const WallDeadline&) = delete;
     ~WallDeadline() {
         if (fd_ >= 0) {
-            DeadlineWatcher::shared().remove(id_);  // after this the watcher holds neither
+            ConnectionWatcher::shared().remove(id_);  // after this the watcher holds neither
             ::close(fd_);
         }
     }
@@ -226,12 +148,12 @@ void bound_by(SessionPool::Session& session, Clock::time_point deadline) {
 // Connects `session` directly: the TCP connect bounded by its connection timeout, then the TLS
 // handshake bounded in wall time by `deadline` (Poco's own handshake waits per read, each wait
 // about as long as the connect timeout again and again).
-void connect_bounded(SessionPool::Session& session, Clock::time_point deadline, bool& timed_out,
+void connect_bounded(SessionPool::Session& session, Clock::time_point deadline, AttemptWatch& watch,
                      Progress& progress) {
     Poco::Net::SecureStreamSocket secure(session.socket());
     secure.setLazyHandshake(true);  // the connect below stops after TCP
     session.connect_now();
-    const WallDeadline wall(session.socket(), deadline, timed_out);
+    const WallDeadline wall(session.socket(), deadline, watch);
     if (secure.completeHandshake() != 1) {
         throw Poco::Net::SSLConnectionUnexpectedlyClosedException();
     }
@@ -267,24 +189,24 @@ void send_request(SessionPool::Session& session, const CertCentralRequest& reque
 }
 
 // One exchange on `session`, all of it (connect, handshake, request, headers, body) within
-// `deadline`; `timed_out` says whether the deadline cut it off.
+// `deadline`; `watch` says whether the deadline or a cancellation cut it off.
 HttpResponse exchange(SessionPool::Session& session, const CertCentralRequest& request,
                       Clock::time_point deadline, Progress& progress, bool& reusable,
-                      bool& timed_out) {
+                      AttemptWatch& watch) {
     bound_by(session, deadline);
     session.close_if_stale();  // what sendRequest would do; the connect below is then ours
     std::optional<WallDeadline> wall;
     if (!session.connected() && session.getProxyHost().empty()) {
-        connect_bounded(session, deadline, timed_out, progress);
+        connect_bounded(session, deadline, watch, progress);
     }
     if (session.connected()) {
-        wall.emplace(session.socket(), deadline, timed_out);
+        wall.emplace(session.socket(), deadline, watch);
     }
     send_request(session, request, progress);  // may connect through a proxy: bounded above
     if (!wall || !wall->watches(session.socket())) {
         wall.reset();
         bound_by(session, deadline);
-        wall.emplace(session.socket(), deadline, timed_out);
+        wall.emplace(session.socket(), deadline, watch);
     }
 
     Poco::Net::HTTPResponse http_response;
@@ -324,12 +246,17 @@ std::string stage_of(const Progress& progress) {
 // The failure that the exception being handled means, given how far the attempt got. Call only
 // from a catch block.
 TransportFailure classify_current(const CertCentralRequest& request, const Progress& progress,
-                                  std::chrono::milliseconds timeout, bool timed_out) {
+                                  std::chrono::milliseconds timeout, const WatchVerdict& verdict) {
     using Kind = TransportFailureKind;
     const std::string at = where(request);
     const std::string stage = stage_of(progress);
+    if (verdict.cancelled) {  // whatever the cut-off connection then reported
+        return failure(Kind::kOther,
+                       "the caller cancelled; the connection to " + at + " was closed" + stage,
+                       progress);
+    }
     try {
-        if (timed_out) {  // whatever the cut-off connection then reported
+        if (verdict.deadline_passed) {  // whatever the cut-off connection then reported
             throw Poco::TimeoutException();
         }
         throw;
@@ -400,21 +327,22 @@ AttemptResult CertCentralClient::send(const CertCentralRequest& request,
     const Clock::time_point deadline = Clock::now() + timeout;
     AttemptResult attempt;
     Progress progress;
-    bool timed_out = false;
+    AttemptWatch watch{cancelled_, {}};
     try {
         SessionPool::Lease lease = pool_.checkout(endpoint);
         attempt.reused_connection = lease.reused();
         bool reusable = false;
-        attempt.result =
-            exchange(lease.session(), request, deadline, progress, reusable, timed_out);
-        if (reusable && !timed_out) {
+        attempt.result = exchange(lease.session(), request, deadline, progress, reusable, watch);
+        if (reusable && !watch.verdict.deadline_passed && !watch.verdict.cancelled) {
             lease.keep();
         }
     } catch (const BodyCutShort&) {
-        attempt.result = classify_current(request, progress, timeout, timed_out);
+        attempt.result = classify_current(request, progress, timeout, watch.verdict);
     } catch (const Poco::Exception&) {
-        attempt.result = classify_current(request, progress, timeout, timed_out);
+        attempt.result = classify_current(request, progress, timeout, watch.verdict);
     }
+    // A complete answer stands even when the caller cancelled as it arrived.
+    attempt.cancelled = watch.verdict.cancelled && attempt.failed();
     return attempt;
 }
 

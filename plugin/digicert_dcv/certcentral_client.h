@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "certcentral_request.h"
+#include "connection_watcher.h"
 #include "dcv_resend_spec.h"
 #include "session_pool.h"
 
@@ -40,23 +41,33 @@ struct TransportFailure {
 struct AttemptResult {
     std::variant<HttpResponse, TransportFailure> result;
     bool reused_connection = false;
+    // The caller cancelled while the attempt was under way, and the connection was closed
+    // before a complete answer (`result` is then a failure saying how far it got).
+    bool cancelled = false;
+
+    bool failed() const { return std::holds_alternative<TransportFailure>(result); }
 };
 
 class CertCentralClient {
   public:
-    explicit CertCentralClient(SessionPool& pool) : pool_(pool) {}
+    // `cancelled` (may be empty) is asked every ConnectionWatcher::kPollInterval while an
+    // attempt is under way; when it says so the attempt's connection is closed at once.
+    CertCentralClient(SessionPool& pool, CancelProbe cancelled)
+        : pool_(pool), cancelled_(std::move(cancelled)) {}
 
     // `timeout` bounds the whole attempt in wall time: connect, TLS handshake, request,
     // status line and headers, and body (a peer that drips bytes cannot stretch it; Poco's own
     // timeouts are per operation and fire late on TLS). Cut off by it, the attempt is a timeout. A
     // connection that breaks after the TLS handshake (reset, EOF without close_notify, a body
     // shorter than its Content-Length) is a network failure, whichever layer noticed it; only a
-    // failure during the handshake is a TLS one.
+    // failure during the handshake is a TLS one. A cancellation closes the connection at once
+    // (AttemptResult::cancelled).
     AttemptResult send(const CertCentralRequest& request, const ConnectionSettings& connection,
                        std::chrono::milliseconds timeout);
 
   private:
     SessionPool& pool_;
+    const CancelProbe cancelled_;
 };
 
 }  // namespace digicert_dcv

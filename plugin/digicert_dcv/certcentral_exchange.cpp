@@ -56,6 +56,21 @@ void end_cancelled(ExchangeResult& out, const CertCentralRequest& request, int n
                     request.method + " " + request.url + "; nothing more was sent";
 }
 
+// The caller cancelled while attempt `attempt` was under way: its connection was closed at
+// once. A request already written in full may have been accepted (in doubt).
+void end_cancelled_during(ExchangeResult& out, const CertCentralRequest& request, int attempt,
+                          const TransportFailure& failure) {
+    out.end = ExchangeResult::End::kCancelled;
+    out.error = TaskError{};
+    out.error.kind = ErrorKind::kCancelled;
+    out.error.msg = "the caller cancelled during attempt " + std::to_string(attempt) + " of " +
+                    request.method + " " + request.url + " (" + failure.msg +
+                    "); nothing more was sent";
+    if (is_in_doubt(failure, request.method)) {
+        out.in_doubt = true;
+    }
+}
+
 }  // namespace
 
 CertCentralExchange::CertCentralExchange(const ConnectionSettings& connection, HostServices& host,
@@ -225,7 +240,7 @@ void CertCentralExchange::report_throttled(std::optional<milliseconds> retry_aft
 ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
                                         const RequestSubject& subject) {
     ExchangeResult out;
-    CertCentralClient client(pool_);
+    CertCentralClient client(pool_, [this] { return host_.cancelled(); });
     for (int attempt = 1;; ++attempt) {
         const std::optional<milliseconds> remaining = admit_attempt(request, attempt, out);
         if (!remaining) {
@@ -236,6 +251,11 @@ ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
         ++total_attempts_;
         const AttemptResult result =
             client.send(request, connection_, std::min(connection_.timeout, *remaining));
+        if (result.cancelled) {
+            end_cancelled_during(out, request, attempt, std::get<TransportFailure>(result.result));
+            note_in_doubt(out);
+            return out;
+        }
         const std::optional<RetryDecision> retry =
             judge_attempt(request, subject, attempt, result, out);
         if (!retry) {

@@ -67,7 +67,17 @@ int RecordingHost::on_cancelled(void* ctx) {
     auto* self = static_cast<RecordingHost*>(ctx);
     const int call = ++self->cancelled_calls_;
     const int from = self->cancel_from_.load();
-    return from > 0 && call >= from ? 1 : 0;
+    if (from > 0 && call >= from) {
+        return 1;
+    }
+    const int64_t at = self->cancel_at_ns_.load();
+    return at != 0 && std::chrono::steady_clock::now().time_since_epoch().count() >= at ? 1 : 0;
+}
+
+void RecordingHost::cancel_after(std::chrono::milliseconds delay) {
+    cancel_at_ns_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                        (std::chrono::steady_clock::now() + delay).time_since_epoch())
+                        .count();
 }
 
 int RecordingHost::on_acquire(void* ctx, const char* bucket) {

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,6 +52,8 @@ class RecordingHost {
     void shrink_to_pre_pacing_size();
     // cancelled() answers non-zero from its `n`-th call on (1-based).
     void cancel_from_call(int n) { cancel_from_ = n; }
+    // cancelled() answers non-zero once `delay` from now has passed (from any thread).
+    void cancel_after(std::chrono::milliseconds delay);
     // Runs `hook` at the start of every acquire call (set it before the host is used), e.g.
     // to hold a task inside the plugin.
     void on_acquire_call(std::function<void()> hook) { acquire_hook_ = std::move(hook); }
@@ -78,6 +81,7 @@ class RecordingHost {
     std::atomic<int> acquire_calls_{0};
     std::atomic<int> cancelled_calls_{0};
     std::atomic<int> cancel_from_{0};
+    std::atomic<int64_t> cancel_at_ns_{0};  // steady_clock ticks; 0: never
     int acquire_answer_ = 0;
     std::function<void()> acquire_hook_;
 };
