@@ -5,7 +5,11 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "host_test_support.h"
 #include "sandbox_server.h"
@@ -125,6 +129,38 @@ TEST_F(DcvEndToEnd, PluginsListsTheRealPlugin) {
     ASSERT_EQ(listing->getArray("plugins")->size(), 1u) << r.out;
     EXPECT_EQ(listing->getArray("refusals")->size(), 0u) << r.out;
     EXPECT_NE(r.out.find("digicert.dcv.resend"), std::string::npos);
+}
+
+// SIGTERM while the resend is blocked on a server that read it and says nothing: the plugin
+// closes the connection at once (not after timeout_ms, 10 s here) and reports the task
+// cancelled and in doubt. The bound catches a wait for the timeout; it is not a benchmark.
+TEST_F(DcvEndToEnd, SigtermDuringAStalledSendEndsItAtOnce) {
+    sandbox::FaultRule stall;
+    stall.method = "PUT";
+    stall.path_suffix = "/dcv/emails";
+    stall.action = sandbox::FaultRule::Action::kStall;
+    stall.delay = std::chrono::seconds(60);
+    stall.count = -1;
+    server_->add_fault(stall);
+    taskhost_test::TaskhostProcess process(
+        {"run", "digicert.dcv.resend", "domain_id=1234567", "name_scope=example.com",
+         "email_array=admin@example.com", "--account", "sandbox", "--config", host_.config_path()},
+        {{"TASKHOST_TEST_KEY", kCanaryKey}});
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (server_->request_count("PUT") == 0 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(server_->request_count("PUT"), 1u) << "the PUT never reached the sandbox";
+    const auto signalled = std::chrono::steady_clock::now();
+    process.send_signal(SIGTERM);
+    const ProcessResult r = process.finish(std::chrono::seconds(30));
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(2)) << r.err;
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto outcome = parse_outcome(r.out);
+    EXPECT_EQ(outcome->getValue<std::string>("status"), "cancelled") << r.out;
+    EXPECT_TRUE(outcome->optValue("in_doubt", false)) << r.out;
+    EXPECT_EQ(r.out.find(kCanaryKey), std::string::npos);
+    EXPECT_EQ(r.err.find(kCanaryKey), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+// DaemonCancel: cancelling interrupts a send blocked on the network at once (issue 9, High 2).
+// The real digicert_dcv.so behind the daemon sends a resend to a sandbox that reads it and then
+// says nothing for a minute; SIGTERM past a short drain cancels the task, and the plugin closes
+// its connection then instead of waiting out timeout_ms (30 s here). The bounds below catch a
+// daemon that waits for the timeout; they are not performance assertions.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "daemon_test_support.h"
+#include "dcv_sandbox_support.h"
+#include "sandbox_server.h"
+
+namespace taskhost {
+namespace {
+
+using taskhost_test::DaemonOptions;
+using taskhost_test::DaemonUnderTest;
+using taskhost_test::parse_json;
+using Clock = std::chrono::steady_clock;
+
+sandbox::FaultRule stalled_put() {
+    sandbox::FaultRule rule;
+    rule.method = "PUT";
+    rule.path_suffix = "/dcv/emails";
+    rule.action = sandbox::FaultRule::Action::kStall;
+    rule.delay = std::chrono::seconds(60);
+    rule.count = -1;
+    return rule;
+}
+
+bool wait_for_put(const sandbox::SandboxServer& server) {
+    const auto until = Clock::now() + std::chrono::seconds(30);
+    while (server.request_count("PUT") == 0 && Clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return server.request_count("PUT") > 0;
+}
+
+TEST(DaemonCancel, SigtermPastTheDrainClosesAStalledSendAtOnce) {
+    sandbox::SandboxServer server(
+        taskhost_test::sandbox_options({taskhost_test::sandbox_domain(1234567, "example.com")}));
+    server.add_fault(stalled_put());
+
+    DaemonUnderTest daemon;
+    taskhost_test::install_dcv_plugin(daemon.plugin_dir());
+    DaemonOptions options;
+    options.daemon_json = R"({"drain_timeout_ms": 200})";
+    options.accounts_json = taskhost_test::sandbox_accounts(
+        server, "TASKHOST_TEST_KEY",
+        R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+
+    auto answer = std::async(std::launch::async, [&daemon] {
+        return daemon.post_task(R"({"task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
+            "name_scope": "example.com", "email_array": ["admin@example.com"]}})");
+    });
+    ASSERT_TRUE(wait_for_put(server)) << "the PUT never reached the sandbox";
+
+    const auto signalled = Clock::now();
+    const taskhost_test::ProcessResult stopped = daemon.stop();
+    const auto took = Clock::now() - signalled;
+    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    EXPECT_LT(took, std::chrono::milliseconds(200 + 2000))
+        << "the daemon waited for the send's timeout instead of closing it: " << stopped.err;
+
+    const DaemonAnswer done = answer.get();
+    const auto outcome = parse_json(done.body);
+    EXPECT_EQ(outcome->getValue<std::string>("status"), "cancelled") << done.body;
+    EXPECT_TRUE(outcome->optValue("in_doubt", false))
+        << "the PUT was written in full before the cancel: " << done.body;
+    EXPECT_EQ(server.request_count("PUT"), 1u);
+}
+
+}  // namespace
+}  // namespace taskhost
