@@ -2,8 +2,13 @@
 
 namespace taskhost {
 
-PluginReloader::PluginReloader(std::string plugin_dir, PluginRegistry& registry, DaemonLog& log)
-    : plugin_dir_(std::move(plugin_dir)), registry_(registry), log_(log) {
+PluginReloader::PluginReloader(std::string plugin_dir, PluginRegistry& registry, DaemonLog& log,
+                               PluginProbeOptions probe)
+    : plugin_dir_(std::move(plugin_dir)),
+      registry_(registry),
+      log_(log),
+      stop_probes_(probe.cancel),
+      library_(std::move(probe)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -36,6 +41,7 @@ void PluginReloader::stop() {
         }
         stopping_ = true;
     }
+    stop_probes_.cancel();
     wake_.notify_one();
     if (thread_.joinable()) {
         thread_.join();

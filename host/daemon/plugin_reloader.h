@@ -3,6 +3,8 @@
 // that arrive while a reload is waiting to start join that one; a trigger that arrives while
 // one is running gets the next, which starts when the running one ends, so it sees every
 // change made before it was asked for. Each caller is told the result of the reload it joined.
+// A new plugin file is probed in a child with a time limit first (plugins/plugin_probe.h), so
+// no plugin can wedge the reload thread: a reload ends within about that limit per new file.
 #pragma once
 
 #include <condition_variable>
@@ -22,7 +24,9 @@ namespace taskhost {
 
 class PluginReloader {
   public:
-    PluginReloader(std::string plugin_dir, PluginRegistry& registry, DaemonLog& log);
+    // `probe`: the limit (the daemon's plugin_probe_timeout_ms) and program of the plugin probe.
+    PluginReloader(std::string plugin_dir, PluginRegistry& registry, DaemonLog& log,
+                   PluginProbeOptions probe = PluginProbeOptions());
     ~PluginReloader();  // stop()
     PluginReloader(const PluginReloader&) = delete;
     PluginReloader& operator=(const PluginReloader&) = delete;
@@ -31,7 +35,8 @@ class PluginReloader {
     std::shared_future<std::shared_ptr<const ReloadReport>> request(const std::string& trigger);
 
     // Finishes the reload in progress (a pending one is answered with what is serving), then
-    // joins the thread. Later requests are answered the same way, without reloading.
+    // joins the thread. Later requests are answered the same way, without reloading. A probe
+    // under way is cancelled (its child killed, the file refused), so this returns promptly.
     void stop();
 
   private:
@@ -48,7 +53,8 @@ class PluginReloader {
     const std::string plugin_dir_;
     PluginRegistry& registry_;
     DaemonLog& log_;
-    PluginLibrary library_;  // used by the reload thread only
+    const CancelToken stop_probes_;  // cancels the library's probes when stopping
+    PluginLibrary library_;          // used by the reload thread only
     uint64_t serial_ = 0;
 
     std::mutex mutex_;

@@ -250,6 +250,23 @@ Result<EntryPoints> resolve_entry_points(void* handle, const std::string& path) 
 
 }  // namespace
 
+// The probe's verdict on the private copy, before this process maps it. The describe JSON the
+// probe got must pass the checks (JSON, ABI) that this process's own describe passes later.
+Check PluginLibrary::probe_copy(const std::string& copy, const std::string& path) {
+    Result<std::string> described = probe_plugin(copy, path, probe_, last_probe_time_);
+    if (!described.ok()) {
+        ::unlink(copy.c_str());
+        return described.error();
+    }
+    Result<PluginDescription> description = parse_plugin_description(
+        described.value().c_str(), TASKHOST_ABI_VERSION, kWhat + " " + path);
+    if (!description.ok()) {
+        ::unlink(copy.c_str());
+        return description.error();
+    }
+    return std::nullopt;
+}
+
 PluginGeneration::~PluginGeneration() {
     if (handle_ != nullptr) {
         ::dlclose(handle_);
@@ -311,6 +328,9 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     Result<std::string> sha256 = copy_privately(source, copy, path);
     if (!sha256.ok()) {
         return sha256.error();
+    }
+    if (Check refused = probe_copy(copy, path)) {
+        return *refused;
     }
     Result<void*> handle = open_copy(copy, path);
     if (!handle.ok()) {

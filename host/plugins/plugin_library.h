@@ -3,6 +3,9 @@
 //  - copy it to a private directory under a unique name and dlopen the copy, because dlopen of
 //    a path already loaded returns the old cached handle, and a library overwritten in place
 //    while mapped crashes the process;
+//  - before that dlopen, probe the copy in a short-lived child with a time limit
+//    (plugin_probe.h): a plugin whose load or describe crashes, exits or hangs is refused, and
+//    never runs in this process;
 //  - remove the copy's file once opened, resolve both ABI symbols, check describe.
 // Each successful load is a PluginGeneration held by shared_ptr: whoever runs a task holds its
 // generation until the task ends, and the library is dlclosed when the last holder lets go.
@@ -16,6 +19,7 @@
 #include <taskhost/plugin.h>
 
 #include "plugins/plugin_description.h"
+#include "plugins/plugin_probe.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -55,15 +59,17 @@ class PluginGeneration {
 // one for its lifetime and loads each reload as a new generation.
 class PluginLibrary {
   public:
-    PluginLibrary() = default;
+    PluginLibrary() = default;  // the default probe: 5000 ms, the program found as documented
+    explicit PluginLibrary(PluginProbeOptions probe) : probe_(std::move(probe)) {}
     ~PluginLibrary();  // removes the (by then empty) private directory
     PluginLibrary(const PluginLibrary&) = delete;
     PluginLibrary& operator=(const PluginLibrary&) = delete;
 
-    // Trust checks on `path` and its directory, private copy, dlopen, symbols, describe, ABI.
-    // Every refusal names the file, the rule and the fix. When `current` is given and the
-    // file (still trusted) holds exactly the bytes `current` was loaded from, `current` is
-    // returned and nothing new is loaded: a reload keeps an unchanged plugin's generation.
+    // Trust checks on `path` and its directory, private copy, ELF check, probe, dlopen, symbols,
+    // describe, ABI. Every refusal names the file, the rule and the fix. When `current` is
+    // given and the file (still trusted) holds exactly the bytes `current` was loaded from,
+    // `current` is returned and nothing new is loaded or probed: a reload keeps an unchanged
+    // plugin's generation.
     // Not thread-safe: one thread loads at a time (the daemon's reloader serialises them).
     Result<std::shared_ptr<const PluginGeneration>> load(
         const std::string& path, std::shared_ptr<const PluginGeneration> current = nullptr);
@@ -71,9 +77,18 @@ class PluginLibrary {
     // The private directory copies go to ("" until the first load creates it). For tests.
     const std::string& private_dir() const { return private_dir_; }
 
+    // The probe's limit and program (the daemon's plugin_probe_timeout_ms, for one).
+    void set_probe_options(PluginProbeOptions probe) { probe_ = std::move(probe); }
+    const PluginProbeOptions& probe_options() const { return probe_; }
+    // How long the last probe ran (0 before any): what probing adds to a load.
+    std::chrono::microseconds last_probe_time() const { return last_probe_time_; }
+
   private:
     Result<std::string> ensure_private_dir();
+    Check probe_copy(const std::string& copy, const std::string& path);
 
+    PluginProbeOptions probe_;
+    std::chrono::microseconds last_probe_time_{0};
     std::string private_dir_;
     unsigned long copies_made_ = 0;
 };

@@ -8,9 +8,13 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <dirent.h>
+#include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "daemon/daemon_log.h"
 #include "daemon/plugin_registry.h"
@@ -21,6 +25,7 @@ namespace taskhost {
 namespace {
 
 using Poco::JSON::Object;
+using taskhost_test::DaemonOptions;
 using taskhost_test::DaemonServingVersioned;
 using taskhost_test::DaemonUnderTest;
 using taskhost_test::install_plugin_atomically;
@@ -148,6 +153,120 @@ TEST_F(PluginReload, SighupReloads) {
     daemon_.process().send_signal(SIGHUP);
     ASSERT_TRUE(daemon_.process().wait_for_stderr("(sighup): loaded", std::chrono::seconds(30)));
     EXPECT_EQ(served_version(), "2.0.0");
+}
+
+// A plugin whose plugin_describe never returns (issue 9, High 1): the daemon probes a new file
+// in a short-lived child with a time limit (5000 ms unless configured), so the reload answers
+// the refusal within the limit, the old generation keeps serving, no probe is left behind, and
+// SIGTERM stops the daemon. Before the probe, the reload hung for good and so did SIGTERM.
+constexpr std::chrono::milliseconds kProbeLimit(1500);  // daemon.plugin_probe_timeout_ms below
+constexpr std::chrono::milliseconds kMargin(3000);
+using Clock = std::chrono::steady_clock;
+
+long long ms_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// Probe processes of the daemon `daemon_pid` still alive (their argv names its private copy
+// "PID-N-versioned.so").
+int probes_of(pid_t daemon_pid) {
+    int found = 0;
+    DIR* proc = ::opendir("/proc");
+    for (dirent* entry = proc ? ::readdir(proc) : nullptr; entry; entry = ::readdir(proc)) {
+        std::ifstream in(std::string("/proc/") + entry->d_name + "/cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (cmdline.find("taskhost-plugin-probe") != std::string::npos &&
+            cmdline.find("/" + std::to_string(daemon_pid) + "-") != std::string::npos) {
+            ++found;
+        }
+    }
+    if (proc != nullptr) {
+        ::closedir(proc);
+    }
+    return found;
+}
+
+// The POST in a thread of its own, so a reload that never answers fails the test, not hangs it.
+std::shared_future<DaemonAnswer> post_in_background(const taskhost::DaemonClient& client,
+                                                    const std::string& path) {
+    auto answer = std::make_shared<std::promise<DaemonAnswer>>();
+    std::shared_future<DaemonAnswer> future = answer->get_future().share();
+    std::thread([client, path, answer] {
+        Result<DaemonAnswer> got = client.request("POST", path);
+        answer->set_value(got.ok() ? got.value() : DaemonAnswer{});
+    }).detach();
+    return future;
+}
+
+class PluginProbeInDaemon : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        install_plugin_atomically(daemon_.plugin_dir(), "versioned_v1", "versioned.so");
+        DaemonOptions options;
+        options.daemon_json = R"({"watch_plugin_dir": true, "plugin_probe_timeout_ms": 1500})";
+        ASSERT_TRUE(daemon_.start(options));
+    }
+    std::string served_version() {
+        const DaemonAnswer answer = daemon_.post_task(R"({"task": "test.versioned"})");
+        EXPECT_EQ(answer.http_status, 200) << answer.body;
+        return answer.http_status == 200
+                   ? parse_json(answer.body)->getValue<std::string>("plugin_version")
+                   : "";
+    }
+
+    DaemonUnderTest daemon_;
+};
+
+TEST_F(PluginProbeInDaemon, HangingDescribeIsRefusedWithinTheLimitAndTheOldGenerationServes) {
+    const pid_t pid = daemon_.process().pid();
+    // The watch sees the rename and reloads: refused within the limit.
+    auto started = Clock::now();
+    install_plugin_atomically(daemon_.plugin_dir(), "hang_describe", "versioned.so");
+    EXPECT_TRUE(daemon_.process().wait_for_stderr("(watch): refused", kProbeLimit + kMargin))
+        << daemon_.process().err();
+    std::printf("[ probe    ] watch reload refused after %lld ms\n", ms_since(started));
+    EXPECT_NE(daemon_.process().err().find("plugin_describe did not return within 1500 ms"),
+              std::string::npos)
+        << daemon_.process().err();
+    EXPECT_EQ(served_version(), "1.0.0");
+
+    // POST /v1/plugins/reload answers the refusal within the limit too.
+    started = Clock::now();
+    std::shared_future<DaemonAnswer> reload =
+        post_in_background(daemon_.client(), "/v1/plugins/reload");
+    ASSERT_EQ(reload.wait_for(kProbeLimit + kMargin), std::future_status::ready)
+        << "the reload did not answer within " << (kProbeLimit + kMargin).count() << " ms";
+    std::printf("[ probe    ] API reload answered after %lld ms\n", ms_since(started));
+    ASSERT_EQ(reload.get().http_status, 200) << reload.get().body;
+    const Object::Ptr entry = report_for(parse_json(reload.get().body), "/versioned.so");
+    ASSERT_FALSE(entry.isNull()) << reload.get().body;
+    EXPECT_EQ(entry->getValue<std::string>("result"), "refused");
+    EXPECT_TRUE(entry->getValue<bool>("still_serving"));
+    EXPECT_NE(entry->getObject("error")->getValue<std::string>("msg").find(
+                  "plugin_describe did not return within 1500 ms"),
+              std::string::npos)
+        << reload.get().body;
+    EXPECT_EQ(served_version(), "1.0.0");
+    EXPECT_EQ(probes_of(pid), 0) << "a probe was left behind";
+
+    started = Clock::now();
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+    EXPECT_LT(ms_since(started), kMargin.count()) << "SIGTERM after the refusal";
+    EXPECT_EQ(probes_of(pid), 0) << "a probe was left behind";
+}
+
+TEST_F(PluginProbeInDaemon, SigtermWhileAProbeHangsStopsTheDaemonWithinTheLimit) {
+    const pid_t pid = daemon_.process().pid();
+    install_plugin_atomically(daemon_.plugin_dir(), "hang_describe", "versioned.so");
+    std::shared_future<DaemonAnswer> reload =
+        post_in_background(daemon_.client(), "/v1/plugins/reload");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the probe hangs by now
+    const auto started = Clock::now();
+    EXPECT_EQ(daemon_.stop().exit_code, 0);
+    EXPECT_LT(ms_since(started), (kProbeLimit + kMargin).count()) << "SIGTERM during a probe";
+    std::printf("[ probe    ] SIGTERM during a hanging probe: exited after %lld ms\n",
+                ms_since(started));
+    EXPECT_EQ(probes_of(pid), 0) << "a probe was left behind";
 }
 
 // The reloader in-process: triggers given at once are answered by few reloads, and each trigger

@@ -1,0 +1,34 @@
+/* What taskhost-plugin-probe (host/probe/) tells the host about one plugin file, on the
+ * descriptor that is its stdout when it starts. Plain C: the probe is a C program.
+ *
+ *   "stage load\n"        before dlopen (the plugin's constructors run in it)
+ *   "stage symbols\n"     before dlsym of both ABI symbols
+ *   "stage describe\n"    before plugin_describe is called
+ * then exactly one verdict, whose payload runs to the end of the output:
+ *   "described\n" JSON    exit status 0: what plugin_describe returned
+ *   "refused KIND\n" TEXT exit status 1: KIND is one of the TASKHOST_PROBE_REFUSED_* below,
+ *                         TEXT the dlerror() text when there is one
+ * A probe that ends in any other way (a signal, another exit status, no verdict) was ended by
+ * the plugin, in the last stage it announced. */
+#ifndef TASKHOST_PLUGIN_PROBE_PROTOCOL_H
+#define TASKHOST_PLUGIN_PROBE_PROTOCOL_H
+
+#define TASKHOST_PROBE_PROGRAM "taskhost-plugin-probe"
+
+#define TASKHOST_PROBE_STAGE "stage "
+#define TASKHOST_PROBE_STAGE_LOAD "load"
+#define TASKHOST_PROBE_STAGE_SYMBOLS "symbols"
+#define TASKHOST_PROBE_STAGE_DESCRIBE "describe"
+
+#define TASKHOST_PROBE_DESCRIBED "described\n"
+#define TASKHOST_PROBE_REFUSED "refused "
+#define TASKHOST_PROBE_REFUSED_LOAD "load"               /* dlopen failed */
+#define TASKHOST_PROBE_REFUSED_NO_DESCRIBE "no-describe" /* no plugin_describe symbol */
+#define TASKHOST_PROBE_REFUSED_NO_EXECUTE "no-execute"   /* no plugin_execute symbol */
+#define TASKHOST_PROBE_REFUSED_NULL "null"               /* plugin_describe returned NULL */
+#define TASKHOST_PROBE_REFUSED_TOO_LARGE "too-large"     /* describe longer than the bound */
+
+/* The longest describe JSON a probe hands over (and the host accepts). */
+#define TASKHOST_PROBE_MAX_DESCRIBE_BYTES (1024 * 1024)
+
+#endif
