@@ -31,21 +31,20 @@ class OpenFile {
 };
 
 // Trims trailing whitespace and refuses anything but printable ASCII; `where` names the source.
-Result<ApiKey> finish_key(std::string raw, const std::string& where,
+// `raw` is read in place (the caller wipes it): the key is copied only into the ApiKey.
+Result<ApiKey> finish_key(std::string_view raw, const std::string& where,
                           const std::string& fix_source) {
     while (!raw.empty() &&
            (raw.back() == '\n' || raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) {
-        raw.pop_back();
+        raw.remove_suffix(1);
     }
     if (raw.empty()) {
-        wipe(raw);
         return HostError{where, "is empty", "put the API key in " + fix_source};
     }
     // A key travels in an HTTP header: printable ASCII without spaces is all it can be.
     for (size_t i = 0; i < raw.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(raw[i]);
         if (c <= 0x20 || c >= 0x7f) {
-            wipe(raw);
             return HostError{where,
                              std::string(c < 0x20 || c == 0x7f ? "contains a control character"
                                          : c == 0x20           ? "contains a space"
@@ -54,7 +53,28 @@ Result<ApiKey> finish_key(std::string raw, const std::string& where,
                              "write the key alone on one line in " + fix_source};
         }
     }
-    return ApiKey(std::move(raw));
+    return ApiKey(raw);
+}
+
+// The key file's bytes, read into `raw` (the caller wipes it); the number read, or an error.
+Result<size_t> read_key_file(int fd, char* raw, size_t capacity, const std::string& where) {
+    size_t used = 0;
+    while (used < capacity) {
+        const ssize_t got = ::read(fd, raw + used, capacity - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            const int err = errno;
+            return HostError{where, std::string("cannot be read: ") + std::strerror(err),
+                             "check the file"};
+        }
+        if (got == 0) {
+            break;
+        }
+        used += static_cast<size_t>(got);
+    }
+    return used;
 }
 
 Result<ApiKey> key_from_environment(const AccountConfig& account) {
@@ -97,61 +117,28 @@ Result<ApiKey> key_from_file(const AccountConfig& account) {
                              std::to_string(kMaxKeyFileBytes),
                          "write only the API key into it"};
     }
-    std::string raw(kMaxKeyFileBytes + 1, '\0');
-    size_t used = 0;
-    while (used < raw.size()) {
-        const ssize_t got = ::read(file.fd(), &raw[used], raw.size() - used);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            const int err = errno;
-            wipe(raw);
-            return HostError{where, std::string("cannot be read: ") + std::strerror(err),
-                             "check the file"};
-        }
-        if (got == 0) {
-            break;
-        }
-        used += static_cast<size_t>(got);
+    // Read into pages that core dumps leave out, wiped when this returns.
+    SecretBuffer raw(kMaxKeyFileBytes + 1);
+    char* bytes = raw.data();
+    const Result<size_t> used = read_key_file(file.fd(), bytes, raw.capacity(), where);
+    if (!used.ok()) {
+        return used.error();
     }
-    if (used > kMaxKeyFileBytes) {
-        wipe(raw);
+    if (used.value() > kMaxKeyFileBytes) {
         return HostError{where,
                          "grew past the limit of " + std::to_string(kMaxKeyFileBytes) + " bytes",
                          "write only the API key into it"};
     }
-    std::string key = raw.substr(0, used);
-    wipe(raw);
-    return finish_key(std::move(key), where, path);
+    return finish_key(std::string_view(bytes, used.value()), where, path);
 }
 
 }  // namespace
 
 void wipe(std::string& secret) {
-    volatile char* bytes = secret.empty() ? nullptr : &secret[0];
-    for (size_t i = 0; i < secret.size(); ++i) {
-        bytes[i] = '\0';
-    }
+    secret.resize(secret.capacity());  // within the buffer: what a trim left behind too
+    wipe_memory(secret.data(), secret.size());
     secret.clear();
     secret.shrink_to_fit();
-}
-
-ApiKey::~ApiKey() {
-    wipe(value_);
-}
-
-ApiKey::ApiKey(ApiKey&& other) noexcept : value_(std::move(other.value_)) {
-    wipe(other.value_);
-}
-
-ApiKey& ApiKey::operator=(ApiKey&& other) noexcept {
-    if (this != &other) {
-        wipe(value_);
-        value_ = std::move(other.value_);
-        wipe(other.value_);
-    }
-    return *this;
 }
 
 Result<ApiKey> resolve_account_key(const AccountConfig& account) {

@@ -4,32 +4,35 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "config/host_config.h"
 #include "util/host_error.h"
+#include "util/secret_buffer.h"
 
 namespace taskhost {
 
 constexpr size_t kMaxKeyFileBytes = 4096;
 
-// An API key that wipes its bytes when it goes. Move-only, so there is one copy to wipe.
+// An API key in memory that core dumps leave out (util/secret_buffer.h), wiped and unmapped when
+// it goes. Move-only, so there is one copy to wipe.
 class ApiKey {
   public:
-    explicit ApiKey(std::string value) : value_(std::move(value)) {}
-    ~ApiKey();
-    ApiKey(ApiKey&& other) noexcept;
-    ApiKey& operator=(ApiKey&& other) noexcept;
-    ApiKey(const ApiKey&) = delete;
-    ApiKey& operator=(const ApiKey&) = delete;
+    explicit ApiKey(std::string_view value) : value_(value) {}
 
-    // The secret itself: for the task spec handed to the plugin, and for scrubbing output.
-    const std::string& reveal() const { return value_; }
+    // The secret itself, in place: for the task spec handed to the plugin, and for scrubbing
+    // output.
+    std::string_view view() const { return value_.view(); }
+    // A copy in a plain std::string, which the caller wipes (wipe() below) when done: only for a
+    // caller that must keep the secret as a string (the daemon's TCP API token).
+    std::string reveal() const { return std::string(value_.view()); }
 
   private:
-    std::string value_;
+    SecretBuffer value_;
 };
 
-// Overwrites a string's bytes in a way the optimiser keeps, then empties it.
+// Overwrites all of a string's buffer (its capacity, not only its size) in a way the optimiser
+// keeps, then empties it.
 void wipe(std::string& secret);
 
 // The key of `account`: from its environment variable (set, non-empty) or its key file (a

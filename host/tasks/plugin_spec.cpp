@@ -19,6 +19,20 @@ std::string json_escape(const std::string& text) {
     return out;
 }
 
+namespace {
+
+// Appends `text` escaped as json_escape does, without a copy of it anywhere else.
+void append_escaped(SecretBuffer& out, std::string_view text) {
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out.append('\\');
+        }
+        out.append(c);
+    }
+}
+
+}  // namespace
+
 PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key) {
     Object::Ptr spec = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     spec->set("task", request.task);
@@ -32,19 +46,16 @@ PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key) 
     outer.pop_back();
     connection.pop_back();
     const bool connection_empty = connection == "{";
-    std::string json;
-    std::string escaped = key != nullptr ? json_escape(key->reveal()) : std::string();
-    json.reserve(outer.size() + connection.size() + escaped.size() + 32);
-    json += outer;
-    json += ",\"connection\":";
-    json += connection;
+    const std::string_view secret = key != nullptr ? key->view() : std::string_view();
+    // Room for every byte of the key escaped: filled once, never grown.
+    SecretBuffer json(outer.size() + connection.size() + 2 * secret.size() + 32);
+    json.append(outer).append(",\"connection\":").append(connection);
     if (key != nullptr) {
-        json += connection_empty ? "\"api_key\":\"" : ",\"api_key\":\"";
-        json += escaped;
-        json += '"';
+        json.append(connection_empty ? "\"api_key\":\"" : ",\"api_key\":\"");
+        append_escaped(json, secret);
+        json.append('"');
     }
-    json += "}}";
-    wipe(escaped);  // a second copy of the key
+    json.append("}}");
     return PluginTaskSpec(std::move(json));
 }
 

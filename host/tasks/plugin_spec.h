@@ -1,29 +1,26 @@
 // The task spec handed to plugin_execute: the request plus the account's connection, with the
-// key spliced in last, so it lives in exactly one buffer that is wiped when the call is over.
+// key spliced in last. It lives in exactly one buffer, in pages that core dumps leave out
+// (util/secret_buffer.h), wiped and unmapped when the call is over.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "config/account_key.h"
 #include "tasks/task_request.h"
+#include "util/secret_buffer.h"
 
 namespace taskhost {
 
 class PluginTaskSpec {
   public:
-    explicit PluginTaskSpec(std::string json) : json_(std::move(json)) {}
-    ~PluginTaskSpec() { wipe(json_); }
-    PluginTaskSpec(const PluginTaskSpec&) = delete;
-    PluginTaskSpec& operator=(const PluginTaskSpec&) = delete;
-    PluginTaskSpec(PluginTaskSpec&& other) noexcept : json_(std::move(other.json_)) {
-        wipe(other.json_);
-    }
+    explicit PluginTaskSpec(SecretBuffer json) : json_(std::move(json)) {}
 
     const char* c_str() const { return json_.c_str(); }
-    const std::string& text() const { return json_; }
+    std::string_view text() const { return json_.view(); }
 
   private:
-    std::string json_;
+    SecretBuffer json_;
 };
 
 // {"task","id","dry_run","params","connection":{...the account's settings, "api_key"}}. `key`

@@ -18,6 +18,7 @@
 #include "tasks/plugin_spec.h"
 #include "util/bounded_json.h"
 #include "util/cancellation.h"
+#include "util/secret_buffer.h"
 
 namespace taskhost {
 namespace {
@@ -29,7 +30,7 @@ using Poco::JSON::Object;
 struct Execution {
     std::mutex mutex;
     std::string plugin_name;
-    const std::string* secret = nullptr;
+    std::string_view secret;  // the key (the ApiKey's pages), or empty
     std::ostream* log = nullptr;
     const CancelToken* cancel = nullptr;
     const TaskPacing* pacing = nullptr;  // set before the call, read-only during it: no lock
@@ -62,7 +63,7 @@ struct Execution {
                 c = ' ';
             }
         }
-        line = scrub_secret(std::move(line), *secret);
+        line = scrub_secret(std::move(line), secret);
         *log << "taskhost: [" << level << "] plugin " << plugin_name << ": " << line << std::endl;
     }
 };
@@ -165,7 +166,7 @@ extern "C" void on_throttled(void* ctx, const char* bucket, uint32_t retry_after
         bucket_name(bucket), std::chrono::milliseconds(std::min(retry_after_ms, kMaxHoldMs)));
 }
 
-void replace_all(std::string& text, const std::string& needle, const std::string& with) {
+void replace_all(std::string& text, std::string_view needle, std::string_view with) {
     if (needle.empty()) {
         return;
     }
@@ -186,41 +187,44 @@ InvocationResult plugin_failure(const TaskRequest& request, const std::string& m
 
 }  // namespace
 
-std::string scrub_secret(std::string text, const std::string& secret) {
+std::string scrub_secret(std::string text, std::string_view secret) {
     if (secret.empty()) {
         return text;
     }
-    const std::string redacted = "[redacted]";
+    constexpr std::string_view redacted = "[redacted]";
     replace_all(text, secret, redacted);
     // How the key looks inside a JSON string a plugin wrote: quotes, backslashes and maybe
-    // slashes escaped.
-    std::string in_json;
-    std::string in_json_slashes;
+    // slashes escaped. Only a key with such a character looks different there, and those
+    // spellings are copies of the key: in pages core dumps leave out, wiped when done.
+    if (secret.find_first_of("\"\\/") == std::string_view::npos) {
+        return text;
+    }
+    SecretBuffer in_json(2 * secret.size());
+    SecretBuffer in_json_slashes(2 * secret.size());
     for (char c : secret) {
         if (c == '"' || c == '\\') {
-            in_json += '\\';
-            in_json_slashes += '\\';
+            in_json.append('\\');
+            in_json_slashes.append('\\');
         }
         if (c == '/') {
-            in_json_slashes += '\\';
+            in_json_slashes.append('\\');
         }
-        in_json += c;
-        in_json_slashes += c;
+        in_json.append(c);
+        in_json_slashes.append(c);
     }
-    replace_all(text, in_json, redacted);
-    replace_all(text, in_json_slashes, redacted);
+    replace_all(text, in_json.view(), redacted);
+    replace_all(text, in_json_slashes.view(), redacted);
     return text;
 }
 
 InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std::ostream& log,
                              const CancelToken& cancel, const TaskPacing* pacing,
                              bool render_json) {
-    static const std::string no_secret;
     const std::shared_ptr<const PluginGeneration> plugin =
         request.offer.plugin;  // held for the call
     Execution execution;
     execution.plugin_name = plugin->name();
-    execution.secret = key != nullptr ? &key->reveal() : &no_secret;
+    execution.secret = key != nullptr ? key->view() : std::string_view();
     execution.log = &log;
     execution.cancel = &cancel;
     const bool paced = pacing != nullptr && pacing->pacer != nullptr;
@@ -257,7 +261,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
         return plugin_failure(request, who + " emitted an outcome larger than 1 MiB (a plugin bug)",
                               plugin_return);
     }
-    std::string scrubbed = scrub_secret(std::move(execution.outcome), *execution.secret);
+    std::string scrubbed = scrub_secret(std::move(execution.outcome), execution.secret);
     Result<Object::Ptr> parsed = parse_json_object(
         scrubbed, JsonLimits{kMaxOutcomeBytes, kMaxOutcomeDepth}, "outcome of " + who);
     if (!parsed.ok()) {
@@ -289,7 +293,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
                                         "; the outcome counts");
     }
     if (render_json) {
-        result.outcome_json = scrub_secret(to_json(result.outcome), *execution.secret);
+        result.outcome_json = scrub_secret(to_json(result.outcome), execution.secret);
     }
     return result;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/account_key.h"
@@ -51,6 +52,6 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
 
 // Every occurrence of `secret` (as is, and as it looks inside a JSON string) replaced by
 // [redacted]. An empty secret changes nothing.
-std::string scrub_secret(std::string text, const std::string& secret);
+std::string scrub_secret(std::string text, std::string_view secret);
 
 }  // namespace taskhost

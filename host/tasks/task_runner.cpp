@@ -176,7 +176,7 @@ TaskRunResult rendered(TaskRunResult result, const TaskRunOptions& options, cons
         std::ostringstream text;
         Poco::JSON::Stringifier::stringify(result.invocation.outcome, text, 2);
         result.outcome_pretty =
-            scrub_secret(text.str(), key != nullptr ? key->reveal() : std::string());
+            scrub_secret(text.str(), key != nullptr ? key->view() : std::string_view());
     }
     return result;
 }

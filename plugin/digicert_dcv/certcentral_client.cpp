@@ -19,6 +19,7 @@
 
 #include "connection_watcher.h"
 #include "printable_text.h"
+#include "secret_wire_request.h"
 
 namespace digicert_dcv {
 namespace {
@@ -115,9 +116,8 @@ class WallDeadline {
     // Whether this watches `socket`'s connection: the same descriptor number as when it was
     // made. The session connects before this is made (a stale one is closed and connected
     // anew first), so sendRequest opens no other connection; through a proxy it connects in
-    // sendRequest, and the number then differs from -1. (Poco's write() may still reconnect
-    // after a failed write and reuse the number: that connection is bounded by the per-read
-    // timeouts bound_by set, the time left, not by this watcher.)
+    // sendRequest, and the number then differs from -1. The request is written straight to
+    // the socket (send_request), so no failed write makes Poco reconnect behind this watcher.
     bool watches(Poco::Net::StreamSocket& socket) const {
         return fd_ >= 0 && socket.impl()->sockfd() == watched_fd_;
     }
@@ -161,30 +161,24 @@ void connect_bounded(SessionPool::Session& session, Clock::time_point deadline, 
     progress.connected = true;
 }
 
-// Sends the request; `progress` says how far it got when this throws.
+// Sends the request; `progress` says how far it got when this throws. sendRequest connects
+// (and handshakes) if need be, completes the head (Host; Proxy-Connection through a proxy) and
+// readies the session for receiveResponse, but writes nothing: the head with the key and the
+// body go to the socket from a buffer that is wiped when this returns (secret_wire_request.h),
+// never through Poco's shared, never wiped header buffers.
 void send_request(SessionPool::Session& session, const CertCentralRequest& request,
                   Progress& progress) {
-    Poco::Net::HTTPRequest http(request.method, request.target, Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [name, value] : request.headers(/*redact_key=*/false)) {
-        if (name == "Content-Length") {
-            http.setContentLength(static_cast<std::streamsize>(request.body.size()));
-        } else {
-            http.set(name, value);
-        }
-    }
-    http.setKeepAlive(true);
+    HeadWrittenByCaller head(request.method, request.target, Poco::Net::HTTPMessage::HTTP_1_1);
+    prepare_head(request, head);
 
-    progress.connected = session.connected();            // a reused session: handshake done
-    std::ostream& body_out = session.sendRequest(http);  // connects (and handshakes) if need be
+    progress.connected = session.connected();  // a reused session: handshake done
+    std::ostream& unused = session.sendRequest(head);
     progress.connected = true;
-    if (!body_out) {
-        throw Poco::IOException("the request headers could not be written");
+    if (!unused) {
+        throw Poco::IOException("the request could not be started");
     }
-    body_out.exceptions(std::ios::badbit);  // rethrow Poco's socket errors instead of hiding them
-    if (request.has_body()) {
-        body_out << request.body;
-    }
-    body_out.flush();
+    const SecretString wire = render_wire_request(head, request);
+    send_all(session.socket(), wire.view());
     progress.request_sent = true;
 }
 

@@ -13,7 +13,8 @@ HttpHeaders CertCentralRequest::headers(bool redact_key) const {
         out.emplace_back("Content-Length", std::to_string(body.size()));
     }
     if (!api_key.empty()) {
-        out.emplace_back(kApiKeyHeader, redact_key ? kRedacted : api_key);
+        out.emplace_back(kApiKeyHeader,
+                         redact_key ? std::string(kRedacted) : std::string(api_key.view()));
     }
     return out;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dcv_resend_spec.h"
+#include "secret_string.h"
 
 namespace digicert_dcv {
 
@@ -27,9 +28,9 @@ struct CertCentralRequest {
     std::string url;     // https://host[:port]{base path}{path}[?query]
     std::string host;    // where to connect
     uint16_t port = 443;
-    std::string target;  // the request target: path and query
-    std::string body;    // JSON for a PUT; empty for a GET
-    std::string api_key;
+    std::string target;    // the request target: path and query
+    std::string body;      // JSON for a PUT; empty for a GET
+    SecretString api_key;  // wiped with the request (and with every copy of it)
     // A larger answer is cut there (and reported as truncated): a domain search may list many.
     std::size_t max_response_body = kMaxResponseBody;
 
@@ -38,7 +39,9 @@ struct CertCentralRequest {
 
     // Content-Type, Accept, User-Agent, Content-Length and X-DC-DEVKEY, in that order (the
     // body headers only when has_body()). With `redact_key` the key header says "[redacted]"
-    // (or is left out when there is no key).
+    // (or is left out when there is no key). Without it the key is copied into a plain
+    // std::string that nothing wipes: for inspection in tests only. The client never does;
+    // it renders the key into the wire bytes itself (secret_wire_request.h).
     HttpHeaders headers(bool redact_key) const;
 };
 

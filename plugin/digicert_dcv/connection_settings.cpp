@@ -108,9 +108,9 @@ HttpsBaseUrl parse_endpoint(const Object& connection, std::optional<std::string>
     return std::get<HttpsBaseUrl>(parsed);
 }
 
-void check_api_key(const std::string& key) {
+void check_api_key(std::string_view key) {
     // The value is never quoted: not even a part of it.
-    if (!is_printable_ascii(key) || key.find(' ') != std::string::npos) {
+    if (!is_printable_ascii(key) || key.find(' ') != std::string_view::npos) {
         invalid("connection.api_key",
                 "contains spaces, control or non-ASCII characters; check how the host resolved "
                 "the account's key (a trailing newline in the key file is a common cause)");
@@ -149,10 +149,10 @@ ConnectionSettings parse_connection_settings(const Object& connection, bool dry_
     ConnectionSettings out;
     out.base_url = parse_endpoint(connection, out.region);
 
-    const auto key = optional_string(connection, path, "api_key", kMaxApiKeyLength, true);
-    if (key) {
-        check_api_key(*key);
-        out.api_key = *key;
+    // Read in place and wiped from the parsed spec: the key is held only by out.api_key.
+    out.api_key = take_secret_string(connection, path, "api_key", kMaxApiKeyLength);
+    if (!out.api_key.empty()) {
+        check_api_key(out.api_key);
     } else if (!dry_run) {
         invalid("connection.api_key",
                 "is required unless dry_run is true; name an account so the host resolves its "

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "secret_string.h"
 #include "spec_field_rules.h"
 
 namespace digicert_dcv {
@@ -61,7 +62,7 @@ struct RetrySettings {
 struct ConnectionSettings {
     HttpsBaseUrl base_url;              // given, or resolved from the region
     std::optional<std::string> region;  // "us" / "eu" when the spec named one
-    std::string api_key;                // empty only in a dry run without a key
+    SecretString api_key;               // empty only in a dry run without a key; wiped
     std::string ca_file;                // empty: the system trust store only
     std::chrono::milliseconds timeout{15000};
     std::optional<HttpProxy> proxy;

@@ -80,7 +80,7 @@ std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view js
     try {
         Poco::JSON::Parser parser;
         parser.setDepth(kMaxSpecDepth);
-        root = parser.parse(std::string(json));
+        root = parse_json_in_place(parser, json);
     } catch (const Poco::Exception& e) {
         error.field = "$";
         error.msg = "task spec is not valid JSON: " + describe_json_error(e);

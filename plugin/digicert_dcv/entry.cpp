@@ -61,7 +61,7 @@ constexpr taskhost::sdk::FailureOutcomes kFailures{kPluginName, internal_outcome
 // Spec text -> validated spec -> outcome JSON.
 taskhost::sdk::Outcome run_task(const char* task_json, const taskhost::sdk::Host& host) {
     DcvOutcome outcome;
-    std::string secret;
+    SecretString secret;
     if (task_json == nullptr) {
         outcome = invalid_spec_outcome(
             SpecError{"$", "task_json is NULL; pass a JSON task spec", std::nullopt, std::nullopt});

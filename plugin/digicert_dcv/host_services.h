@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
+#include "secret_string.h"
 #include "taskhost/plugin.h"
 #include "taskhost/plugin_sdk.hpp"
 
@@ -17,7 +19,7 @@ class HostServices {
     explicit HostServices(const taskhost_host* host) : host_(host) {}
 
     // Anything equal to `secret` is redacted from every later log line.
-    void set_secret(std::string secret) { secret_ = std::move(secret); }
+    void set_secret(std::string_view secret) { secret_ = SecretString(secret); }
 
     void log(taskhost_log_level level, const std::string& line) const;
     bool cancelled() const { return host_.cancelled(); }
@@ -38,7 +40,7 @@ class HostServices {
 
   private:
     taskhost::sdk::Host host_;
-    std::string secret_;
+    SecretString secret_;  // wiped with the services
 };
 
 }  // namespace digicert_dcv

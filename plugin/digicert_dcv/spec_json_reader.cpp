@@ -1,6 +1,7 @@
 #include "spec_json_reader.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/MemoryStream.h>
 
 #include <limits>
 
@@ -11,6 +12,11 @@ namespace digicert_dcv {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+Var parse_json_in_place(Poco::JSON::Parser& parser, std::string_view json) {
+    Poco::MemoryInputStream in(json.data(), json.size());
+    return parser.parse(in);
+}
 
 void invalid(const std::string& field, const std::string& problem) {
     throw SpecInvalid{field, field + ": " + problem};
@@ -92,6 +98,33 @@ std::optional<std::string> optional_string(const Object& object, const std::stri
         invalid(field, "contains control characters: " + quoted_excerpt(text));
     }
     return text;
+}
+
+SecretString take_secret_string(const Object& object, const std::string& path, const char* name,
+                                std::size_t max_bytes) {
+    const std::string field = join_path(path, name);
+    for (const auto& entry : object) {  // by reference: Object::get would copy the value
+        if (entry.first != name || entry.second.isEmpty()) {
+            continue;
+        }
+        if (!entry.second.isString()) {
+            invalid(field, std::string("must be a string, got ") + json_type_name(entry.second));
+        }
+        // The parsed spec's own copy, which no one reads after this: wiped once taken. The
+        // object is not const (the parser made it); only this reader's view of it is.
+        auto& stored = const_cast<std::string&>(entry.second.extract<std::string>());
+        SecretString secret(stored);
+        wipe_bytes(stored.data(), stored.size());
+        if (secret.empty()) {
+            invalid(field, "is empty; omit the field or give a value");
+        }
+        if (secret.size() > max_bytes) {
+            invalid(field, "is " + std::to_string(secret.size()) + " bytes long; the limit is " +
+                               std::to_string(max_bytes));
+        }
+        return secret;
+    }
+    return SecretString();
 }
 
 std::optional<int64_t> optional_integer(const Object& object, const std::string& path,
