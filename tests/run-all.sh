@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this): installs what it needs,
-# checks formatting, builds and runs every test in a normal build and under ASan+UBSan, replays
-# and then fuzzes every parser. Ends with one line "summary: N passed, N failed".
+# checks formatting, builds and runs every test in a normal build and under ASan+UBSan, the
+# threaded ones under ThreadSanitizer, replays and then fuzzes every parser. Ends with one line
+# "summary: N passed, N failed".
 #
 #   bash tests/run-all.sh
 #
@@ -29,12 +30,22 @@ step() { printf '\n==== %s\n' "$*"; }
 
 # Runs ctest in a build dir, adds its counts to the summary, and checks that no canary key
 # reached any test's output.
+#   run_ctest DIR [PREFIX...] [-- CTEST-ARGS...]
+# PREFIX (e.g. `env NAME=value`) runs ctest; CTEST-ARGS (e.g. `-R regex`) are ctest's own.
 run_ctest() {
   local dir=$1 log
   shift
+  local prefix=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    prefix+=("$1")
+    shift
+  done
+  [ $# -eq 0 ] || shift
+  args=("$@")
   log=$(mktemp)
   set +e
-  "$@" ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 300 2>&1 | tee "$log"
+  "${prefix[@]}" ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 300 "${args[@]}" \
+    2>&1 | tee "$log"
   set -e
   local line total bad
   line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
@@ -76,6 +87,31 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTASKHOST_SANITIZE=O
 cmake --build build-asan -j"$jobs"
 run_ctest build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The threaded parts under ThreadSanitizer: the daemon (API, reloads under load, its pacer, its
+# manifests), the host pacer, manifest applies (kill -9 included), the ledger's turn rules and the
+# plugin's concurrency, pacing and generations. Only the test binaries they need are built (the
+# whole tree under TSan is slow), and tests that measure speed are left to the stages above.
+# Every process, the daemons and applies the tests start included, writes its reports to
+# build-tsan/tsan-reports; any report fails the stage. Debian's Poco and OpenSSL are not
+# instrumented (TSan sees only their libc calls); no suppression is needed for these tests.
+step "build and test under ThreadSanitizer"
+cmake -S . -B build-tsan -G Ninja -DTASKHOST_TSAN=ON -DTASKHOST_WERROR=ON "${launcher[@]}" >/dev/null
+cmake --build build-tsan -j"$jobs" --target taskhost_daemon_tests taskhost_daemon_dcv_tests \
+  host_pacing_tests manifest_apply_tests ledger_unit_tests digicert_dcv_plugin_test
+tsan_tests='^(Daemon[A-Za-z]*|TaskQueue|TaskSubmission|PluginReload(er)?|ReloadUnderLoad|SocketTrust'
+tsan_tests+='|BucketSchedule|HostPacer|Manifest(Apply|Examples|ExamplesApply|WatchTest)'
+tsan_tests+='|NextSharedTurn|JournalVerdictRules|Concurrency|Pacing|Generations)\.'
+rm -rf build-tsan/tsan-reports
+mkdir -p build-tsan/tsan-reports
+run_ctest build-tsan \
+  env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$root/build-tsan/tsan-reports/report" \
+  -- -R "$tsan_tests"
+if compgen -G 'build-tsan/tsan-reports/report*' >/dev/null; then
+  echo "run-all: ThreadSanitizer reported (build-tsan/tsan-reports):" >&2
+  head -n 200 build-tsan/tsan-reports/report* >&2
+  failed=$((failed + 1))
+fi
 
 if [ "$fuzz_seconds" -gt 0 ]; then
   step "fuzzing each parser for ${fuzz_seconds}s (clang, libFuzzer, ASan+UBSan)"

@@ -45,22 +45,27 @@ void use_openssl_verdict_only(SSL_CTX* context) {
 
 // The ThreadSanitizer report (ASN1_STRING_cmp racing ASN1_STRING_set under
 // CertCentralExchange::run with concurrent executions) is not a Context being reconfigured
-// (a Context is complete before it is cached, and SSLManager's default context was never used
-// by a session): it is a trust anchor inside the X509_STORE of the one Context every thread's
-// sessions share. OpenSSL 3 fills a certificate's extension cache (ossl_x509v3_cache_extensions:
-// SHA-1 hash, key usage, subject/authority key identifiers) lazily, on the certificate's first
-// verification, on whichever thread verifies first, under the certificate's lock: decoding the
-// 20-byte subject key identifier is the ASN1_STRING_set (the report's heap block is 21 bytes,
-// allocated and written by it with a write lock held). Every later verification compares its
-// leaf's authority key identifier with it (X509_check_akid -> ASN1_OCTET_STRING_cmp) after a
-// lock-free "already cached" check, with no lock: libcrypto is not instrumented, so that
-// acquire/release hand-over is invisible and the lazy write shows as a race with the reads.
-// Reproduced outside the plugin: 8 threads opening fresh connections at once through a freshly
-// built Context gave 2 such reports per run; with the cache filled first, none.
+// (a Context is complete before it is cached, nothing sets a host or other verify parameter on
+// the shared SSL_CTX: Poco checks the host name on each connection's own peer certificate, and
+// SSLManager's default context is never used by a session): it is a trust anchor inside the
+// X509_STORE of the one Context every thread's sessions share. OpenSSL 3 fills a certificate's
+// extension cache (ossl_x509v3_cache_extensions: SHA-1 hash, key usage, subject/authority key
+// identifiers) lazily, on the certificate's first verification, on whichever thread verifies
+// first, under the certificate's write lock: decoding the 20-byte subject key identifier is the
+// ASN1_STRING_set (the report's heap block is 21 bytes, allocated and written by it with a write
+// lock held). Every later verification compares its leaf's authority key identifier with it
+// (X509_check_akid -> ASN1_STRING_cmp) after the lock-free "already cached" check
+// (tsan_ld_acq(&x->ex_cached) in 3.0's crypto/x509/v3_purp.c, an acquire load paired with the
+// filler's release store). That hand-over is correct, but it happens inside libcrypto, which is
+// not instrumented, so ThreadSanitizer cannot see it and reports the lazy write against the reads.
+// Measured under TSan (Concurrency.FirstHandshakesThroughANewTrustConfigurationAtOnce and
+// EightThreadsTimesFiftyExecutionsAllSucceed): 4 of 5 runs reported it without this; 0 of 8 with.
 // The cure is to make those writes before the Context is shared: fill every anchor's cache here,
 // on the thread that builds the Context, before context_for publishes it under its mutex, so
-// handshakes only read the store's certificates. (A system anchor, which OpenSSL's hashed-directory
-// lookup adds on first use, is filled then, under the store's lock.)
+// handshakes only read the store's certificates. A system anchor from the bundle is filled when
+// a lookup first finds it (SystemBundle::with_subject, under its mutex), before it goes into a
+// store. (One that only the hashed directory holds, which Debian's bundle never lacks, is loaded
+// and filled by OpenSSL itself: correct, but TSan would report it as above.)
 void fill_trust_anchor_caches(SSL_CTX* context) {
     X509_STORE* store = SSL_CTX_get_cert_store(context);
     if (store == nullptr) {
@@ -96,7 +101,11 @@ class SystemBundle {
         }
     }
 
-    // The certificates of the bundle whose subject is `name` (each up-referenced).
+    // The certificates of the bundle whose subject is `name` (each up-referenced), their
+    // extension caches filled. Lookups run unlocked on any handshake's thread, and these
+    // certificates are shared by every context's store: filled under fill_mutex_, the first
+    // thread's writes happen before any other thread gets the certificate (see
+    // fill_trust_anchor_caches for why that matters).
     std::vector<X509*> with_subject(const X509_NAME* name) {
         std::call_once(loaded_, [this] { load(); });
         std::vector<X509*> found;
@@ -105,6 +114,10 @@ class SystemBundle {
                 X509_up_ref(certificate) == 1) {
                 found.push_back(certificate);
             }
+        }
+        std::lock_guard<std::mutex> lock(fill_mutex_);
+        for (X509* certificate : found) {
+            (void)X509_check_purpose(certificate, -1, 0);  // -1: only fill the cache
         }
         return found;
     }
@@ -129,6 +142,7 @@ class SystemBundle {
 
     std::once_flag loaded_;
     std::vector<X509*> certificates_;  // for the life of the process (the plugin's copy)
+    std::mutex fill_mutex_;
 };
 
 int bundle_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name,
@@ -142,8 +156,7 @@ int bundle_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509
     }
     X509_STORE* store = X509_LOOKUP_get_store(lookup);
     for (X509* certificate : found) {
-        (void)X509_check_purpose(certificate, -1, 0);  // its cache filled before it is shared
-        X509_STORE_add_cert(store, certificate);       // a duplicate is ignored
+        X509_STORE_add_cert(store, certificate);  // a duplicate is ignored
     }
     const int set = X509_OBJECT_set1_X509(ret, found.front());
     for (X509* certificate : found) {

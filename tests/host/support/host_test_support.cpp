@@ -91,6 +91,19 @@ TaskhostProcess::TaskhostProcess(const std::vector<std::string>& args,
                                  const std::string& stdin_text)
     : ChildProcess(taskhost_launch(args, env, stdin_text)) {}
 
+void TaskhostProcess::send_signal(int signal) {
+    std::lock_guard<std::mutex> lock(signal_mutex_);
+    ChildProcess::send_signal(signal);
+}
+
+ProcessResult TaskhostProcess::finish(std::chrono::milliseconds limit) {
+    ProcessResult result = ChildProcess::finish(limit);
+    // Not held while waiting: a hook's kill is what ends the wait. Taken now, it waits out a
+    // send_signal still returning (the child died of it, so it began before this).
+    std::lock_guard<std::mutex> lock(signal_mutex_);
+    return result;
+}
+
 ProcessResult run_taskhost(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env,
                            const std::string& stdin_text) {

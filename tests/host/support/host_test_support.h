@@ -7,7 +7,9 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -50,11 +52,26 @@ class HostFixture {
 
 // The built taskhost as a child process: the parent's environment minus anything that could
 // point it elsewhere (TASKHOST_CONFIG), plus `env`.
+//
+// Tests kill it from a sandbox hook (another thread) while the test thread waits in finish()
+// and then destroys it. The kill is what makes the child exit, so in time the hook's
+// send_signal comes first, but that order goes through the kernel (the child's death closing
+// its pipes), which ThreadSanitizer cannot see: it reported the hook's read of the process
+// racing the test thread's reuse of its memory. Here the hook signals under a mutex that
+// finish() takes once the child is reaped, so a send_signal under way has returned, in an
+// order both the program and TSan see, before finish() returns and the process is destroyed.
 class TaskhostProcess : public ChildProcess {
   public:
     TaskhostProcess(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env,
                     const std::string& stdin_text = "");
+
+    // ChildProcess's, serialised with the end of finish() (see above).
+    void send_signal(int signal);
+    ProcessResult finish(std::chrono::milliseconds limit = std::chrono::seconds(60));
+
+  private:
+    std::mutex signal_mutex_;
 };
 
 ProcessResult run_taskhost(const std::vector<std::string>& args,
