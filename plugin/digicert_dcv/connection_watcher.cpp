@@ -21,10 +21,10 @@ uint64_t ConnectionWatcher::add(int fd, Clock::time_point deadline, const Cancel
     const uint64_t id = ++next_id_;
     const bool earliest = entries_.empty() || deadline < entries_.begin()->first;
     ids_[id] = entries_.emplace(deadline, Entry{id, fd, cancelled, verdict});
-    if (cancelled != nullptr) {
-        ++cancellable_;
+    if (cancelled != nullptr && ++cancellable_ == 1) {
+        next_poll_ = Clock::now() + kPollInterval;  // the first ask comes one interval in
     }
-    if (earliest || (cancelled != nullptr && cancellable_ == 1)) {
+    if (earliest || (cancelled != nullptr && cancellable_ == 1)) {  // sleeps on a later time
         wake_.notify_one();
     }
     return id;
@@ -75,7 +75,7 @@ void ConnectionWatcher::cut_cancelled() {
 
 ConnectionWatcher::Clock::time_point ConnectionWatcher::next_wake() const {
     const Clock::time_point first = entries_.begin()->first;
-    return cancellable_ > 0 ? std::min(first, Clock::now() + kPollInterval) : first;
+    return cancellable_ > 0 ? std::min(first, std::max(next_poll_, Clock::now())) : first;
 }
 
 void ConnectionWatcher::run() {
@@ -89,7 +89,10 @@ void ConnectionWatcher::run() {
         if (stop_) {
             break;
         }
-        if (cancellable_ > 0) {
+        // Asked every kPollInterval, not on every wake (a new watch wakes the thread too): a
+        // caller's cancelled() is asked at a steady pace whatever the traffic.
+        if (cancellable_ > 0 && Clock::now() >= next_poll_) {
+            next_poll_ = Clock::now() + kPollInterval;
             cut_cancelled();
         }
         const Clock::time_point now = Clock::now();

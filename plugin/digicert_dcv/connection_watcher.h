@@ -64,6 +64,7 @@ class ConnectionWatcher {
     Entries entries_;
     std::map<uint64_t, Entries::iterator> ids_;
     int cancellable_ = 0;  // entries with a probe: the watcher polls while there are any
+    Clock::time_point next_poll_{};
     uint64_t next_id_ = 0;
     bool stop_ = false;
     std::thread thread_;
