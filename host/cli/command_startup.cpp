@@ -1,6 +1,9 @@
 #include "cli/command_startup.h"
 
+#include <chrono>
 #include <ostream>
+
+#include "plugins/plugin_probe.h"
 
 namespace taskhost {
 
@@ -15,6 +18,9 @@ Result<std::unique_ptr<CommandStartup>> start_command(const std::optional<std::s
     if (startup == Startup::kConfigOnly) {
         return started;
     }
+    PluginProbeOptions probe;
+    probe.timeout = std::chrono::milliseconds(started->config.daemon.plugin_probe_timeout_ms);
+    started->library.set_probe_options(probe);
     Result<PluginCatalog> catalog =
         PluginCatalog::scan(started->config.plugin_dir, started->library);
     if (!catalog.ok()) {

@@ -30,14 +30,32 @@ TcpListenerSettings read_tcp(const JsonFields& fields, const std::string& base_d
     return tcp;
 }
 
+// How long a caller may take to send a request, and how many connections wait at once: what
+// keeps slow or silent callers from starving the API (issue 9).
+void read_connection_limits(const JsonFields& fields, DaemonSettings& settings) {
+    if (fields.has("max_connections")) {
+        settings.max_connections = static_cast<int>(fields.integer("max_connections", 16, 65536));
+    }
+    if (fields.has("head_timeout_ms")) {
+        settings.head_timeout_ms = fields.integer("head_timeout_ms", 100, 600000);
+    }
+    if (fields.has("body_timeout_ms")) {
+        settings.body_timeout_ms = fields.integer("body_timeout_ms", 100, 600000);
+    }
+    if (fields.has("keep_alive_timeout_ms")) {
+        settings.keep_alive_timeout_ms = fields.integer("keep_alive_timeout_ms", 100, 600000);
+    }
+}
+
 }  // namespace
 
 DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std::string& file,
                                     const std::string& base_dir) {
     const JsonFields fields = JsonFields::of(section, file, "$.daemon", daemon_rules());
-    fields.only_known({"audit_log", "drain_timeout_ms", "group", "keep_finished_tasks",
-                       "manifests_dir", "max_concurrency", "max_queue", "socket", "tcp",
-                       "watch_plugin_dir"});
+    fields.only_known({"audit_log", "body_timeout_ms", "drain_timeout_ms", "group",
+                       "head_timeout_ms", "keep_alive_timeout_ms", "keep_finished_tasks",
+                       "manifests_dir", "max_concurrency", "max_connections", "max_queue",
+                       "plugin_probe_timeout_ms", "socket", "tcp", "watch_plugin_dir"});
     DaemonSettings settings;
     if (fields.has("socket")) {
         settings.socket = fields.path("socket", base_dir);
@@ -61,6 +79,9 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
     if (fields.has("max_queue")) {
         settings.max_queue = static_cast<int>(fields.integer("max_queue", 0, 10000));
     }
+    if (fields.has("plugin_probe_timeout_ms")) {
+        settings.plugin_probe_timeout_ms = fields.integer("plugin_probe_timeout_ms", 100, 600000);
+    }
     if (fields.has("drain_timeout_ms")) {
         settings.drain_timeout_ms = fields.integer("drain_timeout_ms", 0, 3600000);
     }
@@ -80,6 +101,7 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
     if (fields.has("tcp")) {
         settings.tcp = read_tcp(fields.child("tcp"), base_dir);
     }
+    read_connection_limits(fields, settings);
     return settings;
 }
 

@@ -30,6 +30,13 @@ struct DaemonSettings {
     bool watch_plugin_dir = true;              // reload when the plugin directory changes
     std::optional<std::string> manifests_dir;  // absolute; plan + apply its manifests on change
     std::optional<TcpListenerSettings> tcp;
+    // Per listener. At the limit, the connection idle or sending the longest makes room.
+    int max_connections = 1024;
+    int64_t head_timeout_ms = 10000;       // a whole request head, from the connection's start
+    int64_t body_timeout_ms = 10000;       // a whole request body, from the head's end
+    int64_t keep_alive_timeout_ms = 5000;  // idle between two requests on one connection
+    // How long a new plugin file's load and describe may take in the probe (every command).
+    int64_t plugin_probe_timeout_ms = 5000;
 };
 
 // Reads the section at `$.daemon` of config `file`; relative paths are taken from `base_dir`.

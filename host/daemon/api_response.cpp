@@ -25,26 +25,17 @@ std::string error_body(const ApiError& error) {
     return to_json(body);
 }
 
-void send_json(Poco::Net::HTTPServerResponse& response, int http_status, const std::string& body,
+void send_json(HttpAnswer& answer, int http_status, const std::string& body,
                const std::map<std::string, std::string>& headers) {
-    // Poco 1.11 knows no reason phrase for 422 (it would say "OK"), and agents print it.
-    const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(http_status);
-    response.setStatusAndReason(status, http_status == 422
-                                            ? "Unprocessable Entity"
-                                            : Poco::Net::HTTPResponse::getReasonForStatus(status));
-    response.setContentType("application/json");
-    for (const auto& header : headers) {
-        response.set(header.first, header.second);
-    }
-    const std::string text = body + "\n";
-    response.sendBuffer(text.data(), text.size());
+    answer.status = http_status;
+    answer.content_type = "application/json";
+    answer.headers.assign(headers.begin(), headers.end());
+    answer.body = body + "\n";
 }
 
-void send_error(Poco::Net::HTTPServerResponse& response, const ApiError& error) {
-    // What is left of the request's body, if anything, is not read: the connection ends with the
-    // answer, so the rest cannot run as a request of its own.
-    response.setKeepAlive(false);
-    send_json(response, error.http_status, error_body(error), error.headers);
+void send_error(HttpAnswer& answer, const ApiError& error) {
+    answer.close = true;
+    send_json(answer, error.http_status, error_body(error), error.headers);
 }
 
 }  // namespace taskhost

@@ -4,10 +4,10 @@
 //    "error": {"kind": "...", "msg": "...", "retryable": false, "details": {"fix": "..."}}}
 #pragma once
 
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <map>
 #include <string>
+
+#include "daemon/http_message.h"
 
 namespace taskhost {
 
@@ -22,8 +22,10 @@ struct ApiError {
 
 std::string error_body(const ApiError& error);
 
-void send_json(Poco::Net::HTTPServerResponse& response, int http_status, const std::string& body,
+void send_json(HttpAnswer& answer, int http_status, const std::string& body,
                const std::map<std::string, std::string>& headers = {});
-void send_error(Poco::Net::HTTPServerResponse& response, const ApiError& error);
+// Also ends the connection after the answer: what is left of the request's body, if anything,
+// is never read, so the rest cannot run as a request of its own.
+void send_error(HttpAnswer& answer, const ApiError& error);
 
 }  // namespace taskhost

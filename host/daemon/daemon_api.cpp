@@ -3,17 +3,11 @@
 #include "ledger/history_json.h"
 
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <istream>
 #include <vector>
 
 #include "daemon/api_response.h"
@@ -25,10 +19,6 @@ namespace taskhost {
 namespace {
 
 using Poco::JSON::Object;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
-
-constexpr size_t kMaxIgnoredBodyBytes = 64 * 1024;
 
 // Compares without stopping at the first difference, so timing tells nothing about which
 // byte was wrong (the length is no secret).
@@ -115,38 +105,52 @@ std::string one_of(const std::vector<std::string>& items) {
     return text;
 }
 
-bool carries_body(const HTTPServerRequest& request) {
-    return request.getContentLength() > 0 || request.getChunkedTransferEncoding();
+bool is_task_post(const HttpRequest& request) {
+    return request.method == "POST" && request.path() == "/v1/tasks";
 }
 
-class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
-  public:
-    ApiRequestHandler(DaemonContext& context, const std::optional<std::string>& token)
-        : context_(context), token_(token) {}
+// Who may use the TCP listener: checked on the loop as soon as the head is read.
+std::optional<HttpAnswer> refuse_without_token(const HttpRequest& head, const std::string& token) {
+    const std::string bearer = "Bearer ";
+    const std::string* authorization = head.header("Authorization");
+    if (authorization != nullptr && authorization->compare(0, bearer.size(), bearer) == 0 &&
+        same_token(authorization->substr(bearer.size()), token)) {
+        return std::nullopt;
+    }
+    HttpAnswer answer;
+    send_error(answer, ApiError{401,
+                                "auth",
+                                "this listener needs the daemon's bearer token",
+                                "send Authorization: Bearer TOKEN (the daemon.tcp.token_file), "
+                                "or use the unix socket",
+                                false,
+                                {{"WWW-Authenticate", "Bearer"}}});
+    return answer;
+}
 
-    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+class ApiRequestHandler {
+  public:
+    explicit ApiRequestHandler(DaemonContext& context) : context_(context) {}
+
+    void handleRequest(const HttpRequest& request, HttpAnswer& response) {
         ++context_.active_requests;
-        // A body that no route reads whole would be read as the next request on this
-        // connection (POST /v1/health carrying "POST /v1/plugins/reload ..." ran a reload,
-        // issue 9): a request with a body keeps its connection only on POST /v1/tasks, which
-        // reads its body whole; an error answer to it closes it too (send_error).
-        if (carries_body(request) &&
-            !(request.getMethod() == "POST" && request.getURI().rfind("/v1/tasks", 0) == 0 &&
-              request.getURI().find('/', 9) == std::string::npos)) {
-            response.setKeepAlive(false);
+        // A body that no route reads would be read as the next request on this connection
+        // (POST /v1/health carrying "POST /v1/plugins/reload ..." ran a reload, issue 9): a
+        // request with a body keeps its connection only on POST /v1/tasks, which reads its
+        // body whole; an error answer to it closes it too (send_error).
+        if (request.carries_body && !is_task_post(request)) {
+            response.close = true;
         }
         try {
             route(request, response);
         } catch (const std::exception& e) {
             context_.log.line(std::string("internal error answering a request: ") + e.what());
-            if (!response.sent()) {
-                send_error(response, ApiError{500,
-                                              "internal",
-                                              "the daemon failed to answer",
-                                              "see the daemon's log",
-                                              false,
-                                              {}});
-            }
+            send_error(response, ApiError{500,
+                                          "internal",
+                                          "the daemon failed to answer",
+                                          "see the daemon's log",
+                                          false,
+                                          {}});
         }
         --context_.active_requests;
     }
@@ -154,8 +158,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
   private:
     // One request as the route handlers see it.
     struct Call {
-        HTTPServerRequest& request;
-        HTTPServerResponse& response;
+        const HttpRequest& request;
+        HttpAnswer& response;
         const std::map<std::string, std::string>& query;
         const ApiCaller& caller;
         std::string id;  // the {id} of the route's pattern, when it has one
@@ -169,52 +173,26 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     // Every route of the API, in the order a 404 lists them. 405 and Allow come from it too.
     static const std::vector<Route>& routes();
 
-    void route(HTTPServerRequest& request, HTTPServerResponse& response) {
-        std::optional<ApiCaller> caller = identify(request, response);
-        if (!caller) {
-            return;
-        }
+    void route(const HttpRequest& request, HttpAnswer& response) {
+        // The peer's credentials on the unix socket (read by the loop from the descriptor it
+        // owns); the address on TCP, whose token the loop has checked already.
+        ApiCaller caller;
+        caller.peer = request.peer;
+        caller.address = request.peer_address;
         std::string path;
         std::map<std::string, std::string> query;
         if (!parse_target(request, response, path, query)) {
             return;
         }
-        Call call{request, response, query, *caller, ""};
+        Call call{request, response, query, caller, ""};
         dispatch(path, call);
     }
 
-    // Who is calling: the bearer token checked on TCP, the peer's credentials on the unix
-    // socket. nullopt: refused, and answered.
-    std::optional<ApiCaller> identify(HTTPServerRequest& request, HTTPServerResponse& response) {
-        ApiCaller caller;
-        if (!token_) {
-            auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-            caller.peer = peer_credentials(impl.socket().impl()->sockfd());
-            return caller;
-        }
-        caller.address = request.clientAddress().toString();
-        const std::string bearer = "Bearer ";
-        const std::string authorization = request.get("Authorization", "");
-        if (authorization.compare(0, bearer.size(), bearer) != 0 ||
-            !same_token(authorization.substr(bearer.size()), *token_)) {
-            send_error(response,
-                       ApiError{401,
-                                "auth",
-                                "this listener needs the daemon's bearer token",
-                                "send Authorization: Bearer TOKEN (the daemon.tcp.token_file), "
-                                "or use the unix socket",
-                                false,
-                                {{"WWW-Authenticate", "Bearer"}}});
-            return std::nullopt;
-        }
-        return caller;
-    }
-
     // The request target's path and query parameters. false: malformed, and answered.
-    bool parse_target(HTTPServerRequest& request, HTTPServerResponse& response, std::string& path,
+    bool parse_target(const HttpRequest& request, HttpAnswer& response, std::string& path,
                       std::map<std::string, std::string>& query) {
         try {
-            const Poco::URI uri(request.getURI());
+            const Poco::URI uri(request.target);
             path = uri.getPath();
             for (const auto& parameter : uri.getQueryParameters()) {
                 if (query.count(parameter.first) != 0) {
@@ -244,7 +222,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 
     // The route for this path and method; else 405 with the methods the path has, or 404.
     void dispatch(const std::string& path, Call& call) {
-        const std::string& method = call.request.getMethod();
+        const std::string& method = call.request.method;
         std::vector<std::string> allowed;
         for (const Route& route : routes()) {
             std::string id;
@@ -292,24 +270,12 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 
     void get_task_route(Call& call) { get_task(context_, call.id, call.response); }
 
-    // A body nobody reads would be taken for the next request on a keep-alive connection.
-    // false: the body was longer than we read.
-    bool skip_body(HTTPServerRequest& request) {
-        if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-            return true;  // no body (Poco would wait for the caller to close)
-        }
-        std::istream& in = request.stream();
-        char buffer[4096];
-        size_t skipped = 0;
-        while (skipped <= kMaxIgnoredBodyBytes &&
-               (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
-            skipped += static_cast<size_t>(in.gcount());
-        }
-        return skipped <= kMaxIgnoredBodyBytes;
+    void cancel_task_route(Call& call) {
+        cancel_task(context_, call.id, call.caller, call.response);
     }
 
     void health(Call& call) {
-        HTTPServerResponse& response = call.response;
+        HttpAnswer& response = call.response;
         const auto catalog = context_.registry.catalog();
         Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
         const bool draining = context_.draining.load();
@@ -331,7 +297,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
     void plugins(Call& call) {
-        HTTPServerResponse& response = call.response;
+        HttpAnswer& response = call.response;
         const auto catalog = context_.registry.catalog();
         Object::Ptr body = catalog_json(context_.config.plugin_dir, *catalog);
         const auto last = context_.registry.last_reload();
@@ -340,7 +306,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
     void manifests(Call& call) {
-        HTTPServerResponse& response = call.response;
+        HttpAnswer& response = call.response;
         if (context_.manifests == nullptr) {
             send_error(response, ApiError{404,
                                           "not_found",
@@ -378,10 +344,7 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
     void reload(Call& call) {
-        HTTPServerResponse& response = call.response;
-        if (!skip_body(call.request)) {
-            response.setKeepAlive(false);  // an unread rest would become a "request"
-        }
+        HttpAnswer& response = call.response;
         const std::shared_ptr<const ReloadReport> report = context_.reloader.request("api").get();
         if (report == nullptr) {
             send_error(response, ApiError{503,
@@ -396,7 +359,6 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
     }
 
     DaemonContext& context_;
-    const std::optional<std::string>& token_;
 };
 
 const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
@@ -408,6 +370,7 @@ const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
         {"GET", "/v1/history", &ApiRequestHandler::history},
         {"POST", "/v1/tasks", &ApiRequestHandler::post_task_route},
         {"GET", "/v1/tasks/{id}", &ApiRequestHandler::get_task_route},
+        {"DELETE", "/v1/tasks/{id}", &ApiRequestHandler::cancel_task_route},
     };
     return table;
 }
@@ -417,9 +380,31 @@ const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
 DaemonApi::DaemonApi(DaemonContext& context, std::optional<std::string> bearer_token)
     : context_(context), bearer_token_(std::move(bearer_token)) {}
 
-Poco::Net::HTTPRequestHandler* DaemonApi::createRequestHandler(
-    const Poco::Net::HTTPServerRequest&) {
-    return new ApiRequestHandler(context_, bearer_token_);
+std::optional<HttpAnswer> DaemonApi::admit(const HttpRequest& head) {
+    if (!bearer_token_) {
+        return std::nullopt;  // the unix socket: its file's permissions decided already
+    }
+    return refuse_without_token(head, *bearer_token_);
+}
+
+HttpLane DaemonApi::lane(const HttpRequest& head) const {
+    if (head.method == "GET" && head.path() == "/v1/health") {
+        return HttpLane::kHealth;
+    }
+    return is_task_post(head) ? HttpLane::kWaiting : HttpLane::kQuick;
+}
+
+HttpAnswer DaemonApi::answer(HttpRequest& request) {
+    HttpAnswer answer;
+    ApiRequestHandler(context_).handleRequest(request, answer);
+    return answer;
+}
+
+HttpAnswer DaemonApi::refusal(int status, const std::string& kind, const std::string& msg,
+                              const std::string& fix) const {
+    HttpAnswer answer;
+    send_error(answer, ApiError{status, kind, msg, fix, false, {}});
+    return answer;
 }
 
 }  // namespace taskhost

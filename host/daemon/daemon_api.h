@@ -8,13 +8,13 @@
 //                                 200 outcome, 422 failed outcome, 400 invalid input,
 //                                 202 {"id"} when wait=false, 503 + Retry-After when full
 //   GET  /v1/tasks/{id}           an async task's status and, once done, its outcome
+//   DELETE /v1/tasks/{id}         cancels a queued or running task: 202, or 409 when done
 //   GET  /v1/manifests            the last plan and apply of each manifest in manifests_dir
 // Unknown route 404, wrong method 405 (with Allow), oversized body 413; every error body has
 // the outcome's shape (see api_response.h). On the TCP listener every request needs
-// "Authorization: Bearer TOKEN".
+// "Authorization: Bearer TOKEN", checked as soon as the head is read, before the body.
+// The routes get requests read whole by the listener's front (http_front.h).
 #pragma once
-
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +24,7 @@
 #include "config/host_config.h"
 #include "daemon/audit_log.h"
 #include "daemon/daemon_log.h"
+#include "daemon/http_service.h"
 #include "daemon/plugin_registry.h"
 #include "daemon/plugin_reloader.h"
 #include "daemon/task_board.h"
@@ -50,12 +51,16 @@ struct DaemonContext {
     std::atomic<int> active_requests{0};
 };
 
-class DaemonApi : public Poco::Net::HTTPRequestHandlerFactory {
+class DaemonApi : public HttpService {
   public:
     // `bearer_token` set: the TCP listener, which checks it on every request.
     DaemonApi(DaemonContext& context, std::optional<std::string> bearer_token);
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest& request) override;
+
+    std::optional<HttpAnswer> admit(const HttpRequest& head) override;
+    HttpLane lane(const HttpRequest& head) const override;
+    HttpAnswer answer(HttpRequest& request) override;
+    HttpAnswer refusal(int status, const std::string& kind, const std::string& msg,
+                       const std::string& fix) const override;
 
   private:
     DaemonContext& context_;

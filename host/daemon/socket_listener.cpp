@@ -118,7 +118,7 @@ Result<Poco::Net::ServerSocket> listen_on_unix_socket(const std::string& path,
             throw;
         }
         ::umask(old_mask);
-        socket.listen(128);
+        socket.listen(kListenBacklog);
     } catch (const Poco::Exception& e) {
         return HostError{"daemon.socket " + path, "cannot be bound: " + e.displayText(),
                          "check the directory's permissions, or choose another path"};
@@ -146,7 +146,7 @@ Result<Poco::Net::ServerSocket> listen_on_loopback(uint16_t port) {
     try {
         Poco::Net::ServerSocket socket;
         socket.bind(SocketAddress("127.0.0.1", port), true);
-        socket.listen(128);
+        socket.listen(kListenBacklog);
         return socket;
     } catch (const Poco::Exception& e) {
         return HostError{"daemon.tcp.port " + std::to_string(port),

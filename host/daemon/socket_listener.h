@@ -20,6 +20,8 @@ namespace taskhost {
 
 constexpr int kSocketMode = 0660;
 constexpr int kSocketDirMode = 0750;
+// Connections the kernel holds until the event loop accepts them (a burst of callers).
+constexpr int kListenBacklog = 1024;
 
 Result<Poco::Net::ServerSocket> listen_on_unix_socket(const std::string& path,
                                                       const std::optional<std::string>& group);

@@ -2,8 +2,6 @@
 
 #include "ledger/process_identity.h"
 
-#include <istream>
-
 #include "daemon/api_response.h"
 #include "daemon/task_execution.h"
 #include "tasks/task_submission.h"
@@ -89,7 +87,7 @@ Result<bool> wait_parameter(const std::map<std::string, std::string>& query) {
     return wait;
 }
 
-void reject(DaemonContext& context, Poco::Net::HTTPServerResponse& response, AuditEntry entry,
+void reject(DaemonContext& context, HttpAnswer& response, AuditEntry entry,
             const TaskAnswer& answer, Clock::time_point since,
             const std::map<std::string, std::string>& headers = {}) {
     entry.status = answer.status;
@@ -101,9 +99,8 @@ void reject(DaemonContext& context, Poco::Net::HTTPServerResponse& response, Aud
 
 // The task spec a POST carries, once the daemon takes tasks and the body and the query are
 // valid; sets `entry.async`. nullopt: refused, answered and audited.
-std::optional<TaskSubmission> admit_submission(DaemonContext& context,
-                                               Poco::Net::HTTPServerRequest& request,
-                                               Poco::Net::HTTPServerResponse& response,
+std::optional<TaskSubmission> admit_submission(DaemonContext& context, const HttpRequest& request,
+                                               HttpAnswer& response,
                                                const std::map<std::string, std::string>& query,
                                                AuditEntry& entry, Clock::time_point since) {
     if (context.draining.load()) {
@@ -117,9 +114,8 @@ std::optional<TaskSubmission> admit_submission(DaemonContext& context,
                error.headers);
         return std::nullopt;
     }
-    const std::optional<std::string> body = read_body(request, kMaxTaskBodyBytes);
-    if (!body) {
-        response.setKeepAlive(false);  // the rest of the body is never read
+    if (request.body_too_large) {
+        response.close = true;  // the rest of the body is never read
         ApiError error{
             413,   "too_large", "the request body is larger than 1 MiB", "send a smaller task spec",
             false, {}};
@@ -132,7 +128,7 @@ std::optional<TaskSubmission> admit_submission(DaemonContext& context,
         return std::nullopt;
     }
     entry.async = !wait.value();
-    Result<TaskSubmission> parsed = parse_task_submission(*body);
+    Result<TaskSubmission> parsed = parse_task_submission(request.body);
     if (!parsed.ok()) {
         reject(context, response, entry, invalid_task_answer("", "", parsed.error()), since);
         return std::nullopt;
@@ -142,9 +138,9 @@ std::optional<TaskSubmission> admit_submission(DaemonContext& context,
 
 // Queues `job` to run `submission` on a worker. false: the queue is full, and the job dropped,
 // answered 503 and audited.
-bool enqueue_job(DaemonContext& context, Poco::Net::HTTPServerResponse& response,
-                 const TaskSubmission& submission, const std::shared_ptr<TaskJob>& job,
-                 const ApiCaller& caller, const AuditEntry& entry, Clock::time_point since) {
+bool enqueue_job(DaemonContext& context, HttpAnswer& response, const TaskSubmission& submission,
+                 const std::shared_ptr<TaskJob>& job, const ApiCaller& caller,
+                 const AuditEntry& entry, Clock::time_point since) {
     DaemonContext* shared = &context;
     const bool queued = context.queue.try_submit([shared, submission, job, caller, since] {
         run_job(*shared, submission, job, caller, since);
@@ -168,36 +164,7 @@ bool enqueue_job(DaemonContext& context, Poco::Net::HTTPServerResponse& response
 
 }  // namespace
 
-std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, size_t max_bytes) {
-    std::string body;
-    // HTTP/1.1: without a length or chunked encoding there is no body (Poco would read until
-    // the caller closes, which a waiting client never does).
-    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-        return body;
-    }
-    // Too large: still read (and drop) a few MiB, so a client still sending hears the 413
-    // instead of a broken pipe; beyond that, the connection is simply closed.
-    const Poco::Int64 declared = request.hasContentLength() ? request.getContentLength64() : 0;
-    if (declared > static_cast<Poco::Int64>(kMaxDiscardedBodyBytes)) {
-        return std::nullopt;
-    }
-    std::istream& in = request.stream();
-    char buffer[16384];
-    size_t seen = 0;
-    while ((in.read(buffer, sizeof buffer) || in.gcount() > 0) && seen <= kMaxDiscardedBodyBytes) {
-        seen += static_cast<size_t>(in.gcount());
-        if (seen <= max_bytes) {
-            body.append(buffer, static_cast<size_t>(in.gcount()));
-        }
-    }
-    if (seen > max_bytes) {
-        return std::nullopt;
-    }
-    return body;
-}
-
-void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
-               Poco::Net::HTTPServerResponse& response,
+void post_task(DaemonContext& context, const HttpRequest& request, HttpAnswer& response,
                const std::map<std::string, std::string>& query, const ApiCaller& caller) {
     const Clock::time_point since = Clock::now();
     AuditEntry entry = audit_entry(caller, "", false);
@@ -240,8 +207,7 @@ void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
     send_json(response, answer.http_status, answer.body);
 }
 
-void get_task(DaemonContext& context, const std::string& id,
-              Poco::Net::HTTPServerResponse& response) {
+void get_task(DaemonContext& context, const std::string& id, HttpAnswer& response) {
     const std::shared_ptr<TaskJob> job = context.board.find(id);
     if (job == nullptr || !job->async()) {
         send_error(response,
@@ -264,6 +230,34 @@ void get_task(DaemonContext& context, const std::string& id,
                 ",\"outcome\":" + answer->body + "}";
     }
     send_json(response, 200, body);
+}
+
+void cancel_task(DaemonContext& context, const std::string& id, const ApiCaller& caller,
+                 HttpAnswer& response) {
+    const std::shared_ptr<TaskJob> job = context.board.find(id);
+    if (job == nullptr) {
+        send_error(response, ApiError{404,
+                                      "not_found",
+                                      "no task with id \"" + printable(id, 64) + "\"",
+                                      "use the id its POST /v1/tasks answered (\"id\")",
+                                      false,
+                                      {}});
+        return;
+    }
+    if (job->state() == TaskJob::State::kDone) {
+        send_error(response, ApiError{409,
+                                      "invalid_input",
+                                      "task \"" + job->id() + "\" has already finished",
+                                      "GET /v1/tasks/" + job->id() + " answers its outcome",
+                                      false,
+                                      {}});
+        return;
+    }
+    job->cancel();
+    context.log.line("task " + job->id() + " cancelled through the API by " +
+                     (caller.peer ? "uid " + std::to_string(caller.peer->uid)
+                                  : "a TCP caller at " + caller.address));
+    send_json(response, 202, "{\"id\":\"" + job->id() + "\",\"status\":\"cancelling\"}");
 }
 
 }  // namespace taskhost

@@ -2,14 +2,12 @@
 // to its answer. The caller's identity (SO_PEERCRED, or the TCP peer) goes to the audit log.
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <map>
 #include <optional>
 #include <string>
 
 #include "daemon/daemon_api.h"
+#include "daemon/http_message.h"
 #include "daemon/peer_credentials.h"
 
 namespace taskhost {
@@ -19,16 +17,20 @@ struct ApiCaller {
     std::string address;                  // TCP
 };
 
-void post_task(DaemonContext& context, Poco::Net::HTTPServerRequest& request,
-               Poco::Net::HTTPServerResponse& response,
+// The body comes read whole by the front (at most kMaxTaskBodyBytes kept; longer ones arrive
+// flagged body_too_large and are answered 413).
+void post_task(DaemonContext& context, const HttpRequest& request, HttpAnswer& response,
                const std::map<std::string, std::string>& query, const ApiCaller& caller);
 
-void get_task(DaemonContext& context, const std::string& id,
-              Poco::Net::HTTPServerResponse& response);
+void get_task(DaemonContext& context, const std::string& id, HttpAnswer& response);
 
+// DELETE /v1/tasks/{id}: cancels a queued or running task (the plugin sees host->cancelled; a
+// send blocked on the network is closed at once). 202 {"id","status":"cancelling"}; 409 when
+// it has already finished; 404 when no task has that id.
+void cancel_task(DaemonContext& context, const std::string& id, const ApiCaller& caller,
+                 HttpAnswer& response);
+
+// A body longer than this is not even read: the connection ends with the 413.
 constexpr size_t kMaxDiscardedBodyBytes = 8 * 1024 * 1024;
-
-// Reads a request body of at most `max_bytes`; nullopt: it is larger (answer 413).
-std::optional<std::string> read_body(Poco::Net::HTTPServerRequest& request, size_t max_bytes);
 
 }  // namespace taskhost

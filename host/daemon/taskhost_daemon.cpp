@@ -1,12 +1,15 @@
 #include "daemon/taskhost_daemon.h"
 
-#include <Poco/Net/HTTPServerParams.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <thread>
 
 #include "config/account_key.h"
+#include "daemon/task_routes.h"
 #include "ledger/open_ledger.h"
+#include "plugins/plugin_probe.h"
+#include "tasks/task_submission.h"
 
 namespace taskhost {
 namespace {
@@ -22,17 +25,51 @@ constexpr std::chrono::seconds kCancelGrace{10};
 // How long answers already computed get to reach their callers after the tasks are done.
 constexpr std::chrono::seconds kAnswerGrace{5};
 
-Poco::Net::HTTPServerParams::Ptr server_params(const DaemonSettings& settings) {
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    // A connection thread per waiting caller, plus room to answer 503, health and reloads
-    // while every task slot is taken.
-    params->setMaxThreads(std::min(settings.max_concurrency + settings.max_queue + 8, 512));
-    params->setMaxQueued(256);
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(5, 0));
-    params->setMaxKeepAliveRequests(1000);
-    params->setTimeout(Poco::Timespan(60, 0));  // reading one request
-    return params;
+// Descriptors kept for everything but connections: plugins, the ledger, logs, watches.
+constexpr rlim_t kReservedFiles = 256;
+
+// Raises the soft open-file limit toward the hard one; the soft limit after that.
+rlim_t raise_open_file_limit() {
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return 1024;
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1 << 20 : limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            return raised.rlim_cur;
+        }
+    }
+    return limit.rlim_cur;
+}
+
+// What each listener's front may hold: daemon.max_connections, within the open-file limit.
+HttpFrontSettings front_settings(const DaemonSettings& settings, int listeners, DaemonLog& log) {
+    HttpFrontSettings front;
+    const rlim_t files = raise_open_file_limit();
+    const rlim_t room = files > kReservedFiles * 2 ? (files - kReservedFiles) / listeners : 16;
+    front.max_connections = static_cast<size_t>(settings.max_connections);
+    if (room < front.max_connections) {
+        front.max_connections = std::max<size_t>(16, static_cast<size_t>(room));
+        log.line("daemon.max_connections " + std::to_string(settings.max_connections) +
+                 " is more than the open-file limit (" + std::to_string(files) +
+                 ") allows: each listener holds at most " + std::to_string(front.max_connections) +
+                 " (raise ulimit -n)");
+    }
+    front.head_timeout = std::chrono::milliseconds(settings.head_timeout_ms);
+    front.body_timeout = std::chrono::milliseconds(settings.body_timeout_ms);
+    front.keep_alive_timeout = std::chrono::milliseconds(settings.keep_alive_timeout_ms);
+    front.max_body_kept = kMaxTaskBodyBytes;
+    front.max_body_read = kMaxDiscardedBodyBytes;
+    // Health has its own threads; the other quick routes theirs; a caller waiting for its task
+    // holds a thread of the waiting lane, of which there is one per running or queued task
+    // (beyond that a task is refused 503 at once) and a few for those refusals.
+    front.lane_threads[static_cast<int>(HttpLane::kHealth)] = 2;
+    front.lane_threads[static_cast<int>(HttpLane::kQuick)] = 4;
+    front.lane_threads[static_cast<int>(HttpLane::kWaiting)] =
+        std::min(settings.max_concurrency + settings.max_queue + 8, 1024);
+    return front;
 }
 
 Result<std::string> read_token(const TcpListenerSettings& tcp) {
@@ -49,6 +86,12 @@ Result<std::string> read_token(const TcpListenerSettings& tcp) {
     return token.value().reveal();
 }
 
+PluginProbeOptions probe_options(const DaemonSettings& settings) {
+    PluginProbeOptions options;
+    options.timeout = std::chrono::milliseconds(settings.plugin_probe_timeout_ms);
+    return options;
+}
+
 }  // namespace
 
 TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit,
@@ -58,7 +101,7 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
       audit_(std::move(audit)),
       ledger_(std::move(ledger)),
       board_(static_cast<size_t>(config_.daemon.keep_finished_tasks)),
-      reloader_(config_.plugin_dir, registry_, log_) {
+      reloader_(config_.plugin_dir, registry_, log_, probe_options(config_.daemon)) {
     pacer_.share_with(ledger_->budget());
     queue_ = std::make_unique<TaskQueue>(config_.daemon.max_concurrency, config_.daemon.max_queue);
     context_ = std::unique_ptr<DaemonContext>(new DaemonContext{config_,
@@ -157,20 +200,48 @@ Check TaskhostDaemon::listen() {
         return unix_socket.error();
     }
     socket_file_ = std::make_unique<SocketFileCleanup>(settings.socket);
-    const Poco::Net::HTTPServerParams::Ptr params = server_params(settings);
-    const int threads = params->getMaxThreads() * (tcp_socket ? 2 : 1);
-    pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60);
-    unix_server_ = std::make_unique<Poco::Net::HTTPServer>(new DaemonApi(*context_, std::nullopt),
-                                                           *pool_, unix_socket.value(), params);
-    unix_server_->start();
+    return serve(unix_socket.value(), tcp_socket, token);
+}
+
+Check TaskhostDaemon::serve(Poco::Net::ServerSocket unix_socket,
+                            std::optional<Poco::Net::ServerSocket> tcp_socket,
+                            std::optional<std::string> token) {
+    HttpFrontSettings settings = front_settings(config_.daemon, tcp_socket ? 2 : 1, log_);
+    settings.name = "socket " + config_.daemon.socket;
+    unix_api_ = std::make_unique<DaemonApi>(*context_, std::nullopt);
+    Result<std::unique_ptr<HttpFront>> unix_front =
+        HttpFront::start(std::move(unix_socket), *unix_api_, settings, log_);
+    if (!unix_front.ok()) {
+        return unix_front.error();
+    }
+    unix_front_ = std::move(unix_front.value());
     if (tcp_socket) {
-        tcp_server_ = std::make_unique<Poco::Net::HTTPServer>(new DaemonApi(*context_, token),
-                                                              *pool_, *tcp_socket, params);
-        tcp_server_->start();
-        log_.line("also serving on 127.0.0.1:" + std::to_string(settings.tcp->port) +
-                  " (bearer token required)");
+        const uint16_t port = config_.daemon.tcp->port;
+        settings.name = "tcp 127.0.0.1:" + std::to_string(port);
+        settings.unix_socket = false;
+        tcp_api_ = std::make_unique<DaemonApi>(*context_, std::move(token));
+        Result<std::unique_ptr<HttpFront>> tcp_front =
+            HttpFront::start(std::move(*tcp_socket), *tcp_api_, settings, log_);
+        if (!tcp_front.ok()) {
+            return tcp_front.error();
+        }
+        tcp_front_ = std::move(tcp_front.value());
+        log_.line("also serving on 127.0.0.1:" + std::to_string(port) + " (bearer token required)");
     }
     return std::nullopt;
+}
+
+// Every request at a worker answered and every answer written, or `deadline` passed.
+bool TaskhostDaemon::answers_written(Clock::time_point deadline) const {
+    for (;;) {
+        const bool quiet = context_->active_requests.load() == 0 &&
+                           (!unix_front_ || unix_front_->quiet()) &&
+                           (!tcp_front_ || tcp_front_->quiet());
+        if (quiet || Clock::now() >= deadline) {
+            return quiet;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 void TaskhostDaemon::reload_in_background(const std::string& trigger) {
@@ -186,16 +257,18 @@ bool TaskhostDaemon::shutdown() {
     context_->draining = true;
     // Stop accepting: no new connection, and the socket file goes at once so clients fail
     // fast instead of waiting on a daemon that is leaving.
-    if (unix_server_) {
-        unix_server_->stop();
+    if (unix_front_) {
+        unix_front_->stop_accepting();
     }
-    if (tcp_server_) {
-        tcp_server_->stop();
+    if (tcp_front_) {
+        tcp_front_->stop_accepting();
     }
     if (socket_file_) {
         socket_file_->remove_now();
     }
     watch_.reset();
+    // No reload starts any more, and a probe under way is killed now rather than at its limit.
+    reloader_.stop();
     queue_->close();
 
     const auto drain = std::chrono::milliseconds(config_.daemon.drain_timeout_ms);
@@ -212,20 +285,14 @@ bool TaskhostDaemon::shutdown() {
             all_ended = false;
         }
     }
-    // Answers computed: give the connection threads a moment to write them.
-    const auto answer_deadline = Clock::now() + kAnswerGrace;
-    while (context_->active_requests.load() > 0 && Clock::now() < answer_deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    // Answers computed: give the fronts a moment to write them.
+    answers_written(Clock::now() + kAnswerGrace);
     if (all_ended) {
-        if (unix_server_) {
-            unix_server_->stopAll(true);
+        if (unix_front_) {
+            unix_front_->stop();
         }
-        if (tcp_server_) {
-            tcp_server_->stopAll(true);
-        }
-        if (pool_) {
-            pool_->joinAll();
+        if (tcp_front_) {
+            tcp_front_->stop();
         }
         queue_.reset();
         // No request handler is left to read it: a manifest apply still running is cancelled
@@ -233,7 +300,14 @@ bool TaskhostDaemon::shutdown() {
         context_->manifests = nullptr;
         manifests_.reset();
     }
-    reloader_.stop();
+    if (!all_ended) {
+        // Workers still wait for tasks stuck in a plugin; they use the fronts and the APIs,
+        // so those are left to the process's exit (serve_command leaves at once).
+        (void)unix_front_.release();
+        (void)tcp_front_.release();
+        (void)unix_api_.release();
+        (void)tcp_api_.release();
+    }
     return all_ended;
 }
 

@@ -3,9 +3,6 @@
 // run it in-process too; serve_command adds only the process around it (signals, exit code).
 #pragma once
 
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/ThreadPool.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +11,7 @@
 #include "daemon/audit_log.h"
 #include "daemon/daemon_api.h"
 #include "daemon/daemon_log.h"
+#include "daemon/http_front.h"
 #include "daemon/plugin_dir_watch.h"
 #include "daemon/plugin_registry.h"
 #include "daemon/plugin_reloader.h"
@@ -48,6 +46,10 @@ class TaskhostDaemon {
                    std::unique_ptr<Ledger> ledger);
     void audit_watched(const ManifestTaskResult& result);
     Check listen();
+    Check serve(Poco::Net::ServerSocket unix_socket,
+                std::optional<Poco::Net::ServerSocket> tcp_socket,
+                std::optional<std::string> token);
+    bool answers_written(std::chrono::steady_clock::time_point deadline) const;
 
     const HostConfig config_;
     DaemonLog& log_;
@@ -61,9 +63,10 @@ class TaskhostDaemon {
     std::unique_ptr<TaskQueue> queue_;
     std::unique_ptr<DaemonContext> context_;
     std::unique_ptr<PluginDirWatch> watch_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> unix_server_;
-    std::unique_ptr<Poco::Net::HTTPServer> tcp_server_;
+    std::unique_ptr<DaemonApi> unix_api_;
+    std::unique_ptr<DaemonApi> tcp_api_;
+    std::unique_ptr<HttpFront> unix_front_;  // one event loop per listener
+    std::unique_ptr<HttpFront> tcp_front_;
     std::unique_ptr<SocketFileCleanup> socket_file_;
     bool shut_down_ = false;
 };

@@ -74,5 +74,49 @@ TEST(DaemonCancel, SigtermPastTheDrainClosesAStalledSendAtOnce) {
     EXPECT_EQ(server.request_count("PUT"), 1u);
 }
 
+// DELETE /v1/tasks/{id} cancels the task: the plugin closes the send it is blocked on at once,
+// and the task's outcome says cancelled and in doubt. A second DELETE is a 409, an unknown id
+// a 404.
+TEST(DaemonCancel, TheApiCancelsAStalledSendAtOnce) {
+    sandbox::SandboxServer server(
+        taskhost_test::sandbox_options({taskhost_test::sandbox_domain(1234567, "example.com")}));
+    server.add_fault(stalled_put());
+    DaemonUnderTest daemon;
+    taskhost_test::install_dcv_plugin(daemon.plugin_dir());
+    DaemonOptions options;
+    options.accounts_json = taskhost_test::sandbox_accounts(
+        server, "TASKHOST_TEST_KEY",
+        R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+
+    const DaemonAnswer queued = daemon.post_task(
+        R"({"task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
+            "name_scope": "example.com", "email_array": ["admin@example.com"]}})",
+        "?wait=false");
+    ASSERT_EQ(queued.http_status, 202) << queued.body;
+    const std::string id = parse_json(queued.body)->getValue<std::string>("id");
+    ASSERT_TRUE(wait_for_put(server)) << "the PUT never reached the sandbox";
+
+    const auto cancelled = Clock::now();
+    const DaemonAnswer cancel = daemon.client().request("DELETE", "/v1/tasks/" + id).value();
+    EXPECT_EQ(cancel.http_status, 202) << cancel.body;
+    Poco::JSON::Object::Ptr state;
+    do {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        state = parse_json(daemon.get("/v1/tasks/" + id).body);
+    } while (state->getValue<std::string>("status") != "done" &&
+             Clock::now() - cancelled < std::chrono::seconds(30));
+    EXPECT_LT(Clock::now() - cancelled, std::chrono::seconds(2))
+        << "the send was not closed at once";
+    const auto outcome = state->getObject("outcome");
+    ASSERT_TRUE(outcome) << "never finished";
+    EXPECT_EQ(outcome->getValue<std::string>("status"), "cancelled");
+    EXPECT_TRUE(outcome->optValue("in_doubt", false));
+
+    EXPECT_EQ(daemon.client().request("DELETE", "/v1/tasks/" + id).value().http_status, 409);
+    EXPECT_EQ(daemon.client().request("DELETE", "/v1/tasks/t-nope").value().http_status, 404);
+    EXPECT_NE(daemon.stop().err.find("cancelled through the API by uid"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace taskhost
