@@ -95,6 +95,51 @@ std::string what_happened(ErrorKind kind, int status, const RequestSubject& subj
     }
 }
 
+// One {"code", "message"} entry; nothing when it has neither.
+std::optional<ApiError> api_error_of(const Object::Ptr& object) {
+    const Var code = object->get("code");
+    const Var message = object->get("message");
+    ApiError error;
+    error.code = code.isString() ? printable_excerpt(code.extract<std::string>(), 128) : "";
+    error.message =
+        message.isString() ? printable_excerpt(message.extract<std::string>(), 512) : "";
+    if (error.code.empty() && error.message.empty()) {
+        return std::nullopt;
+    }
+    return error;
+}
+
+// "errors" as an object: one {"code", "message"} entry, or else (a guess at other shapes; the
+// documentation shows only the array) each member a code with its message.
+std::vector<ApiError> errors_of_object(const Object::Ptr& errors) {
+    if (auto one = api_error_of(errors)) {
+        return {*one};
+    }
+    std::vector<ApiError> out;
+    for (const auto& [name, value] : *errors) {
+        if (out.size() >= kMaxApiErrorsKept) {
+            break;
+        }
+        ApiError error;
+        error.code = printable_excerpt(name, 128);
+        error.message =
+            value.isString() ? printable_excerpt(value.extract<std::string>(), 512) : "";
+        out.push_back(std::move(error));
+    }
+    return out;
+}
+
+// DigiCert's not_found|route: no such path under the base URL (typically one without
+// /services/v2), not a missing domain.
+bool is_unknown_route(const std::vector<ApiError>& errors) {
+    for (const ApiError& error : errors) {
+        if (error.code == "not_found|route") {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string_view code_family(std::string_view code) {
@@ -139,6 +184,9 @@ std::optional<std::vector<ApiError>> parse_digicert_errors(std::string_view body
         return std::nullopt;
     }
     const Var errors = root.extract<Object::Ptr>()->get("errors");
+    if (errors.type() == typeid(Object::Ptr)) {  // seen in the wild: one error, not an array
+        return errors_of_object(errors.extract<Object::Ptr>());
+    }
     if (errors.type() != typeid(Array::Ptr)) {
         return std::nullopt;
     }
@@ -149,15 +197,8 @@ std::optional<std::vector<ApiError>> parse_digicert_errors(std::string_view body
         if (entry.type() != typeid(Object::Ptr)) {
             continue;
         }
-        const Object::Ptr object = entry.extract<Object::Ptr>();
-        const Var code = object->get("code");
-        const Var message = object->get("message");
-        ApiError error;
-        error.code = code.isString() ? printable_excerpt(code.extract<std::string>(), 128) : "";
-        error.message =
-            message.isString() ? printable_excerpt(message.extract<std::string>(), 512) : "";
-        if (!error.code.empty() || !error.message.empty()) {
-            out.push_back(std::move(error));
+        if (auto error = api_error_of(entry.extract<Object::Ptr>())) {
+            out.push_back(std::move(*error));
         }
     }
     return out;
@@ -185,6 +226,15 @@ TaskError map_http_error(const HttpResponse& response, const RequestSubject& sub
     error.msg = what_happened(error.kind, response.status, subject, response);
     if (response.status >= 300 && response.status < 400) {
         error.field = "connection.base_url";
+    }
+    if (is_unknown_route(error.api_errors)) {
+        error.kind = ErrorKind::kInvalidInput;
+        error.retryable = false;
+        error.field = "connection.base_url";
+        error.msg = "DigiCert has no such path (" + std::to_string(response.status) +
+                    " not_found|route) for the " + subject.request + " of " + subject.what +
+                    ": connection.base_url is wrong; it must end in /services/v2 (e.g. "
+                    "https://www.digicert.com/services/v2), or use connection.region";
     }
     if (!error.api_errors.empty()) {
         const ApiError& first = error.api_errors.front();

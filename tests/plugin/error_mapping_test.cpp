@@ -94,6 +94,32 @@ TEST(ErrorMapping, HandlesAnHtmlBodyFromAProxy) {
               "<html> <head><title>502 Bad Gateway</title></head> <body> nginx</body></html>");
 }
 
+TEST(ErrorMapping, AnUnknownRouteIsABaseUrlConfigurationError) {
+    const TaskError error =
+        map_http_error(response(404, errors_body("not_found|route", "No such route")), 5);
+    EXPECT_EQ(error.kind, ErrorKind::kInvalidInput);
+    EXPECT_FALSE(error.retryable);
+    EXPECT_EQ(error.field, "connection.base_url");
+    EXPECT_TRUE(contains(error.msg, "/services/v2")) << error.msg;
+    EXPECT_FALSE(contains(error.msg, "not found (")) << "not a missing domain: " << error.msg;
+    ASSERT_EQ(error.api_errors.size(), 1u);
+    EXPECT_EQ(error.api_errors[0].code, "not_found|route");
+}
+
+TEST(ErrorMapping, AnErrorsObjectInsteadOfAnArrayKeepsItsCode) {
+    const TaskError one = map_http_error(
+        response(403, R"({"errors":{"code":"access_denied|missing_permission","message":"no"}})"),
+        5);
+    ASSERT_EQ(one.api_errors.size(), 1u);
+    EXPECT_EQ(one.api_errors[0].code, "access_denied|missing_permission");
+    EXPECT_EQ(one.kind, ErrorKind::kPermission);
+    const TaskError named = map_http_error(
+        response(400, R"({"errors":{"invalid_dns_txt":"the TXT record is wrong"}})"), 5);
+    ASSERT_EQ(named.api_errors.size(), 1u);
+    EXPECT_EQ(named.api_errors[0].code, "invalid_dns_txt");
+    EXPECT_EQ(named.api_errors[0].message, "the TXT record is wrong");
+}
+
 TEST(ErrorMapping, HandlesEmptyPlainAndOtherJsonBodies) {
     EXPECT_TRUE(contains(map_http_error(response(500, ""), 1).msg, "empty, not DigiCert JSON"));
     const TaskError plain = map_http_error(response(503, "upstream down", "text/plain"), 1);

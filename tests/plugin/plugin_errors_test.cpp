@@ -58,6 +58,26 @@ TEST_F(ErrorFamilies, ViewOnlyKeyIsPermissionWithTheWholeCode) {
     EXPECT_EQ(server_->requests().size(), 1u);
 }
 
+// A base URL without /services/v2: the sandbox, like CertCentral, answers not_found|route,
+// which is a configuration error naming connection.base_url, never "domain not found".
+TEST_F(ErrorFamilies, ABaseUrlWithoutServicesV2IsAConfigurationError) {
+    RecordingHost host;
+    std::string spec = resend_spec(*server_);
+    const std::size_t at = spec.find("/services/v2");
+    ASSERT_NE(at, std::string::npos) << spec;
+    spec.erase(at, std::string("/services/v2").size());
+    const Execution e = execute(spec, host);
+    ASSERT_EQ(e.emit_count, 1);
+    EXPECT_EQ(status_of(e), "failed") << e.raw;
+    EXPECT_EQ(error_kind_of(e), "invalid_input") << e.raw;
+    EXPECT_EQ(first_code(e), "not_found|route") << e.raw;
+    const std::string msg = error_of(e)->getValue<std::string>("msg");
+    EXPECT_TRUE(contains(msg, "connection.base_url")) << msg;
+    EXPECT_TRUE(contains(msg, "/services/v2")) << msg;
+    EXPECT_FALSE(error_of(e)->getValue<bool>("retryable"));
+    EXPECT_TRUE(server_->accepted_resends().empty());
+}
+
 TEST_F(ErrorFamilies, UnknownDomainIsNotFoundAndSaysTheKeyMayNotSeeIt) {
     RecordingHost host;
     SpecOptions options;

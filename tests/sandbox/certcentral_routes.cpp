@@ -134,7 +134,9 @@ SandboxResponse CertCentralRoutes::handle(const RecordedRequest& request,
         const SandboxDomain* domain = find_domain(path[1]);
         return domain ? dcv_emails(*domain, *target) : domain_not_found(path[1]);
     }
-    return error_response(404, "not_found", "No such endpoint: " + method + " " + target->path);
+    // Documented: not_found|route for a path that does not exist. The message is a guess.
+    return error_response(404, "not_found|route",
+                          "No such endpoint: " + method + " " + target->path);
 }
 
 SandboxResponse CertCentralRoutes::domain_list(const Target& target) const {

@@ -212,10 +212,12 @@ TEST_F(Sandbox, UnknownPathGets404AndWrongMethodGets405) {
     Call unknown{"GET", "/services/v2/order/certificate/1"};
     const Reply not_found = call(unknown);
     EXPECT_EQ(not_found.status, 404);
-    EXPECT_EQ(single_error(not_found.body).first, "not_found");
+    EXPECT_EQ(single_error(not_found.body).first, "not_found|route");
 
     Call outside{"GET", "/other/domain/1234567"};
-    EXPECT_EQ(call(outside).status, 404);
+    const Reply outside_reply = call(outside);
+    EXPECT_EQ(outside_reply.status, 404);
+    EXPECT_EQ(single_error(outside_reply.body).first, "not_found|route");
 
     Call post{"POST", resend_target(kExampleCom), "{}"};
     const Reply wrong_method = call(post);
