@@ -39,28 +39,40 @@ bool wait_for_put(const sandbox::SandboxServer& server) {
     return server.request_count("PUT") > 0;
 }
 
-TEST(DaemonCancel, SigtermPastTheDrainClosesAStalledSendAtOnce) {
-    sandbox::SandboxServer server(
-        taskhost_test::sandbox_options({taskhost_test::sandbox_domain(1234567, "example.com")}));
-    server.add_fault(stalled_put());
+constexpr const char* kResend = R"({"task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
+    "name_scope": "example.com", "email_array": ["admin@example.com"]}})";
 
-    DaemonUnderTest daemon;
-    taskhost_test::install_dcv_plugin(daemon.plugin_dir());
-    DaemonOptions options;
-    options.daemon_json = R"({"drain_timeout_ms": 200})";
-    options.accounts_json = taskhost_test::sandbox_accounts(
-        server, "TASKHOST_TEST_KEY",
-        R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
-    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+// A sandbox that stalls every PUT for a minute, and a daemon (`daemon_json`) serving the real
+// plugin with a 30 s timeout on it.
+class DaemonCancel : public ::testing::Test {
+  protected:
+    DaemonCancel()
+        : server_(taskhost_test::sandbox_options(
+              {taskhost_test::sandbox_domain(1234567, "example.com")})) {
+        server_.add_fault(stalled_put());
+        taskhost_test::install_dcv_plugin(daemon_.plugin_dir());
+    }
 
-    auto answer = std::async(std::launch::async, [&daemon] {
-        return daemon.post_task(R"({"task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
-            "name_scope": "example.com", "email_array": ["admin@example.com"]}})");
-    });
-    ASSERT_TRUE(wait_for_put(server)) << "the PUT never reached the sandbox";
+    bool start(const std::string& daemon_json) {
+        DaemonOptions options;
+        options.daemon_json = daemon_json;
+        options.accounts_json = taskhost_test::sandbox_accounts(
+            server_, "TASKHOST_TEST_KEY",
+            R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+        return daemon_.start(options);
+    }
+
+    sandbox::SandboxServer server_;
+    DaemonUnderTest daemon_;
+};
+
+TEST_F(DaemonCancel, SigtermPastTheDrainClosesAStalledSendAtOnce) {
+    ASSERT_TRUE(start(R"({"drain_timeout_ms": 200})")) << daemon_.process().err();
+    auto answer = std::async(std::launch::async, [this] { return daemon_.post_task(kResend); });
+    ASSERT_TRUE(wait_for_put(server_)) << "the PUT never reached the sandbox";
 
     const auto signalled = Clock::now();
-    const taskhost_test::ProcessResult stopped = daemon.stop();
+    const taskhost_test::ProcessResult stopped = daemon_.stop();
     const auto took = Clock::now() - signalled;
     EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
     EXPECT_LT(took, std::chrono::milliseconds(200 + 2000))
@@ -71,39 +83,26 @@ TEST(DaemonCancel, SigtermPastTheDrainClosesAStalledSendAtOnce) {
     EXPECT_EQ(outcome->getValue<std::string>("status"), "cancelled") << done.body;
     EXPECT_TRUE(outcome->optValue("in_doubt", false))
         << "the PUT was written in full before the cancel: " << done.body;
-    EXPECT_EQ(server.request_count("PUT"), 1u);
+    EXPECT_EQ(server_.request_count("PUT"), 1u);
 }
 
 // DELETE /v1/tasks/{id} cancels the task: the plugin closes the send it is blocked on at once,
 // and the task's outcome says cancelled and in doubt. A second DELETE is a 409, an unknown id
 // a 404.
-TEST(DaemonCancel, TheApiCancelsAStalledSendAtOnce) {
-    sandbox::SandboxServer server(
-        taskhost_test::sandbox_options({taskhost_test::sandbox_domain(1234567, "example.com")}));
-    server.add_fault(stalled_put());
-    DaemonUnderTest daemon;
-    taskhost_test::install_dcv_plugin(daemon.plugin_dir());
-    DaemonOptions options;
-    options.accounts_json = taskhost_test::sandbox_accounts(
-        server, "TASKHOST_TEST_KEY",
-        R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
-    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
-
-    const DaemonAnswer queued = daemon.post_task(
-        R"({"task": "digicert.dcv.resend", "params": {"domain_id": 1234567,
-            "name_scope": "example.com", "email_array": ["admin@example.com"]}})",
-        "?wait=false");
+TEST_F(DaemonCancel, TheApiCancelsAStalledSendAtOnce) {
+    ASSERT_TRUE(start("{}")) << daemon_.process().err();
+    const DaemonAnswer queued = daemon_.post_task(kResend, "?wait=false");
     ASSERT_EQ(queued.http_status, 202) << queued.body;
     const std::string id = parse_json(queued.body)->getValue<std::string>("id");
-    ASSERT_TRUE(wait_for_put(server)) << "the PUT never reached the sandbox";
+    ASSERT_TRUE(wait_for_put(server_)) << "the PUT never reached the sandbox";
 
     const auto cancelled = Clock::now();
-    const DaemonAnswer cancel = daemon.client().request("DELETE", "/v1/tasks/" + id).value();
+    const DaemonAnswer cancel = daemon_.client().request("DELETE", "/v1/tasks/" + id).value();
     EXPECT_EQ(cancel.http_status, 202) << cancel.body;
     Poco::JSON::Object::Ptr state;
     do {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        state = parse_json(daemon.get("/v1/tasks/" + id).body);
+        state = parse_json(daemon_.get("/v1/tasks/" + id).body);
     } while (state->getValue<std::string>("status") != "done" &&
              Clock::now() - cancelled < std::chrono::seconds(30));
     EXPECT_LT(Clock::now() - cancelled, std::chrono::seconds(2))
@@ -113,9 +112,9 @@ TEST(DaemonCancel, TheApiCancelsAStalledSendAtOnce) {
     EXPECT_EQ(outcome->getValue<std::string>("status"), "cancelled");
     EXPECT_TRUE(outcome->optValue("in_doubt", false));
 
-    EXPECT_EQ(daemon.client().request("DELETE", "/v1/tasks/" + id).value().http_status, 409);
-    EXPECT_EQ(daemon.client().request("DELETE", "/v1/tasks/t-nope").value().http_status, 404);
-    EXPECT_NE(daemon.stop().err.find("cancelled through the API by uid"), std::string::npos);
+    EXPECT_EQ(daemon_.client().request("DELETE", "/v1/tasks/" + id).value().http_status, 409);
+    EXPECT_EQ(daemon_.client().request("DELETE", "/v1/tasks/t-nope").value().http_status, 404);
+    EXPECT_NE(daemon_.stop().err.find("cancelled through the API by uid"), std::string::npos);
 }
 
 }  // namespace
