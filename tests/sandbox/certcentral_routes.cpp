@@ -13,13 +13,6 @@
 namespace sandbox {
 namespace {
 
-constexpr size_t kListLimit = 1000;  // CertCentral's page size for the domain list
-
-bool is_true(const std::map<std::string, std::string>& query, const std::string& name) {
-    const auto it = query.find(name);
-    return it != query.end() && (Poco::icompare(it->second, "true") == 0 || it->second == "1");
-}
-
 SandboxResponse method_not_allowed(const std::string& method, const std::string& allowed) {
     SandboxResponse response =
         error_response(405, "method_not_allowed",
@@ -38,21 +31,17 @@ bool is_json_content_type(const std::string& content_type) {
     return Poco::icompare(media_type, "application/json") == 0;
 }
 
-bool contains_nocase(const std::string& text, const std::string& needle) {
-    return Poco::toLower(text).find(Poco::toLower(needle)) != std::string::npos;
-}
-
 }  // namespace
 
 CertCentralRoutes::CertCentralRoutes(std::string base_path,
                                      const std::vector<SandboxDomain>& domains,
                                      std::vector<SandboxKey> keys,
+                                     DcvEmailPreferences dcv_email_preferences,
                                      std::chrono::system_clock::time_point started)
-    : base_path_(std::move(base_path)), keys_(std::move(keys)), started_(started) {
-    for (const SandboxDomain& domain : domains) {
-        domains_.emplace(domain.id, domain);
-    }
-}
+    : base_path_(std::move(base_path)),
+      domains_(domains, started),
+      keys_(std::move(keys)),
+      dcv_email_preferences_(dcv_email_preferences) {}
 
 std::optional<CertCentralRoutes::Target> CertCentralRoutes::parse_target(
     const std::string& raw) const {
@@ -83,14 +72,13 @@ std::optional<CertCentralRoutes::Target> CertCentralRoutes::parse_target(
     return target;
 }
 
-const SandboxDomain* CertCentralRoutes::find_domain(const std::string& id_text) const {
+const ServedDomain* CertCentralRoutes::find_domain(const std::string& id_text) const {
     // A positive decimal integer; anything else cannot name a domain.
     if (id_text.empty() || id_text.size() > 18 ||
         !std::all_of(id_text.begin(), id_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return nullptr;
     }
-    const auto it = domains_.find(std::stoll(id_text));
-    return it == domains_.end() ? nullptr : &it->second;
+    return domains_.find(std::stoll(id_text));
 }
 
 SandboxResponse CertCentralRoutes::handle(const RecordedRequest& request,
@@ -121,8 +109,10 @@ SandboxResponse CertCentralRoutes::handle(const RecordedRequest& request,
         if (method != "GET") {
             return method_not_allowed(method, "GET");
         }
-        const SandboxDomain* domain = find_domain(path[1]);
-        return domain ? domain_info(*domain, *target) : domain_not_found(path[1]);
+        const ServedDomain* domain = find_domain(path[1]);
+        return domain ? json_response(200,
+                                      domain_info_json(*domain, parse_domain_detail(target->query)))
+                      : domain_not_found(path[1]);
     }
     if (path.size() == 4 && path[0] == "domain" && path[2] == "dcv" && path[3] == "emails") {
         if (method == "PUT") {
@@ -131,7 +121,7 @@ SandboxResponse CertCentralRoutes::handle(const RecordedRequest& request,
         if (method != "GET") {
             return method_not_allowed(method, "GET, PUT");
         }
-        const SandboxDomain* domain = find_domain(path[1]);
+        const ServedDomain* domain = find_domain(path[1]);
         return domain ? dcv_emails(*domain, *target) : domain_not_found(path[1]);
     }
     // Documented: not_found|route for a path that does not exist. The message is a guess.
@@ -140,34 +130,21 @@ SandboxResponse CertCentralRoutes::handle(const RecordedRequest& request,
 }
 
 SandboxResponse CertCentralRoutes::domain_list(const Target& target) const {
-    // Brackets arrive raw or percent-encoded; Poco::URI has decoded both to the same name.
-    const auto search = target.query.find("filters[search]");
-    std::vector<const SandboxDomain*> page;
-    size_t total = 0;
-    for (const auto& [id, domain] : domains_) {
-        if (search != target.query.end() && !contains_nocase(domain.name, search->second)) {
-            continue;
-        }
-        ++total;
-        if (page.size() < kListLimit) {
-            page.push_back(&domain);
-        }
+    auto parsed = parse_domain_list_query(target.query);
+    if (auto* refusal = std::get_if<SandboxResponse>(&parsed)) {
+        return *refusal;
     }
-    return json_response(200, domain_list_json(page, total, kListLimit));
+    const DomainListQuery& query = std::get<DomainListQuery>(parsed);
+    return json_response(200, domain_list_json(domains_.list(query), query));
 }
 
-SandboxResponse CertCentralRoutes::domain_info(const SandboxDomain& domain,
-                                               const Target& target) const {
-    return json_response(200,
-                         domain_info_json(domain, is_true(target.query, "include_dcv"),
-                                          is_true(target.query, "include_validation"), started_));
-}
-
-SandboxResponse CertCentralRoutes::dcv_emails(const SandboxDomain& domain,
+SandboxResponse CertCentralRoutes::dcv_emails(const ServedDomain& domain,
                                               const Target& target) const {
-    const auto scope = target.query.find("name_scope");
-    const bool scoped = scope != target.query.end() && !scope->second.empty();
-    return json_response(200, dcv_emails_json(domain, scoped ? scope->second : domain.name));
+    // consider_dcv_email_preferences is the one documented parameter. name_scope is not one:
+    // it is ignored, and the answer is always for the domain's own name.
+    const bool consider = query_flag(target.query, "consider_dcv_email_preferences");
+    return json_response(200,
+                         dcv_emails_json(domain, consider ? &dcv_email_preferences_ : nullptr));
 }
 
 SandboxResponse CertCentralRoutes::resend(const RecordedRequest& request, const SandboxKey& key,
@@ -178,7 +155,7 @@ SandboxResponse CertCentralRoutes::resend(const RecordedRequest& request, const 
                               "This API key is View Only and may not resend DCV emails; use a "
                               "key with a role that manages domains.");
     }
-    const SandboxDomain* domain = find_domain(id_text);
+    const ServedDomain* domain = find_domain(id_text);
     if (!domain) {
         return domain_not_found(id_text);
     }
@@ -199,7 +176,9 @@ SandboxResponse CertCentralRoutes::resend(const RecordedRequest& request, const 
     resend.name_scope = body.name_scope.value_or("").empty() ? domain->name : *body.name_scope;
     resend.locale = body.locale.value_or("");
     resend.requested = body.email_array;
-    resend.mailed = mailed_emails(body.email_array, eligible_emails(*domain, resend.name_scope));
+    resend.mailed = mailed_emails(
+        body.email_array,
+        eligible_emails(domain->dns_txt_emails, resend.name_scope, dcv_email_preferences_));
     resend.at = std::chrono::system_clock::now();
     accepted = std::move(resend);
     return json_response(204, "");

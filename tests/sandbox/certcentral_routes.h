@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "account_domains.h"
 #include "certcentral_response.h"
+#include "domain_query.h"
 #include "sandbox_server.h"
 
 namespace sandbox {
@@ -18,7 +20,8 @@ namespace sandbox {
 class CertCentralRoutes {
   public:
     CertCentralRoutes(std::string base_path, const std::vector<SandboxDomain>& domains,
-                      std::vector<SandboxKey> keys, std::chrono::system_clock::time_point started);
+                      std::vector<SandboxKey> keys, DcvEmailPreferences dcv_email_preferences,
+                      std::chrono::system_clock::time_point started);
 
     // `accepted` is set when the answer is a 204 resend.
     SandboxResponse handle(const RecordedRequest& request,
@@ -28,23 +31,22 @@ class CertCentralRoutes {
     struct Target {
         std::string path;                   // decoded, without the query
         std::vector<std::string> segments;  // path below base_path, split on '/'
-        std::map<std::string, std::string> query;
+        QueryParameters query;
     };
 
     std::optional<Target> parse_target(const std::string& target) const;
-    const SandboxDomain* find_domain(const std::string& id_text) const;
+    const ServedDomain* find_domain(const std::string& id_text) const;
 
     SandboxResponse domain_list(const Target& target) const;
-    SandboxResponse domain_info(const SandboxDomain& domain, const Target& target) const;
-    SandboxResponse dcv_emails(const SandboxDomain& domain, const Target& target) const;
+    SandboxResponse dcv_emails(const ServedDomain& domain, const Target& target) const;
     SandboxResponse resend(const RecordedRequest& request, const SandboxKey& key,
                            const std::string& id_text,
                            std::optional<AcceptedResend>& accepted) const;
 
     const std::string base_path_;
-    std::map<int64_t, SandboxDomain> domains_;
+    const AccountDomains domains_;
     const std::vector<SandboxKey> keys_;
-    const std::chrono::system_clock::time_point started_;
+    const DcvEmailPreferences dcv_email_preferences_;
 };
 
 }  // namespace sandbox

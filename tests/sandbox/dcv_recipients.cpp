@@ -31,11 +31,16 @@ std::vector<std::string> constructed_emails(const std::string& scope) {
     return emails;
 }
 
-std::vector<std::string> eligible_emails(const SandboxDomain& domain, const std::string& scope) {
+std::vector<std::string> eligible_emails(const std::vector<std::string>& dns_txt_emails,
+                                         const std::string& scope,
+                                         const DcvEmailPreferences& preferences) {
     std::vector<std::string> eligible;
-    append_new(eligible, constructed_emails(scope));
-    append_new(eligible, domain.whois_emails);
-    append_new(eligible, domain.dns_txt_emails);
+    if (preferences.constructed) {
+        append_new(eligible, constructed_emails(scope));
+    }
+    if (preferences.dns_txt) {
+        append_new(eligible, dns_txt_emails);
+    }
     return eligible;
 }
 

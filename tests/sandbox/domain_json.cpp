@@ -1,13 +1,12 @@
 #include "domain_json.h"
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Timestamp.h>
+#include <Poco/String.h>
 
 #include <sstream>
 
+#include "certcentral_time.h"
 #include "dcv_recipients.h"
 
 namespace sandbox {
@@ -28,80 +27,100 @@ Array::Ptr to_array(const std::vector<std::string>& values) {
     return array;
 }
 
-// CertCentral writes timestamps as "2024-05-17T22:47:52+00:00".
-std::string iso_time(std::chrono::system_clock::time_point at) {
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(micros), "%Y-%m-%dT%H:%M:%S+00:00");
-}
-
 std::string to_text(const Object::Ptr& object) {
     std::ostringstream out;
     object->stringify(out);
     return out.str();
 }
 
-}  // namespace
+Object::Ptr validation_json(const DomainValidation& validation) {
+    Object::Ptr entry = new_object();
+    entry->set("type", validation.type);
+    entry->set("name", Poco::toUpper(validation.type));
+    entry->set("status", validation.status);
+    // DigiCert does not list dcv_status values: "complete" once validated (even when that has
+    // since expired) and "pending" otherwise are the sandbox's guesses.
+    const bool complete = validation.status == "active" && validation.validated_until;
+    entry->set("dcv_status", complete ? "complete" : "pending");
+    if (validation.validated_until) {
+        entry->set("validated_until", iso_utc(*validation.validated_until));
+    }
+    return entry;
+}
 
-std::string domain_info_json(const SandboxDomain& domain, bool include_dcv, bool include_validation,
-                             std::chrono::system_clock::time_point started) {
-    using std::chrono::hours;
-    const auto approved = started - hours(24);
-    const auto expires = started + hours(24 * 397);
+// {"ov": ..., "ev": ...}: a type without a validated_until is left out, so a domain never
+// validated gets {} (whether DigiCert sends {} or omits the field then is not documented).
+Object::Ptr dcv_expiration_json(const ServedDomain& domain, bool with_time) {
+    Object::Ptr expiration = new_object();
+    for (const DomainValidation& validation : domain.validations) {
+        if (validation.validated_until) {
+            expiration->set(validation.type, with_time
+                                                 ? iso_utc(*validation.validated_until)
+                                                 : mountain_date(*validation.validated_until));
+        }
+    }
+    return expiration;
+}
 
+// The fields the info and the list share; `datetimes` adds the info's two DCV datetimes.
+Object::Ptr domain_object(const ServedDomain& domain, const DomainDetail& detail, bool datetimes) {
     Object::Ptr body = new_object();
     body->set("id", domain.id);
     body->set("name", domain.name);
-    body->set("is_active", true);
-    body->set("is_pending_validation", !domain.validated);
-    if (include_dcv) {
+    body->set("is_active", domain.is_active);
+    body->set("is_pending_validation", domain.is_pending_validation);
+    if (detail.include_dcv) {
         body->set("dcv_method", "email");
-        if (domain.validated) {
-            body->set("dcv_approval_datetime", iso_time(approved));
-            body->set("dcv_expiration_datetime", iso_time(expires));
+        if (datetimes && domain.dcv_expires_at) {
+            body->set("dcv_approval_datetime", iso_utc(*domain.dcv_approved_at));
+            body->set("dcv_expiration_datetime", iso_utc(*domain.dcv_expires_at));
         }
+        body->set("dcv_expiration", dcv_expiration_json(domain, detail.dcv_expiration_time));
     }
-    if (include_validation) {
-        Object::Ptr validation = new_object();
-        validation->set("type", "ov");
-        validation->set("name", "OV");
-        validation->set("status", domain.validated ? "active" : "pending");
-        validation->set("dcv_status", domain.validated ? "complete" : "pending");
-        if (domain.validated) {
-            validation->set("validated_until", iso_time(expires));
-        }
+    if (detail.include_validation) {
         Array::Ptr validations = new Array;
-        validations->add(validation);
+        for (const DomainValidation& validation : domain.validations) {
+            validations->add(validation_json(validation));
+        }
         body->set("validations", validations);
     }
-    return to_text(body);
+    return body;
 }
 
-std::string dcv_emails_json(const SandboxDomain& domain, const std::string& scope) {
+}  // namespace
+
+std::string domain_info_json(const ServedDomain& domain, const DomainDetail& detail) {
+    return to_text(domain_object(domain, detail, true));
+}
+
+std::string dcv_emails_json(const ServedDomain& domain, const DcvEmailPreferences* applied) {
+    const bool constructed = applied == nullptr || applied->constructed;
+    const bool dns_txt = applied == nullptr || applied->dns_txt;
     Object::Ptr body = new_object();
-    body->set("name_scope", scope);
-    body->set("base_emails", to_array(constructed_emails(scope)));
+    body->set("name_scope", domain.name);
+    body->set("base_emails",
+              to_array(constructed ? constructed_emails(domain.name) : std::vector<std::string>{}));
+    // Listed whatever the preferences: DigiCert still documents the field (legacy) and says
+    // nothing of how preferences affect it; the sandbox never mails these (a guess).
     body->set("whois_emails", to_array(domain.whois_emails));
-    body->set("dns_txt_emails", to_array(domain.dns_txt_emails));
+    body->set("dns_txt_emails",
+              to_array(dns_txt ? domain.dns_txt_emails : std::vector<std::string>{}));
+    // DigiCert's answer also has an email_array whose meaning its public docs do not show: the
+    // sandbox leaves it out rather than invent one.
     return to_text(body);
 }
 
-std::string domain_list_json(const std::vector<const SandboxDomain*>& page, size_t total,
-                             size_t limit) {
+std::string domain_list_json(const DomainPage& page, const DomainListQuery& query) {
     Array::Ptr domains = new Array;
-    for (const SandboxDomain* domain : page) {
-        Object::Ptr entry = new_object();
-        entry->set("id", domain->id);
-        entry->set("name", domain->name);
-        entry->set("is_active", true);
-        entry->set("is_pending_validation", !domain->validated);
-        entry->set("dcv_method", "email");
-        domains->add(entry);
+    for (const ServedDomain* domain : page.domains) {
+        // validations[] on the list endpoint is the sandbox's guess: DigiCert documents
+        // include_validation for domain info only.
+        domains->add(domain_object(*domain, query.detail, false));
     }
     Object::Ptr page_info = new_object();
-    page_info->set("total", static_cast<Poco::UInt64>(total));
-    page_info->set("limit", static_cast<Poco::UInt64>(limit));
-    page_info->set("offset", 0);
+    page_info->set("total", static_cast<Poco::UInt64>(page.total));
+    page_info->set("limit", static_cast<Poco::UInt64>(query.limit));
+    page_info->set("offset", static_cast<Poco::UInt64>(query.offset));
     Object::Ptr body = new_object();
     body->set("domains", domains);
     body->set("page", page_info);

@@ -12,6 +12,9 @@
 #include <cstring>
 #include <map>
 
+#include "domain_fixture.h"
+#include "generated_domains.h"
+
 namespace sandbox {
 namespace {
 
@@ -63,6 +66,73 @@ TlsIdentity parse_identity(const std::string& text) {
     throw CliError("--identity: '" + text + "' is not one of trusted, wrong-host, self-signed");
 }
 
+// "constructed,dns_txt", "constructed", "dns_txt" or "none": which kinds the account mails.
+DcvEmailPreferences parse_email_preferences(const std::string& text) {
+    const std::string flag = "--dcv-email-preferences";
+    DcvEmailPreferences preferences{false, false};
+    if (text == "none") {
+        return preferences;
+    }
+    for (size_t start = 0; start <= text.size();) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        if (item == "constructed") {
+            preferences.constructed = true;
+        } else if (item == "dns_txt") {
+            preferences.dns_txt = true;
+        } else {
+            throw CliError(flag + ": '" + item +
+                           "' is not constructed or dns_txt; write e.g. constructed,dns_txt "
+                           "or none");
+        }
+        start = comma + 1;
+    }
+    return preferences;
+}
+
+// The flags of issue 10 (the account's domains and settings). false: not one of them.
+bool parse_account_flag(const std::string& flag, const std::function<std::string()>& value,
+                        SandboxCliOptions& cli) {
+    if (flag == "--generate-domains") {
+        cli.generate_domains = static_cast<size_t>(
+            parse_integer(value(), 1, static_cast<long long>(kMaxGeneratedDomains), flag, "2500"));
+        return true;
+    }
+    if (flag == "--dcv-email-preferences") {
+        cli.dcv_email_preferences = parse_email_preferences(value());
+        return true;
+    }
+    return false;
+}
+
+// The fixture's domains and account settings, with the flags' additions and overrides.
+void load_account(const SandboxCliOptions& cli, SandboxOptions& options) {
+    const auto start = std::chrono::system_clock::now();
+    options.start_time = start;
+    SandboxFixture fixture;
+    try {
+        fixture = load_sandbox_fixture(cli.fixture, start);
+        if (cli.generate_domains) {
+            if (fixture.generate) {
+                throw CliError(
+                    "--generate-domains: the fixture already has \"generate\"; use one of them");
+            }
+            DomainGenerator generator;
+            generator.count = *cli.generate_domains;
+            add_generated_domains(fixture.domains, generator, start);
+        }
+    } catch (const std::invalid_argument& error) {
+        throw CliError(std::string("--generate-domains: ") + error.what());
+    } catch (const CliError&) {
+        throw;
+    } catch (const std::runtime_error& error) {
+        throw CliError(std::string("--fixture: ") + error.what());
+    }
+    options.domains = std::move(fixture.domains);
+    options.dcv_email_preferences = cli.dcv_email_preferences.value_or(
+        fixture.dcv_email_preferences.value_or(DcvEmailPreferences{}));
+}
+
 bool is_env_name(const std::string& name) {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
         return false;
@@ -94,6 +164,7 @@ std::string cli_usage() {
            "         (--api-key-file FILE | --api-key-env NAME) [--view-only-key-file FILE]\n"
            "         [--short-window N/SECONDS] [--long-window N/SECONDS] [--lockout-ms N]\n"
            "         [--retry-after SECONDS] [--identity trusted|wrong-host|self-signed]\n"
+           "         [--generate-domains N] [--dcv-email-preferences constructed,dns_txt|none]\n"
            "\n"
            "An HTTPS server on loopback that behaves like DigiCert CertCentral's Services API v2\n"
            "for DCV email resends. It makes a fresh CA and server certificate at start, writes\n"
@@ -104,6 +175,9 @@ std::string cli_usage() {
            "The API key it accepts comes from a file only its owner can read (chmod 600) or an\n"
            "environment variable, never from the command line. Defaults follow DigiCert:\n"
            "--short-window 100/5 --long-window 1000/180 --lockout-ms 5000, no Retry-After.\n"
+           "--generate-domains N adds N domains d00000.fleet.example... with ids from 5000000 in\n"
+           "a fixed mix of DCV states (see generated_domains.h). --dcv-email-preferences sets the\n"
+           "account's \"Send Verification DCV Emails to\" (default: both; the shape is a guess).\n"
            "SIGTERM or SIGINT stops it cleanly (exit 0). Usage errors exit 2.\n";
 }
 
@@ -157,7 +231,7 @@ SandboxCliOptions parse_cli(const std::vector<std::string>& args) {
             cli.retry_after_seconds = static_cast<int>(parse_integer(value(), 0, 86400, flag, "5"));
         } else if (flag == "--identity") {
             cli.identity = parse_identity(value());
-        } else {
+        } else if (!parse_account_flag(flag, value, cli)) {
             throw CliError(flag + ": unknown flag (see --help)");
         }
     }
@@ -224,11 +298,7 @@ std::string read_key_file(const std::string& path, const std::string& flag) {
 SandboxOptions to_sandbox_options(const SandboxCliOptions& cli,
                                   const std::function<const char*(const char*)>& getenv) {
     SandboxOptions options;
-    try {
-        options.domains = load_domain_fixture(cli.fixture);
-    } catch (const std::runtime_error& error) {
-        throw CliError(std::string("--fixture: ") + error.what());
-    }
+    load_account(cli, options);
     std::string key;
     if (!cli.api_key_file.empty()) {
         key = read_key_file(cli.api_key_file, "--api-key-file");

@@ -34,6 +34,10 @@ struct SandboxCliOptions {
     std::optional<std::chrono::milliseconds> lockout;
     std::optional<int> retry_after_seconds;
     TlsIdentity identity = TlsIdentity::kTrusted;
+    // --generate-domains N: N more domains, as a fixture's "generate" with its defaults.
+    std::optional<size_t> generate_domains;
+    // --dcv-email-preferences LIST: overrides the fixture's account.dcv_email_preferences.
+    std::optional<DcvEmailPreferences> dcv_email_preferences;
 };
 
 std::string cli_usage();

@@ -73,6 +73,73 @@ TEST(SandboxCli, ParsesWindowsAndIdentity) {
     EXPECT_EQ(*cli.lockout, std::chrono::milliseconds(250));
 }
 
+TEST(SandboxCli, ParsesAccountFlags) {
+    const std::vector<std::string> base = {"--fixture", "f.json", "--api-key-env", "K"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    };
+    const auto cli =
+        parse_cli(with({"--generate-domains", "2500", "--dcv-email-preferences=dns_txt"}));
+    EXPECT_EQ(cli.generate_domains, std::optional<size_t>(2500));
+    ASSERT_TRUE(cli.dcv_email_preferences);
+    EXPECT_FALSE(cli.dcv_email_preferences->constructed);
+    EXPECT_TRUE(cli.dcv_email_preferences->dns_txt);
+    const auto none = parse_cli(with({"--dcv-email-preferences", "none"}));
+    EXPECT_FALSE(none.dcv_email_preferences->constructed || none.dcv_email_preferences->dns_txt);
+    const auto both = parse_cli(with({"--dcv-email-preferences", "dns_txt,constructed"}));
+    EXPECT_TRUE(both.dcv_email_preferences->constructed && both.dcv_email_preferences->dns_txt);
+    EXPECT_FALSE(parse_cli(base).generate_domains);
+
+    for (const std::string bad : {"0", "100001", "many"}) {
+        EXPECT_NE(cli_error(with({"--generate-domains", bad})).find("--generate-domains"),
+                  std::string::npos)
+            << bad;
+    }
+    for (const std::string bad : {"whois", "", "constructed,"}) {
+        EXPECT_NE(cli_error(with({"--dcv-email-preferences", bad})).find("--dcv-email-preferences"),
+                  std::string::npos)
+            << bad;
+    }
+}
+
+TEST(SandboxCli, GenerateDomainsAndPreferencesReachTheOptions) {
+    const auto getenv = [](const char*) -> const char* { return kCanaryKey; };
+    const std::vector<std::string> base = {"--fixture", DIGICERT_SANDBOX_FIXTURE, "--api-key-env",
+                                           "K"};
+    const sandbox::SandboxOptions plain = sandbox::to_sandbox_options(parse_cli(base), getenv);
+    EXPECT_EQ(plain.domains.size(), 6u);
+    EXPECT_TRUE(plain.dcv_email_preferences.constructed && plain.dcv_email_preferences.dns_txt);
+    EXPECT_TRUE(plain.start_time.has_value());
+
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--generate-domains", "30", "--dcv-email-preferences", "constructed"});
+    const sandbox::SandboxOptions options = sandbox::to_sandbox_options(parse_cli(args), getenv);
+    ASSERT_EQ(options.domains.size(), 36u);
+    EXPECT_EQ(options.domains[6].id, 5000000);
+    EXPECT_EQ(options.domains[35].name, "d00029.fleet.example");
+    EXPECT_TRUE(options.dcv_email_preferences.constructed);
+    EXPECT_FALSE(options.dcv_email_preferences.dns_txt);
+
+    // A fixture that generates already: the flag would be a second, conflicting generator.
+    char path[] = "/tmp/sandbox-cli-generate-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string text = R"({"generate":{"count":5}})";
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    try {
+        sandbox::to_sandbox_options(
+            parse_cli({"--fixture", path, "--api-key-env", "K", "--generate-domains", "3"}),
+            getenv);
+        ADD_FAILURE() << "accepted --generate-domains with a generating fixture";
+    } catch (const CliError& error) {
+        EXPECT_NE(std::string(error.what()).find("--generate-domains"), std::string::npos);
+    }
+    ::unlink(path);
+}
+
 TEST(SandboxCli, KeyFileMustBePrivateAndIsNeverEchoed) {
     char dir[] = "/tmp/sandbox-cli-test-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);

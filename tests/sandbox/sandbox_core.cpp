@@ -7,7 +7,8 @@ SandboxCore::SandboxCore(const SandboxOptions& options)
       on_resend(options.on_resend),
       log(options.max_recorded_requests),
       limiter(options.short_window, options.long_window, options.lockout),
-      routes(options.base_path, options.domains, options.keys, std::chrono::system_clock::now()) {}
+      routes(options.base_path, options.domains, options.keys, options.dcv_email_preferences,
+             options.start_time.value_or(std::chrono::system_clock::now())) {}
 
 bool SandboxCore::pause(std::chrono::milliseconds delay) {
     std::unique_lock<std::mutex> lock(stop_mutex_);

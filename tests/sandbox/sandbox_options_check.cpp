@@ -19,6 +19,26 @@ void check_window(const RateWindow& window, const std::string& field) {
     }
 }
 
+void check_validations(const std::vector<DomainValidation>& validations, const std::string& field) {
+    std::set<std::string> types;
+    for (size_t i = 0; i < validations.size(); ++i) {
+        const DomainValidation& validation = validations[i];
+        const std::string item = field + "[" + std::to_string(i) + "]";
+        if (validation.type != "ov" && validation.type != "ev") {
+            reject(item + ".type", "must be \"ov\" or \"ev\"");
+        }
+        if (!types.insert(validation.type).second) {
+            reject(item + ".type", "repeats \"" + validation.type + "\"; one validation per type");
+        }
+        if (validation.status != "active" && validation.status != "pending") {
+            reject(item + ".status", "must be \"active\" or \"pending\"");
+        }
+        if (validation.status == "active" && !validation.validated_until) {
+            reject(item + ".validated_until", "is unset; an active validation needs one");
+        }
+    }
+}
+
 }  // namespace
 
 void check_options(const SandboxOptions& options) {
@@ -67,6 +87,9 @@ void check_options(const SandboxOptions& options) {
         }
         if (!ids.insert(domain.id).second) {
             reject(field + ".id", "repeats id " + std::to_string(domain.id));
+        }
+        if (domain.validations) {
+            check_validations(*domain.validations, field + ".validations");
         }
     }
 }

@@ -5,8 +5,10 @@
 // Endpoints (paths are under `base_path`, default "/services/v2"):
 //   PUT  /domain/{id}/dcv/emails              resend DCV emails: 204, records the resend
 //   GET  /domain/{id}?include_dcv=true&...    domain info
-//   GET  /domain/{id}/dcv/emails              the addresses DigiCert would mail
-//   GET  /domain?filters[search]=NAME         list domains matching NAME
+//   GET  /domain/{id}/dcv/emails              the addresses DigiCert could mail; honours
+//                                             consider_dcv_email_preferences, ignores name_scope
+//   GET  /domain?filters[search]=NAME         list domains: NAME exactly, or %25NAME (a '%'
+//                                             first) for names containing NAME; limit/offset
 // Errors use DigiCert's body shape: {"errors":[{"code":"...","message":"..."}]}.
 #pragma once
 
@@ -20,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox_domain.h"
+
 namespace sandbox {
 
 // Which certificate the server presents. Every kind is made fresh at start.
@@ -27,14 +31,6 @@ enum class TlsIdentity {
     kTrusted,     // signed by the sandbox CA (ca_file()), SAN DNS:localhost, IP:127.0.0.1
     kWrongHost,   // signed by the same CA, but for DNS:wrong-host.invalid only
     kSelfSigned,  // a self-signed "localhost" certificate that no CA vouches for
-};
-
-struct SandboxDomain {
-    int64_t id = 0;
-    std::string name;                       // "example.com"
-    bool validated = false;                 // DCV complete: is_pending_validation=false
-    std::vector<std::string> whois_emails;  // extra eligible addresses
-    std::vector<std::string> dns_txt_emails;
 };
 
 struct SandboxKey {
@@ -75,6 +71,12 @@ struct SandboxOptions {
     std::function<void(const AcceptedResend&)> on_resend;
     // requests() keeps the newest this many, so a long benchmark cannot exhaust memory.
     size_t max_recorded_requests = 100000;
+    // ---- added for issue 10 (nothing above changed) ----
+    // What resends (and GET .../dcv/emails?consider_dcv_email_preferences=true) obey.
+    DcvEmailPreferences dcv_email_preferences;
+    // The sandbox's day zero: the `validated` shorthand counts from it, and the fixture loader's
+    // expires_in_days should use the same one. Unset: when the server starts.
+    std::optional<std::chrono::system_clock::time_point> start_time;
 };
 
 // One injected fault. A rule matches requests by method and path suffix; it fires for the
@@ -124,7 +126,7 @@ struct AcceptedResend {
     std::string name_scope;              // as sent; the domain's name when the body had none
     std::string locale;                  // as sent; "" when the body had none
     std::vector<std::string> requested;  // email_array as sent
-    std::vector<std::string> mailed;     // the addresses the sandbox "mailed"
+    std::vector<std::string> mailed;     // whom the sandbox "mailed" (rules: dcv_recipients.h)
     std::chrono::system_clock::time_point at;
 };
 
@@ -163,9 +165,11 @@ class SandboxServer {
     std::unique_ptr<Impl> impl_;
 };
 
-// Reads a fixture (limits: 1 MiB, 10000 domains, 100 addresses per list):
-// {"domains":[{"id":..,"name":..,"validated":..,"whois_emails":[..], "dns_txt_emails":[..]}]}.
-// Throws std::runtime_error naming the file and the field.
-std::vector<SandboxDomain> load_domain_fixture(const std::string& path);
+// The domains of a fixture (see domain_fixture.h for its syntax and limits): the listed ones,
+// then the generated ones. Its "account" settings are dropped; load_sandbox_fixture keeps them.
+// Times in it count from `start`. Throws std::runtime_error naming the file and the field.
+std::vector<SandboxDomain> load_domain_fixture(
+    const std::string& path,
+    std::chrono::system_clock::time_point start = std::chrono::system_clock::now());
 
 }  // namespace sandbox
