@@ -11,7 +11,9 @@
 #include "certcentral_request.h"
 #include "dcv_recipients.h"
 #include "dcv_resend_spec.h"
+#include "dcv_validity.h"
 #include "domain_dcv_state.h"
+#include "domain_listing.h"
 #include "task_error.h"
 
 namespace digicert_dcv {
@@ -62,6 +64,8 @@ struct DcvOutcome {
     // have accepted it. Written as the outcome's top-level "in_doubt": true, which the host's
     // ledger keeps (a later send is then known to be possibly a second one).
     bool in_doubt = false;
+    // digicert.domain.list: what it found (present once the listing started).
+    std::optional<DomainListing> listing;
 };
 
 inline bool outcome_failed(const DcvOutcome& outcome) {

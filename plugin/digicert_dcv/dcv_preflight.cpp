@@ -1,5 +1,6 @@
 #include "dcv_preflight.h"
 
+#include "dcv_validity.h"
 #include "domain_list.h"
 #include "printable_text.h"
 
@@ -157,7 +158,8 @@ bool DcvPreflight::check_dcv_state(PreflightResult& result) {
         return false;
     }
     DcvStateReport report{std::get<DomainDcvState>(parsed), {}};
-    report.verdict = judge_dcv(report.state, std::chrono::system_clock::now());
+    report.verdict = judge_dcv(report.state, std::chrono::system_clock::now(),
+                               spec_.params.revalidate_within.value_or(std::chrono::seconds(0)));
     if (result.findings.domain.name.empty() && !report.state.name.empty()) {
         result.findings.domain.name = printable_excerpt(report.state.name, 253);
     }
@@ -171,11 +173,11 @@ bool DcvPreflight::check_dcv_state(PreflightResult& result) {
 bool DcvPreflight::check_recipients(PreflightResult& result) {
     const DcvResendParams& params = spec_.params;
     const int64_t id = *result.findings.domain.id;
-    // The eligible constructed addresses depend on the scope the resend will use.
-    const std::string query =
-        params.name_scope ? "?name_scope=" + percent_encode(*params.name_scope) : "";
+    // Only the documented parameter: the account's DCV email preferences, which a resend obeys.
+    // The list takes no name_scope; report_recipients compares the scope it answers for.
     const CertCentralRequest request = build_certcentral_get(
-        spec_.connection, "/domain/" + std::to_string(id) + "/dcv/emails" + query);
+        spec_.connection,
+        "/domain/" + std::to_string(id) + "/dcv/emails?consider_dcv_email_preferences=true");
     const RequestSubject subject{"domain " + std::to_string(id), "read", "recipient check"};
     std::string body;
     if (!read(request, subject, "recipient check", result, body)) {
@@ -187,13 +189,15 @@ bool DcvPreflight::check_recipients(PreflightResult& result) {
         result.error = answer_not_understood("recipient check", request, *problem, body);
         return false;
     }
-    const RecipientReport report = report_recipients(
-        params.email_array.value_or(std::vector<std::string>{}), std::get<DcvEmailList>(parsed));
+    const RecipientReport report =
+        report_recipients(params.email_array.value_or(std::vector<std::string>{}),
+                          std::get<DcvEmailList>(parsed), params.name_scope.value_or(""));
     result.findings.recipients = report;
-    if (report.ignored.empty()) {
+    if (report.ignored.empty() && report.split_known) {
         return true;
     }
-    if (params.strict_recipients) {
+    // An unknown split is never a reason to refuse: DigiCert may mail them all.
+    if (params.strict_recipients && report.split_known) {
         result.end = PreflightResult::End::kFailed;
         result.error = invalid_param(
             "params.email_array",

@@ -27,6 +27,20 @@ void append_new(std::vector<std::string>& list, const std::vector<std::string>& 
     }
 }
 
+// WHOIS contacts are listed for history but never mailed: say why, since users expect them.
+std::string whois_note(const RecipientReport& report) {
+    if (report.whois.empty()) {
+        return "";
+    }
+    return address_list(report.whois) +
+           (report.whois.size() == 1 ? " is a WHOIS contact" : " are WHOIS contacts") +
+           ", no longer eligible since DigiCert ended WHOIS-based DCV on 2025-05-08";
+}
+
+std::string in_parentheses(const std::string& text) {
+    return text.empty() ? "" : " (" + text + ")";
+}
+
 std::string count_of(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -54,41 +68,65 @@ std::variant<DcvEmailList, std::string> parse_dcv_email_list(std::string_view bo
 }
 
 RecipientReport report_recipients(const std::vector<std::string>& requested,
-                                  const DcvEmailList& list) {
+                                  const DcvEmailList& list, const std::string& resend_scope) {
     RecipientReport report;
     report.requested = requested;
+    report.listed_scope = list.name_scope;
+    report.resend_scope = resend_scope.empty() ? list.name_scope : resend_scope;
+    // No name_scope in the resend: DigiCert uses the domain's own, which is what it listed.
+    report.split_known =
+        resend_scope.empty() ||
+        (!list.name_scope.empty() && Poco::icompare(list.name_scope, resend_scope) == 0);
     append_new(report.eligible, list.base_emails);
-    append_new(report.eligible, list.whois_emails);
     append_new(report.eligible, list.dns_txt_emails);
     for (const std::string& address : requested) {
-        if (contains_address(report.eligible, address)) {
-            if (!contains_address(report.will_mail, address)) {
-                report.will_mail.push_back(address);
-            }
-        } else if (!contains_address(report.ignored, address)) {
-            report.ignored.push_back(address);
+        const bool eligible = contains_address(report.eligible, address);
+        const bool whois = !eligible && contains_address(list.whois_emails, address);
+        if (whois && !contains_address(report.whois, address)) {
+            report.whois.push_back(address);
+        }
+        std::vector<std::string>& bucket = eligible && report.split_known ? report.will_mail
+                                           : report.split_known || whois  ? report.ignored
+                                                                          : report.unknown;
+        if (!contains_address(bucket, address)) {
+            bucket.push_back(address);
         }
     }
-    if (report.will_mail.empty()) {
+    if (report.split_known && report.will_mail.empty()) {
         report.will_mail = report.eligible;
+        report.all_eligible_mailed = true;
     }
     return report;
 }
 
 std::string recipient_warning(const RecipientReport& report) {
-    if (report.ignored.empty()) {
-        return "";
-    }
-    if (report.ignored.size() == report.requested.size()) {
+    std::string out;
+    if (!report.split_known) {
+        out = "which addresses DigiCert mails for " + printable_excerpt(report.resend_scope, 253) +
+              " is unknown: it listed the addresses of " +
+              (report.listed_scope.empty() ? std::string("another scope")
+                                           : printable_excerpt(report.listed_scope, 253)) +
+              " (its address list takes no name_scope); it mails the requested addresses "
+              "eligible for " +
+              printable_excerpt(report.resend_scope, 253) + ", or every eligible one if none is";
+    } else if (report.all_eligible_mailed && !report.requested.empty()) {
         return "none of the requested addresses is eligible, so DigiCert ignores " +
-               address_list(report.ignored) + " and mails all " +
+               address_list(report.ignored) + in_parentheses(whois_note(report)) +
+               " and mails all " +
                count_of(report.eligible.size(), "eligible address", "eligible addresses") +
                " instead (" + address_list(report.eligible) + ")";
+    } else if (!report.ignored.empty()) {
+        return "DigiCert ignores " +
+               count_of(report.ignored.size(), "requested address", "requested addresses") +
+               " that " + (report.ignored.size() == 1 ? "is" : "are") + " not eligible (" +
+               address_list(report.ignored) + (report.whois.empty() ? "" : "; ") +
+               whois_note(report) + ") and mails " + address_list(report.will_mail);
     }
-    return "DigiCert ignores " +
-           count_of(report.ignored.size(), "requested address", "requested addresses") + " that " +
-           (report.ignored.size() == 1 ? "is" : "are") + " not eligible (" +
-           address_list(report.ignored) + ") and mails " + address_list(report.will_mail);
+    if (!report.split_known && !report.whois.empty()) {
+        out += "; " + whois_note(report) + ", so DigiCert ignores " +
+               (report.whois.size() == 1 ? "it" : "them");
+    }
+    return out;
 }
 
 std::string address_list(const std::vector<std::string>& addresses, std::size_t max_items) {

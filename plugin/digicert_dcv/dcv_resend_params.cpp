@@ -6,6 +6,7 @@
 #include <cctype>
 #include <limits>
 
+#include "dcv_validity.h"
 #include "printable_text.h"
 #include "spec_field_rules.h"
 #include "spec_json_reader.h"
@@ -86,7 +87,22 @@ void read_domain(const Object& params, DcvResendParams& out) {
 
 void read_preflight_switches(const Object& params, DcvResendParams& out) {
     const std::string path = "params";
-    out.skip_if_validated = optional_bool(params, path, "skip_if_validated").value_or(false);
+    const auto skip = optional_bool(params, path, "skip_if_validated");
+    if (const auto window = optional_string(params, path, "revalidate_within", 16)) {
+        out.revalidate_within = parse_duration(*window, kMaxRevalidateWithin);
+        if (!out.revalidate_within) {
+            invalid("params.revalidate_within",
+                    quoted_excerpt(*window) +
+                        " is not a duration; write a number and a unit (s, m, h, d), e.g. "
+                        "\"30d\", at most 800d");
+        }
+        if (skip == false) {
+            invalid("params.skip_if_validated",
+                    "is false, but params.revalidate_within needs the DCV state check it "
+                    "switches on; drop skip_if_validated (revalidate_within implies it)");
+        }
+    }
+    out.skip_if_validated = skip.value_or(out.revalidate_within.has_value());
     out.strict_recipients = optional_bool(params, path, "strict_recipients").value_or(false);
     const auto check = optional_bool(params, path, "check_recipients");
     if (check == false && out.strict_recipients) {
@@ -103,9 +119,10 @@ void read_preflight_switches(const Object& params, DcvResendParams& out) {
 
 DcvResendParams parse_dcv_resend_params(const Object& params) {
     const std::string path = "params";
-    reject_unknown_fields(params, path,
-                          {"domain_id", "name_scope", "locale", "email_array", "domain",
-                           "skip_if_validated", "check_recipients", "strict_recipients"});
+    reject_unknown_fields(
+        params, path,
+        {"domain_id", "name_scope", "locale", "email_array", "domain", "skip_if_validated",
+         "revalidate_within", "check_recipients", "strict_recipients"});
     DcvResendParams out;
     read_domain(params, out);
     out.name_scope = optional_string(params, path, "name_scope", kMaxFqdnLength + 64);

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -14,6 +15,8 @@
 namespace digicert_dcv {
 
 inline constexpr std::size_t kMaxEmails = 100;
+// Longer than any validation reuse period DigiCert has had (397 days for OV).
+inline constexpr std::chrono::seconds kMaxRevalidateWithin{800 * 86400};
 
 struct DcvResendParams {
     // Exactly one of the two.
@@ -23,7 +26,9 @@ struct DcvResendParams {
     std::optional<std::string> locale;
     std::optional<std::vector<std::string>> email_array;  // no address twice (any letter case)
     // Pre-flight reads, resolved to their defaults.
-    bool skip_if_validated = false;
+    bool skip_if_validated = false;  // true too when revalidate_within is given
+    // Resend only when a validation is missing, pending, or expires within this window.
+    std::optional<std::chrono::seconds> revalidate_within;
     bool check_recipients = false;  // default: true when email_array is given
     bool strict_recipients = false;
 };

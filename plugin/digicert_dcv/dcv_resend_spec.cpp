@@ -40,35 +40,49 @@ void read_task_and_id(const Object& root, SpecError& error) {
     }
 }
 
-DcvResendSpec parse_root(const Object& root) {
+using ParsedSpec = std::variant<DcvResendSpec, DomainListSpec>;
+
+ParsedSpec parse_root(const Object& root) {
     reject_unknown_fields(root, "", {"task", "id", "dry_run", "params", "connection"});
     const auto task = optional_string(root, "", "task", 64);
+    const std::string tasks = std::string(kTaskName) + " or " + std::string(kDomainListTaskName);
     if (!task) {
-        invalid("task", "is required: \"" + std::string(kTaskName) + "\"");
+        invalid("task", "is required: " + tasks);
     }
-    if (*task != kTaskName) {
-        invalid("task", quoted_excerpt(*task) + " is not a task of this plugin; the only task is " +
-                            std::string(kTaskName));
+    const bool listing = *task == kDomainListTaskName;
+    if (*task != kTaskName && !listing) {
+        invalid("task",
+                quoted_excerpt(*task) + " is not a task of this plugin; its tasks are " + tasks);
     }
-    DcvResendSpec spec;
-    spec.id = optional_string(root, "", "id", kMaxIdLength);
-    spec.dry_run = optional_bool(root, "", "dry_run").value_or(false);
+    const auto id = optional_string(root, "", "id", kMaxIdLength);
+    const bool dry_run = optional_bool(root, "", "dry_run").value_or(false);
     const auto params = optional_object(root, "", "params");
-    if (!params) {
+    if (!params && !listing) {
         invalid("params", "is required, with domain_id (or domain)");
     }
-    spec.params = parse_dcv_resend_params(**params);
     const auto connection = optional_object(root, "", "connection");
     if (!connection) {
         invalid("connection", "is required, with region or base_url and (unless dry_run) api_key");
     }
+    if (listing) {
+        DomainListSpec spec;
+        spec.id = id;
+        spec.params = parse_domain_list_params(params ? **params : Object());
+        // A listing only reads, so a dry run runs it too: it needs the key.
+        spec.connection = parse_connection_settings(**connection, false);
+        return spec;
+    }
+    DcvResendSpec spec;
+    spec.id = id;
+    spec.dry_run = dry_run;
+    spec.params = parse_dcv_resend_params(**params);
     spec.connection = parse_connection_settings(**connection, spec.dry_run);
     return spec;
 }
 
 }  // namespace
 
-std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json) {
+std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json) {
     SpecError error;
     if (json.size() > kMaxSpecBytes) {
         error.field = "$";
@@ -93,13 +107,30 @@ std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view js
     }
     const Object::Ptr object = root.extract<Object::Ptr>();
     try {
-        return parse_root(*object);
+        ParsedSpec spec = parse_root(*object);
+        if (auto* resend = std::get_if<DcvResendSpec>(&spec)) {
+            return std::move(*resend);
+        }
+        return std::move(std::get<DomainListSpec>(spec));
     } catch (const SpecInvalid& e) {
         error.field = e.field;
         error.msg = e.msg;
         read_task_and_id(*object, error);
         return error;
     }
+}
+
+std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json) {
+    auto parsed = parse_task_spec(json);
+    if (auto* resend = std::get_if<DcvResendSpec>(&parsed)) {
+        return std::move(*resend);
+    }
+    if (auto* error = std::get_if<SpecError>(&parsed)) {
+        return std::move(*error);
+    }
+    return SpecError{
+        "task", "task: is " + std::string(kDomainListTaskName) + ", not " + std::string(kTaskName),
+        std::string(kDomainListTaskName), std::get<DomainListSpec>(parsed).id};
 }
 
 }  // namespace digicert_dcv

@@ -12,6 +12,7 @@
 
 #include "connection_settings.h"
 #include "dcv_resend_params.h"
+#include "domain_list_params.h"
 
 namespace digicert_dcv {
 
@@ -37,6 +38,10 @@ struct SpecError {
     std::optional<std::string> id;
 };
 
+// Either task of the plugin, by the spec's "task".
+std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json);
+
+// A resend's spec (any other task is a SpecError naming "task").
 std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json);
 
 }  // namespace digicert_dcv

@@ -24,6 +24,9 @@ std::string domain_phrase(const DcvResendParams& params, const DomainIdentity& d
 }
 
 std::string with_warning(std::string msg, const PreflightFindings& findings) {
+    if (findings.dcv && !findings.dcv->verdict.complete) {
+        msg += "; due: " + printable_excerpt(findings.dcv->verdict.reason, 300);
+    }
     if (findings.recipients) {
         const std::string warning = recipient_warning(*findings.recipients);
         if (!warning.empty()) {
@@ -112,10 +115,15 @@ std::optional<DcvOutcome> end_after_preflight(const DcvResendSpec& spec,
         case PreflightResult::End::kCancelled:
             return run.fail(OutcomeStatus::kCancelled, preflight.error, domain, preflight.attempts);
         case PreflightResult::End::kValidated: {
-            const std::string& until = preflight.findings.dcv->verdict.valid_until;
+            const DcvVerdict& verdict = preflight.findings.dcv->verdict;
             run.outcome.status = OutcomeStatus::kSkipped;
             run.outcome.msg = "DCV for " + domain + " is already validated" +
-                              (until.empty() ? "" : " until " + printable_excerpt(until, 64)) +
+                              (verdict.valid_until.empty()
+                                   ? ""
+                                   : " until " + printable_excerpt(verdict.valid_until, 64)) +
+                              (verdict.window.count() > 0
+                                   ? ", more than " + format_duration(verdict.window) + " from now"
+                                   : "") +
                               (spec.dry_run ? "; nothing would be sent" : "; nothing was sent");
             return run.finish();
         }

@@ -9,6 +9,7 @@
 
 #include "connection_settings.h"
 #include "dcv_resend_spec.h"
+#include "domain_list_params.h"
 #include "request_pacer.h"
 #include "spec_field_rules.h"
 #include "taskhost/plugin.h"
@@ -112,7 +113,15 @@ Object::Ptr params_schema() {
     properties->set("skip_if_validated",
                     boolean_param(false,
                                   "read the domain's DCV state first and skip the resend "
-                                  "(status skipped, nothing sent) when its DCV is complete"));
+                                  "(status skipped, nothing sent) when every validation type "
+                                  "(validations[], dcv_expiration) is active and in date"));
+    Object::Ptr revalidate_within = ordered_object();
+    revalidate_within->set("type", "string");
+    revalidate_within->set("pattern", "^[0-9]{1,6}[smhd]$");
+    revalidate_within->set("description",
+                           "resend only when a validation is missing, pending, or expires within "
+                           "this window (e.g. \"30d\"; at most 800d); implies skip_if_validated");
+    properties->set("revalidate_within", revalidate_within);
     Object::Ptr check_recipients = ordered_object();
     check_recipients->set("type", "boolean");
     check_recipients->set("description",
@@ -126,6 +135,78 @@ Object::Ptr params_schema() {
                                   "ignore any requested address; needs check_recipients"));
 
     return closed_object_schema(properties, "domain_id", "domain");
+}
+
+Object::Ptr typed(const char* type, const std::string& description) {
+    Object::Ptr out = ordered_object();
+    out->set("type", type);
+    out->set("description", description);
+    return out;
+}
+
+Object::Ptr window_param(const char* description) {
+    Object::Ptr out = typed("string", description);
+    out->set("pattern", "^[0-9]{1,6}[smhd]$");
+    return out;
+}
+
+Object::Ptr list_params_schema() {
+    Object::Ptr properties = ordered_object();
+    Object::Ptr name = typed("string", "one domain by its exact name (filters[search])");
+    name->set("format", "hostname");
+    properties->set("name", name);
+    Object::Ptr search =
+        typed("string", "domains whose name contains this text (filters[search]=%25text)");
+    search->set("maxLength", static_cast<int>(kMaxSearchLength));
+    properties->set("search", search);
+    properties->set("active", typed("boolean", "only active (true) or inactive (false) domains"));
+    properties->set("pending", typed("boolean",
+                                     "only domains with a validation pending, expired or missing "
+                                     "(true), or none (false); judged per validation type"));
+    properties->set("expiring_within",
+                    window_param("only domains with an active validation that expires within "
+                                 "this window, e.g. \"30d\""));
+    properties->set("due_within",
+                    window_param("only domains a resend with revalidate_within of this window "
+                                 "would mail: pending, expired, missing or expiring within it"));
+    Object::Ptr type = typed("string", "judge only this validation type, e.g. ov or ev");
+    type->set("pattern", "^[a-z_]{1,16}$");
+    properties->set("validation_type", type);
+    Object::Ptr page_size = typed("integer", "domains per page read (CertCentral's limit)");
+    page_size->set("minimum", 1);
+    page_size->set("maximum", static_cast<int>(kMaxListPageSize));
+    properties->set("page_size", page_size);
+    Object::Ptr max_items = typed("integer", "at most this many items in the outcome");
+    max_items->set("minimum", 1);
+    max_items->set("maximum", 20000);
+    properties->set("max_items", max_items);
+    Object::Ptr schema = ordered_object();
+    schema->set("$schema", "https://json-schema.org/draft/2020-12/schema");
+    schema->set("type", "object");
+    schema->set("properties", properties);
+    schema->set("additionalProperties", false);
+    return schema;
+}
+
+Object::Ptr column(const char* title, const char* key) {
+    Object::Ptr out = ordered_object();
+    out->set("title", title);
+    out->set("key", key);
+    return out;
+}
+
+Array::Ptr list_item_columns() {
+    Array::Ptr out = new Array;
+    out->add(column("ID", "id"));
+    out->add(column("DOMAIN", "name"));
+    out->add(column("ACTIVE", "active"));
+    out->add(column("OV", "validations.ov.status"));
+    out->add(column("OV UNTIL", "validations.ov.valid_until"));
+    out->add(column("EV", "validations.ev.status"));
+    out->add(column("EV UNTIL", "validations.ev.valid_until"));
+    out->add(column("DUE", "due"));
+    out->add(column("WHY", "reason"));
+    return out;
 }
 
 Object::Ptr integer_setting(IntegerRange range, const char* description) {
@@ -246,8 +327,21 @@ std::string build() {
     task->set("subject_params", subject);
     task->set("rate_limits", rate_limits());
 
+    Object::Ptr listing = ordered_object();
+    listing->set("name", std::string(kDomainListTaskName));
+    listing->set("summary",
+                 "List the account's domains with their DCV state per validation type: all, or "
+                 "those pending or due within a window (read-only)");
+    listing->set("params_schema", list_params_schema());
+    listing->set("read_only", true);
+    listing->set("supports_dry_run", true);
+    listing->set("sensitive_params", Array::Ptr(new Array));
+    listing->set("item_columns", list_item_columns());
+    listing->set("rate_limits", rate_limits());
+
     Array::Ptr tasks = new Array;
     tasks->add(task);
+    tasks->add(listing);
     Object::Ptr root = ordered_object();
     root->set("abi_version", static_cast<int>(TASKHOST_ABI_VERSION));
     root->set("name", kPluginName);

@@ -1,7 +1,5 @@
 #include "domain_dcv_state.h"
 
-#include <Poco/String.h>
-
 #include <ctime>
 
 #include "certcentral_request.h"
@@ -14,47 +12,53 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-bool is_one_of(const std::string& value, std::initializer_list<const char*> names) {
-    for (const char* name : names) {
-        if (Poco::icompare(value, name) == 0) {
-            return true;
+}  // namespace
+
+DomainDcvState read_domain_dcv_state(const Object& object, const std::string& path) {
+    const auto at = [&path](const std::string& name) {
+        return path.empty() ? name : path + "." + name;
+    };
+    DomainDcvState state;
+    state.id = response_integer(object, path, "id");
+    state.name = response_string(object, path, "name").value_or("");
+    state.is_active = response_bool(object, path, "is_active");
+    state.is_pending_validation = response_bool(object, path, "is_pending_validation");
+    state.dcv_method = response_string(object, path, "dcv_method").value_or("");
+    state.dcv_approval_datetime =
+        response_string(object, path, "dcv_approval_datetime").value_or("");
+    state.dcv_expiration_datetime =
+        response_string(object, path, "dcv_expiration_datetime").value_or("");
+    const Array::Ptr validations = response_array(object, path, "validations", kMaxValidations);
+    for (std::size_t i = 0; i < validations->size(); ++i) {
+        const std::string entry_path = at("validations[" + std::to_string(i) + "]");
+        const Object::Ptr entry = response_object_at(*validations, i, at("validations"));
+        DomainValidation validation;
+        validation.type = response_string(*entry, entry_path, "type").value_or("");
+        validation.status = response_string(*entry, entry_path, "status").value_or("");
+        validation.dcv_status = response_string(*entry, entry_path, "dcv_status").value_or("");
+        validation.validated_until =
+            response_string(*entry, entry_path, "validated_until").value_or("");
+        state.validations.push_back(std::move(validation));
+    }
+    if (const Object::Ptr expiration = response_optional_object(object, path, "dcv_expiration")) {
+        if (expiration->size() > kMaxValidations) {
+            throw ResponseInvalid{at("dcv_expiration") + " has more than " +
+                                  std::to_string(kMaxValidations) + " entries"};
+        }
+        for (const std::string& type : expiration->getNames()) {
+            if (const auto date =
+                    response_string(*expiration, at("dcv_expiration"), type.c_str())) {
+                state.dcv_expiration.emplace_back(type, *date);
+            }
         }
     }
-    return false;
+    return state;
 }
-
-std::string shown(const std::string& text) {
-    return quoted_excerpt(text, 40);
-}
-
-}  // namespace
 
 std::variant<DomainDcvState, std::string> parse_domain_dcv_state(std::string_view body) {
     try {
         const Object::Ptr root = parse_response_object(body, kMaxResponseBody, kMaxDomainInfoDepth);
-        DomainDcvState state;
-        state.id = response_integer(*root, "", "id");
-        state.name = response_string(*root, "", "name").value_or("");
-        state.is_active = response_bool(*root, "", "is_active");
-        state.is_pending_validation = response_bool(*root, "", "is_pending_validation");
-        state.dcv_method = response_string(*root, "", "dcv_method").value_or("");
-        state.dcv_approval_datetime =
-            response_string(*root, "", "dcv_approval_datetime").value_or("");
-        state.dcv_expiration_datetime =
-            response_string(*root, "", "dcv_expiration_datetime").value_or("");
-        const Array::Ptr validations = response_array(*root, "", "validations", kMaxValidations);
-        for (std::size_t i = 0; i < validations->size(); ++i) {
-            const std::string path = "validations[" + std::to_string(i) + "]";
-            const Object::Ptr entry = response_object_at(*validations, i, "validations");
-            DomainValidation validation;
-            validation.type = response_string(*entry, path, "type").value_or("");
-            validation.status = response_string(*entry, path, "status").value_or("");
-            validation.dcv_status = response_string(*entry, path, "dcv_status").value_or("");
-            validation.validated_until =
-                response_string(*entry, path, "validated_until").value_or("");
-            state.validations.push_back(std::move(validation));
-        }
-        return state;
+        return read_domain_dcv_state(*root, "");
     } catch (const ResponseInvalid& e) {
         return e.msg;
     }
@@ -132,50 +136,6 @@ std::optional<std::chrono::system_clock::time_point> parse_digicert_time(std::st
     tm.tm_sec = second;
     const std::time_t utc = timegm(&tm) - static_cast<std::time_t>(offset_minutes) * 60;
     return std::chrono::system_clock::from_time_t(utc);
-}
-
-DcvVerdict judge_dcv(const DomainDcvState& state, std::chrono::system_clock::time_point now) {
-    DcvVerdict verdict;
-    verdict.valid_until = state.dcv_expiration_datetime;
-    for (const DomainValidation& validation : state.validations) {
-        if (verdict.valid_until.empty() && !validation.validated_until.empty()) {
-            verdict.valid_until = validation.validated_until;
-        }
-    }
-    if (!state.is_pending_validation) {
-        verdict.reason = "DigiCert did not say whether validation is pending";
-        return verdict;
-    }
-    if (*state.is_pending_validation) {
-        verdict.reason = "DigiCert says validation is pending";
-        return verdict;
-    }
-    for (const DomainValidation& validation : state.validations) {
-        for (const std::string* field : {&validation.status, &validation.dcv_status}) {
-            if (is_one_of(*field, {"pending", "expired"})) {
-                verdict.reason =
-                    "the " + shown(validation.type) + " validation is " + shown(*field);
-                return verdict;
-            }
-        }
-    }
-    const auto expired = [&](const std::string& when) {
-        const auto at = parse_digicert_time(when);
-        return at && *at <= now;
-    };
-    if (expired(state.dcv_expiration_datetime)) {
-        verdict.reason = "its DCV expired at " + shown(state.dcv_expiration_datetime);
-        return verdict;
-    }
-    for (const DomainValidation& validation : state.validations) {
-        if (expired(validation.validated_until)) {
-            verdict.reason = "the " + shown(validation.type) + " validation expired at " +
-                             shown(validation.validated_until);
-            return verdict;
-        }
-    }
-    verdict.complete = true;
-    return verdict;
 }
 
 }  // namespace digicert_dcv

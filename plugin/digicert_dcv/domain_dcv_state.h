@@ -1,7 +1,9 @@
-// CertCentral's answer to GET {base}/domain/{id}?include_dcv=true&include_validation=true:
-// the domain's DCV state, parsed with limits, and the judgement whether its DCV is complete
-// (so a resend can be skipped).
+// CertCentral's answer to GET {base}/domain/{id}?include_dcv=true&include_validation=true (and
+// each entry of the domain list, which carries the same fields): the domain's DCV state, parsed
+// with limits. dcv_validity.h judges it.
 #pragma once
+
+#include <Poco/JSON/Object.h>
 
 #include <chrono>
 #include <cstddef>
@@ -33,20 +35,16 @@ struct DomainDcvState {
     std::string dcv_approval_datetime;
     std::string dcv_expiration_datetime;
     std::vector<DomainValidation> validations;
+    // dcv_expiration {"ov": .., "ev": ..}: per validation type, a date ("2027-01-02", US
+    // Mountain time) or, with include_dcv_expiration_time, a date-time in UTC. In key order.
+    std::vector<std::pair<std::string, std::string>> dcv_expiration;
 };
 
 std::variant<DomainDcvState, std::string> parse_domain_dcv_state(std::string_view body);
 
-struct DcvVerdict {
-    bool complete = false;
-    std::string reason;       // why it is not complete; "" when complete
-    std::string valid_until;  // when the DCV expires, when DigiCert said; "" otherwise
-};
-
-// Complete when DigiCert says is_pending_validation false, no validation is pending (or
-// expired), and no expiry date it gave lies before `now`. Anything unknown counts as not
-// complete: a needless resend costs one email, a wrong skip leaves a domain unvalidated.
-DcvVerdict judge_dcv(const DomainDcvState& state, std::chrono::system_clock::time_point now);
+// One domain object (a domain info answer, or an entry of the domain list at `path`). Throws
+// ResponseInvalid (response_json.h).
+DomainDcvState read_domain_dcv_state(const Poco::JSON::Object& object, const std::string& path);
 
 // A DigiCert date-time ("2024-05-17T22:47:52+00:00", or a date "2024-05-17") as a time point.
 std::optional<std::chrono::system_clock::time_point> parse_digicert_time(std::string_view text);

@@ -29,13 +29,16 @@ std::variant<DomainList, std::string> parse_domain_list(std::string_view body) {
             if (!name || name->empty()) {
                 return path + ".name is missing or empty";
             }
-            list.domains.push_back(ListedDomain{*id, *name});
+            list.domains.push_back(ListedDomain{*id, *name, read_domain_dcv_state(*entry, path)});
         }
         if (root->has("page") && !root->isNull("page")) {
             if (!root->isObject("page")) {
                 return std::string("page must be an object");
             }
-            list.total = response_integer(*root->getObject("page"), "page", "total");
+            const Object::Ptr page = root->getObject("page");
+            list.total = response_integer(*page, "page", "total");
+            list.limit = response_integer(*page, "page", "limit");
+            list.offset = response_integer(*page, "page", "offset");
         }
         return list;
     } catch (const ResponseInvalid& e) {

@@ -10,6 +10,7 @@
 #include "dcv_resend_spec.h"
 #include "dcv_resend_task.h"
 #include "describe.h"
+#include "domain_list_task.h"
 #include "domain_name_cache.h"
 #include "host_services.h"
 #include "outcome_writer.h"
@@ -66,13 +67,18 @@ taskhost::sdk::Outcome run_task(const char* task_json, const taskhost::sdk::Host
         outcome = invalid_spec_outcome(
             SpecError{"$", "task_json is NULL; pass a JSON task spec", std::nullopt, std::nullopt});
     } else {
-        const auto parsed = parse_dcv_resend_spec(task_json);
+        const auto parsed = parse_task_spec(task_json);
+        HostServices services(host.raw());
         if (const auto* error = std::get_if<SpecError>(&parsed)) {
             outcome = invalid_spec_outcome(*error);
+        } else if (const auto* listing = std::get_if<DomainListSpec>(&parsed)) {
+            secret = listing->connection.api_key;
+            outcome =
+                DomainListTask(*listing, services, SessionPool::shared(), RequestPacer::shared())
+                    .run();
         } else {
             const DcvResendSpec& spec = std::get<DcvResendSpec>(parsed);
             secret = spec.connection.api_key;
-            HostServices services(host.raw());
             outcome = DcvResendTask(spec, services, SessionPool::shared(), RequestPacer::shared(),
                                     DomainNameCache::shared())
                           .run();

@@ -99,13 +99,24 @@ Object::Ptr dcv_json(const DcvStateReport& report, const SafeText& text) {
     out->set("dcv_method", text_or_null(state.dcv_method, text));
     out->set("dcv_approval_datetime", text_or_null(state.dcv_approval_datetime, text));
     out->set("dcv_expiration_datetime", text_or_null(state.dcv_expiration_datetime, text));
+    if (report.verdict.window.count() > 0) {
+        out->set("revalidate_within", format_duration(report.verdict.window));
+    }
+    if (report.verdict.pending_flag_disagrees) {
+        out->set("note",
+                 "is_pending_validation is true although no validation is pending: DigiCert's "
+                 "documented quirk; judged per validation type");
+    }
     Array::Ptr validations = new Array;
-    for (const DomainValidation& validation : state.validations) {
+    for (const ValidationVerdict& type : report.verdict.types) {
         Object::Ptr entry = ordered_object();
-        entry->set("type", text_or_null(validation.type, text));
-        entry->set("status", text_or_null(validation.status, text));
-        entry->set("dcv_status", text_or_null(validation.dcv_status, text));
-        entry->set("validated_until", text_or_null(validation.validated_until, text));
+        entry->set("type", text_or_null(type.type, text));
+        entry->set("status", text_or_null(type.status, text));
+        entry->set("valid_until", text_or_null(type.valid_until, text));
+        entry->set("due", type.due);
+        if (type.due) {
+            entry->set("reason", text(type.reason, 300));
+        }
         validations->add(entry);
     }
     out->set("validations", validations);
@@ -122,10 +133,70 @@ Object::Ptr recipients_json(const DcvOutcome& outcome, const SafeText& text) {
         return out;
     }
     out->set("requested", address_array(report->requested, text));
+    out->set("split", report->split_known ? "known" : "unknown");
+    out->set("listed_scope", text_or_null(report->listed_scope, text));
+    out->set("resend_scope", text_or_null(report->resend_scope, text));
     out->set("eligible", address_array(report->eligible, text));
-    out->set("will_mail", address_array(report->will_mail, text));
+    // Unknown split: whom DigiCert mails cannot be told, and the outcome does not pretend.
+    if (report->split_known) {
+        out->set("will_mail", address_array(report->will_mail, text));
+        out->set("all_eligible_mailed", report->all_eligible_mailed);
+    } else {
+        out->set("will_mail", Poco::Dynamic::Var());
+        out->set("unknown", address_array(report->unknown, text));
+    }
     out->set("ignored", address_array(report->ignored, text));
+    out->set("whois", address_array(report->whois, text));
     return out;
+}
+
+// One listed domain: `key` and `params` name it for a follow-up task (a manifest's for_each
+// merges params into that task's); the rest is for people.
+Object::Ptr listed_item_json(const ListedItem& item, const SafeText& text) {
+    Object::Ptr out = ordered_object();
+    out->set("key", text(item.key, 200));
+    Object::Ptr params = ordered_object();
+    params->set("domain_id", item.domain.id);
+    out->set("params", params);
+    out->set("id", item.domain.id);
+    out->set("name", text(item.domain.name, 253));
+    out->set("active", value_or_null(item.domain.state.is_active));
+    out->set("due", !item.verdict.complete);
+    out->set("reason", text_or_null(item.verdict.reason, text, 300));
+    Object::Ptr validations = ordered_object();
+    for (const ValidationVerdict& type : item.verdict.types) {
+        Object::Ptr entry = ordered_object();
+        entry->set("status", text_or_null(type.status, text, 32));
+        entry->set("valid_until", text_or_null(type.valid_until, text, 64));
+        entry->set("due", type.due);
+        validations->set(text(type.type.empty() ? "?" : type.type, 16), entry);
+    }
+    out->set("validations", validations);
+    return out;
+}
+
+void write_listing(Object& out, const DomainListing& listing, bool succeeded,
+                   const SafeText& text) {
+    out.set("filters", text(listing.filters, 500));
+    Object::Ptr summary = ordered_object();
+    summary->set("domains", listing.domains);
+    summary->set("matched", listing.matched);
+    summary->set("listed", listing.items.size());
+    summary->set("pending", listing.pending);
+    summary->set("due", listing.due);
+    summary->set("due_window", text_or_null(listing.window, text, 16));
+    summary->set("inactive", listing.inactive);
+    summary->set("pages", listing.pages);
+    summary->set("truncated", listing.truncated);
+    out.set("summary", summary);
+    if (!succeeded) {
+        return;  // a part of the list is not the list
+    }
+    Array::Ptr items = new Array;
+    for (const ListedItem& item : listing.items) {
+        items->add(listed_item_json(item, text));
+    }
+    out.set("items", items);
 }
 
 Object::Ptr error_json(const TaskError& error, const SafeText& text) {
@@ -221,6 +292,9 @@ std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
     }
     if (outcome.requested || (outcome.preflight && outcome.preflight->recipients)) {
         out->set("recipients", recipients_json(outcome, text));
+    }
+    if (outcome.listing) {
+        write_listing(*out, *outcome.listing, outcome.status == OutcomeStatus::kSucceeded, text);
     }
     if (outcome.error && outcome_failed(outcome)) {
         out->set("error", error_json(*outcome.error, text));

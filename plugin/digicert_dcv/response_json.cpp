@@ -130,6 +130,18 @@ std::vector<std::string> response_string_list(const Object& object, const std::s
     return out;
 }
 
+Object::Ptr response_optional_object(const Object& object, const std::string& path,
+                                     const char* name) {
+    const Var value = object.get(name);
+    if (value.isEmpty()) {
+        return nullptr;
+    }
+    if (value.type() != typeid(Object::Ptr)) {
+        reject(field_path(path, name) + " must be an object, got " + json_type_name(value));
+    }
+    return value.extract<Object::Ptr>();
+}
+
 Object::Ptr response_object_at(const Array& array, std::size_t index, const std::string& path) {
     const Var item = array.get(static_cast<unsigned>(index));
     if (item.type() != typeid(Object::Ptr)) {

@@ -47,6 +47,10 @@ std::vector<std::string> response_string_list(const Poco::JSON::Object& object,
                                               const std::string& path, const char* name,
                                               std::size_t max_items);
 
+// An object field (absent or null: null).
+Poco::JSON::Object::Ptr response_optional_object(const Poco::JSON::Object& object,
+                                                 const std::string& path, const char* name);
+
 // Element `index` of `array` as an object.
 Poco::JSON::Object::Ptr response_object_at(const Poco::JSON::Array& array, std::size_t index,
                                            const std::string& path);

@@ -1,6 +1,7 @@
 // CertCentral's list of eligible DCV addresses is outside input: any bytes must give a list or a
-// problem, and the recipient split must keep its promises (ignored ones are never eligible,
-// will_mail is never empty while something is eligible).
+// problem, and the recipient split must keep its promises for the domain's own scope (ignored
+// ones are never eligible, will_mail is never empty while something is eligible) and for
+// another scope (unknown: nothing promised to be mailed, only WHOIS contacts ignored).
 #include <Poco/String.h>
 
 #include <cstdint>
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     const std::vector<std::string> requested = {"admin@example.com", "CEO@example.com",
                                                 "dcv@example.net"};
-    const auto report = digicert_dcv::report_recipients(requested, *list);
+    const auto report = digicert_dcv::report_recipients(requested, *list, "");
     for (const std::string& address : report.ignored) {
         if (has(report.eligible, address) || !has(requested, address)) {
             __builtin_trap();
@@ -47,5 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     }
     (void)digicert_dcv::recipient_warning(report);
+    const auto other = digicert_dcv::report_recipients(requested, *list, "sub.example.com");
+    if (Poco::icompare(list->name_scope, "sub.example.com") != 0 &&
+        (other.split_known || !other.will_mail.empty() ||
+         other.ignored.size() > other.whois.size())) {
+        __builtin_trap();
+    }
+    (void)digicert_dcv::recipient_warning(other);
     return 0;
 }

@@ -1,11 +1,14 @@
 // CertCentral's answer to the domain search is outside input: any bytes must give a list or a
-// problem, never a crash, a hang or an exception; an exact match must really be one.
+// problem, never a crash, a hang or an exception; an exact match must really be one, and each
+// domain's DCV state judges to a verdict with a reason exactly when it is not complete.
 #include <Poco/String.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "dcv_validity.h"
 #include "domain_list.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -23,6 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             }
         }
         (void)digicert_dcv::list_is_partial(*list);
+        // Each listed domain's DCV state is judged as the listing judges it.
+        for (const auto& domain : list->domains) {
+            const auto verdict = digicert_dcv::judge_dcv(
+                domain.state, std::chrono::system_clock::now(), std::chrono::hours(24 * 30));
+            if (verdict.complete != verdict.reason.empty()) {
+                __builtin_trap();
+            }
+        }
     }
     return 0;
 }

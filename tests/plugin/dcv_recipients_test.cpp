@@ -1,5 +1,6 @@
-// Whom DigiCert will mail: the eligible addresses from GET .../dcv/emails, and the requested
-// ones split into will_mail and ignored, compared without case.
+// Whom DigiCert will mail: the eligible addresses from GET .../dcv/emails (constructed and DNS
+// TXT, never WHOIS), the requested ones split into will_mail and ignored, compared without
+// case, and an unknown split when the resend's scope is not the one listed.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -21,40 +22,79 @@ DcvEmailList example_net() {
     return std::get<DcvEmailList>(parsed);
 }
 
-TEST(DcvRecipients, EligibleIsEveryListOnceInOrder) {
-    const RecipientReport report = report_recipients({}, example_net());
-    EXPECT_EQ(report.eligible, (Strings{"admin@example.net", "administrator@example.net",
-                                        "registrant@example.net", "dcv@example.net"}));
+TEST(DcvRecipients, EligibleIsConstructedAndDnsTxtOnceInOrderNeverWhois) {
+    const RecipientReport report = report_recipients({}, example_net(), "");
+    EXPECT_EQ(report.eligible,
+              (Strings{"admin@example.net", "administrator@example.net", "dcv@example.net"}));
+    EXPECT_TRUE(report.split_known);
+    EXPECT_EQ(report.listed_scope, "example.net");
+    EXPECT_EQ(report.resend_scope, "example.net");
 }
 
-TEST(DcvRecipients, SplitsRequestedIntoWillMailAndIgnored) {
+TEST(DcvRecipients, SplitsRequestedIntoWillMailAndIgnoredWithWhoisSaidSo) {
     const RecipientReport report = report_recipients(
-        {"Registrant@Example.NET", "ceo@example.net", "dcv@example.net"}, example_net());
-    EXPECT_EQ(report.requested,
-              (Strings{"Registrant@Example.NET", "ceo@example.net", "dcv@example.net"}));
-    EXPECT_EQ(report.will_mail, (Strings{"Registrant@Example.NET", "dcv@example.net"}));
-    EXPECT_EQ(report.ignored, Strings{"ceo@example.net"});
+        {"Registrant@Example.NET", "ceo@example.net", "DCV@example.net"}, example_net(), "");
+    EXPECT_EQ(report.will_mail, Strings{"DCV@example.net"});
+    EXPECT_EQ(report.ignored, (Strings{"Registrant@Example.NET", "ceo@example.net"}));
+    EXPECT_EQ(report.whois, Strings{"Registrant@Example.NET"});
+    EXPECT_FALSE(report.all_eligible_mailed);
     const std::string warning = recipient_warning(report);
-    EXPECT_NE(warning.find("ignores 1 requested address"), std::string::npos) << warning;
-    EXPECT_NE(warning.find("ceo@example.net"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("ignores 2 requested addresses"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("Registrant@Example.NET is a WHOIS contact, no longer eligible"),
+              std::string::npos)
+        << warning;
+    EXPECT_NE(warning.find("and mails DCV@example.net"), std::string::npos) << warning;
 }
 
 TEST(DcvRecipients, NoneEligibleMeansAllEligibleAreMailed) {
     const RecipientReport report =
-        report_recipients({"ceo@example.net", "cfo@example.net"}, example_net());
-    EXPECT_EQ(report.ignored, (Strings{"ceo@example.net", "cfo@example.net"}));
+        report_recipients({"ceo@example.net", "registrant@example.net"}, example_net(), "");
+    EXPECT_EQ(report.ignored, (Strings{"ceo@example.net", "registrant@example.net"}));
     EXPECT_EQ(report.will_mail, report.eligible);
+    EXPECT_TRUE(report.all_eligible_mailed);
     const std::string warning = recipient_warning(report);
     EXPECT_NE(warning.find("none of the requested addresses is eligible"), std::string::npos)
         << warning;
-    EXPECT_NE(warning.find("all 4 eligible addresses"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("mails all 3 eligible addresses"), std::string::npos) << warning;
 }
 
 TEST(DcvRecipients, NothingRequestedMailsAllEligibleWithoutAWarning) {
-    const RecipientReport report = report_recipients({}, example_net());
+    const RecipientReport report = report_recipients({}, example_net(), "");
     EXPECT_TRUE(report.ignored.empty());
     EXPECT_EQ(report.will_mail, report.eligible);
+    EXPECT_TRUE(report.all_eligible_mailed);
     EXPECT_EQ(recipient_warning(report), "");
+}
+
+TEST(DcvRecipients, TheDomainsOwnScopeInAnyCaseIsAKnownSplit) {
+    EXPECT_TRUE(report_recipients({"admin@example.net"}, example_net(), "Example.NET").split_known);
+}
+
+TEST(DcvRecipients, AnotherScopeMakesTheSplitUnknownExceptForWhois) {
+    const RecipientReport report =
+        report_recipients({"admin@sub.example.net", "admin@example.net", "registrant@example.net"},
+                          example_net(), "sub.example.net");
+    EXPECT_FALSE(report.split_known);
+    EXPECT_EQ(report.resend_scope, "sub.example.net");
+    EXPECT_TRUE(report.will_mail.empty()) << "whom DigiCert mails cannot be told";
+    EXPECT_FALSE(report.all_eligible_mailed);
+    EXPECT_EQ(report.unknown, (Strings{"admin@sub.example.net", "admin@example.net"}));
+    EXPECT_EQ(report.ignored, Strings{"registrant@example.net"});
+    const std::string warning = recipient_warning(report);
+    EXPECT_NE(warning.find("which addresses DigiCert mails for sub.example.net is unknown"),
+              std::string::npos)
+        << warning;
+    EXPECT_NE(warning.find("listed the addresses of example.net"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("registrant@example.net is a WHOIS contact"), std::string::npos)
+        << warning;
+}
+
+TEST(DcvRecipients, AnAnswerWithoutAScopeIsUnknownForAnExplicitScope) {
+    auto parsed = parse_dcv_email_list(R"({"base_emails":["admin@a.example"]})");
+    ASSERT_TRUE(std::holds_alternative<DcvEmailList>(parsed));
+    const DcvEmailList& list = std::get<DcvEmailList>(parsed);
+    EXPECT_FALSE(report_recipients({}, list, "a.example").split_known);
+    EXPECT_TRUE(report_recipients({}, list, "").split_known);
 }
 
 TEST(DcvRecipients, AbsentAndNullListsAreEmpty) {

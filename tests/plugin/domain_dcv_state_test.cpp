@@ -1,5 +1,4 @@
-// The domain info answer and the judgement that decides skip_if_validated: complete only when
-// DigiCert clearly says so; anything pending, expired or unknown is a resend.
+// The domain info answer as parsed (dcv_validity_test.cpp judges it).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -41,56 +40,12 @@ TEST(DomainDcvState, ParsesWhatCertCentralSends) {
     EXPECT_EQ(state.validations[0].dcv_status, "complete");
 }
 
-TEST(DomainDcvState, ValidatedAndUnexpiredIsCompleteWithItsExpiry) {
-    const DcvVerdict verdict = judge_dcv(expect_state(kValidated), kNow);
-    EXPECT_TRUE(verdict.complete) << verdict.reason;
-    EXPECT_EQ(verdict.valid_until, "2026-07-02T10:00:00+00:00");
-}
-
-TEST(DomainDcvState, PendingIsNotComplete) {
-    const DcvVerdict verdict = judge_dcv(
-        expect_state(R"({"id":1,"name":"a.example","is_pending_validation":true})"), kNow);
-    EXPECT_FALSE(verdict.complete);
-    EXPECT_NE(verdict.reason.find("pending"), std::string::npos);
-}
-
-TEST(DomainDcvState, UnknownPendingIsNotComplete) {
-    EXPECT_FALSE(judge_dcv(expect_state(R"({"id":1,"name":"a.example"})"), kNow).complete);
-    EXPECT_FALSE(
-        judge_dcv(expect_state(R"({"id":1,"is_pending_validation":null})"), kNow).complete);
-}
-
-TEST(DomainDcvState, APendingOrExpiredValidationIsNotComplete) {
-    for (const char* validation :
-         {R"({"type":"ev","status":"pending"})", R"({"type":"ov","dcv_status":"pending"})",
-          R"({"type":"ov","dcv_status":"EXPIRED"})"}) {
-        const DcvVerdict verdict = judge_dcv(
-            expect_state(std::string(R"({"is_pending_validation":false,"validations":[)") +
-                         R"({"type":"ov","status":"active"},)" + validation + "]}"),
-            kNow);
-        EXPECT_FALSE(verdict.complete) << validation;
-        EXPECT_NE(verdict.reason.find("validation is"), std::string::npos) << verdict.reason;
-    }
-}
-
-TEST(DomainDcvState, APastExpiryIsNotComplete) {
-    const DcvVerdict dcv = judge_dcv(expect_state(R"({"is_pending_validation":false,
-                         "dcv_expiration_datetime":"2025-12-31T23:59:59+00:00"})"),
-                                     kNow);
-    EXPECT_FALSE(dcv.complete);
-    EXPECT_NE(dcv.reason.find("expired"), std::string::npos);
-    const DcvVerdict validation = judge_dcv(expect_state(R"({"is_pending_validation":false,
-                         "validations":[{"type":"ov","validated_until":"2025-06-30"}]})"),
-                                            kNow);
-    EXPECT_FALSE(validation.complete);
-    EXPECT_EQ(validation.valid_until, "2025-06-30");
-}
-
-TEST(DomainDcvState, AnUnreadableExpiryDoesNotBlockCompletion) {
-    const DcvVerdict verdict = judge_dcv(
-        expect_state(R"({"is_pending_validation":false,"dcv_expiration_datetime":"soon"})"), kNow);
-    EXPECT_TRUE(verdict.complete);
-    EXPECT_EQ(verdict.valid_until, "soon");
+TEST(DomainDcvState, ReadsDcvExpirationPerTypeInKeyOrder) {
+    const DomainDcvState state =
+        expect_state(R"({"id":1,"dcv_expiration":{"ov":"2027-01-02","ev":null,"x":"2026-02-01"}})");
+    ASSERT_EQ(state.dcv_expiration.size(), 2u);
+    EXPECT_EQ(state.dcv_expiration[0], (std::pair<std::string, std::string>{"ov", "2027-01-02"}));
+    EXPECT_EQ(state.dcv_expiration[1].first, "x");
 }
 
 TEST(DomainDcvState, ReadsDigiCertTimesWithOffsetsAndPlainDates) {
@@ -118,6 +73,11 @@ TEST(DomainDcvState, MalformedAnswersAreProblemsNamingThePath) {
     EXPECT_NE(problem(R"({"validations":{}})").find("validations must be an array"),
               std::string::npos);
     EXPECT_NE(problem(R"({"validations":[{"status":5}]})").find("validations[0].status"),
+              std::string::npos);
+    EXPECT_NE(
+        problem(R"({"dcv_expiration":["2027-01-01"]})").find("dcv_expiration must be an object"),
+        std::string::npos);
+    EXPECT_NE(problem(R"({"dcv_expiration":{"ov":7}})").find("dcv_expiration.ov"),
               std::string::npos);
     std::string many = R"({"validations":[)";
     for (std::size_t i = 0; i <= kMaxValidations; ++i) {

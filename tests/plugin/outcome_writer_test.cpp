@@ -166,8 +166,12 @@ TEST(OutcomeWriter, ShowsWhatThePreflightLearnedSanitised) {
     dcv.verdict.complete = true;
     dcv.verdict.valid_until = "2027-01-01";
     findings.dcv = dcv;
-    findings.recipients =
-        RecipientReport{{"A@x.example"}, {"a@x.example", "b@x.example"}, {"A@x.example"}, {}};
+    RecipientReport report;
+    report.requested = {"A@x.example"};
+    report.listed_scope = report.resend_scope = "x.example";
+    report.eligible = {"a@x.example", "b@x.example"};
+    report.will_mail = {"A@x.example"};
+    findings.recipients = report;
     outcome.preflight = findings;
     const std::string json = write_outcome(outcome, kCanaryKey);
     EXPECT_EQ(json.find(kCanaryKey), std::string::npos) << json;
@@ -190,7 +194,31 @@ TEST(OutcomeWriter, ShowsWhatThePreflightLearnedSanitised) {
     EXPECT_EQ(recipients->getArray("eligible")->size(), 2u);
     EXPECT_EQ(recipients->getArray("will_mail")->getElement<std::string>(0), "A@x.example");
     EXPECT_EQ(recipients->getArray("ignored")->size(), 0u);
+    EXPECT_EQ(recipients->getValue<std::string>("split"), "known");
+    EXPECT_FALSE(recipients->getValue<bool>("all_eligible_mailed"));
     EXPECT_FALSE(root->has("request"));
+}
+
+TEST(OutcomeWriter, AnUnknownSplitHasNoWillMail) {
+    DcvOutcome outcome;
+    outcome.status = OutcomeStatus::kSucceeded;
+    PreflightFindings findings;
+    RecipientReport recipients;
+    recipients.requested = {"admin@sub.x.example", "old@x.example"};
+    recipients.split_known = false;
+    recipients.listed_scope = "x.example";
+    recipients.resend_scope = "sub.x.example";
+    recipients.unknown = {"admin@sub.x.example"};
+    recipients.ignored = recipients.whois = {"old@x.example"};
+    findings.recipients = recipients;
+    outcome.preflight = findings;
+    const Object::Ptr out = parse(write_outcome(outcome, ""))->getObject("recipients");
+    EXPECT_EQ(out->getValue<std::string>("split"), "unknown");
+    EXPECT_EQ(out->getValue<std::string>("resend_scope"), "sub.x.example");
+    EXPECT_TRUE(out->isNull("will_mail"));
+    EXPECT_EQ(out->getArray("unknown")->getElement<std::string>(0), "admin@sub.x.example");
+    EXPECT_EQ(out->getArray("whois")->getElement<std::string>(0), "old@x.example");
+    EXPECT_FALSE(out->has("all_eligible_mailed"));
 }
 
 TEST(OutcomeWriter, AnInvalidSpecHasNoPreflightFields) {

@@ -109,6 +109,24 @@ TEST(ParamsValidation, SwitchesMustBeBooleans) {
     }
 }
 
+TEST(ParamsValidation, RevalidateWithinIsAWindowThatTurnsTheStateCheckOn) {
+    const DcvResendParams params =
+        expect_valid_params(R"({"domain_id":7,"revalidate_within":"30d"})");
+    EXPECT_EQ(params.revalidate_within, std::chrono::seconds(30 * 86400));
+    EXPECT_TRUE(params.skip_if_validated);
+    EXPECT_FALSE(expect_valid_params(R"({"domain_id":7})").revalidate_within.has_value());
+    for (const char* bad : {R"("30")", R"("30 days")", R"("801d")", R"("0d")"}) {
+        const SpecError error =
+            expect_invalid_params(std::string(R"({"domain_id":7,"revalidate_within":)") + bad + "}",
+                                  "params.revalidate_within");
+        EXPECT_TRUE(contains(error.msg, "e.g. \"30d\", at most 800d")) << error.msg;
+    }
+    const SpecError contradiction = expect_invalid_params(
+        R"({"domain_id":7,"revalidate_within":"30d","skip_if_validated":false})",
+        "params.skip_if_validated");
+    EXPECT_TRUE(contains(contradiction.msg, "implies it")) << contradiction.msg;
+}
+
 TEST(ParamsValidation, EmailArrayRefusesARepeatInAnyLetterCase) {
     const SpecError error = expect_invalid_params(
         R"({"domain_id":7,"email_array":["admin@example.com","b@example.com","ADMIN@Example.com"]})",
@@ -119,8 +137,9 @@ TEST(ParamsValidation, EmailArrayRefusesARepeatInAnyLetterCase) {
 TEST(ParamsValidation, AnUnknownParamListsEveryKnownOne) {
     const SpecError error =
         expect_invalid_params(R"({"domain_id":7,"skip_if_valid":true})", "params.skip_if_valid");
-    EXPECT_TRUE(
-        contains(error.msg, "domain, skip_if_validated, check_recipients, strict_recipients"))
+    EXPECT_TRUE(contains(
+        error.msg,
+        "domain, skip_if_validated, revalidate_within, check_recipients, strict_recipients"))
         << error.msg;
 }
 

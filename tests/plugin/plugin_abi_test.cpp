@@ -27,8 +27,9 @@ TEST(PluginAbi, DescribeDeclaresTheTaskSchemaAndRateLimits) {
     EXPECT_EQ(root->getValue<int>("abi_version"), 1);
     EXPECT_EQ(root->getValue<std::string>("name"), "digicert_dcv");
     EXPECT_EQ(root->getValue<std::string>("version"), "0.1.0");
-    ASSERT_EQ(root->getArray("tasks")->size(), 1u);
+    ASSERT_EQ(root->getArray("tasks")->size(), 2u);
     const Object::Ptr task = root->getArray("tasks")->getObject(0);
+    EXPECT_FALSE(task->has("read_only")) << "the resend changes something";
     EXPECT_EQ(task->getValue<std::string>("name"), "digicert.dcv.resend");
     EXPECT_TRUE(task->getValue<bool>("supports_dry_run"));
     EXPECT_EQ(task->getArray("sensitive_params")->size(), 0u);
@@ -63,6 +64,27 @@ TEST(PluginAbi, DescribeDeclaresTheTaskSchemaAndRateLimits) {
     EXPECT_EQ(limits->getObject(1)->getValue<int>("requests"), 1000);
     EXPECT_EQ(limits->getObject(1)->getValue<int>("per_seconds"), 180);
     EXPECT_EQ(limits->getObject(1)->getValue<std::string>("scope"), "api_key");
+}
+
+TEST(PluginAbi, DescribeDeclaresTheReadOnlyDomainList) {
+    const Object::Ptr root = parse_object(LoadedPlugin::instance().describe());
+    const Object::Ptr task = root->getArray("tasks")->getObject(1);
+    EXPECT_EQ(task->getValue<std::string>("name"), "digicert.domain.list");
+    EXPECT_TRUE(task->getValue<bool>("read_only"));
+    const Object::Ptr schema = task->getObject("params_schema");
+    EXPECT_FALSE(schema->getValue<bool>("additionalProperties"));
+    EXPECT_FALSE(schema->has("oneOf")) << "every filter is optional";
+    const Object::Ptr properties = schema->getObject("properties");
+    for (const char* name : {"name", "search", "active", "pending", "expiring_within", "due_within",
+                             "validation_type", "page_size", "max_items"}) {
+        ASSERT_TRUE(properties->has(name)) << name;
+        EXPECT_FALSE(properties->getObject(name)->getValue<std::string>("description").empty());
+    }
+    EXPECT_EQ(properties->getObject("pending")->getValue<std::string>("type"), "boolean");
+    const auto columns = task->getArray("item_columns");
+    ASSERT_GE(columns->size(), 3u);
+    EXPECT_EQ(columns->getObject(1)->getValue<std::string>("key"), "name");
+    EXPECT_EQ(task->getArray("rate_limits")->size(), 2u) << "paced like any request";
 }
 
 TEST(PluginAbi, EmitsExactlyOnceForANullSpec) {

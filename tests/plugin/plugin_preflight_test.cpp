@@ -48,11 +48,13 @@ Strings strings_at(const Poco::JSON::Object::Ptr& object, const std::string& nam
     return out;
 }
 
-// example.net in the fixture: constructed addresses, two WHOIS contacts, one DNS TXT contact.
+// example.net in the fixture: constructed addresses, two WHOIS contacts (listed, never
+// eligible), one DNS TXT contact.
 const Strings kExampleNetEligible = {"admin@example.net",      "administrator@example.net",
                                      "webmaster@example.net",  "hostmaster@example.net",
-                                     "postmaster@example.net", "registrant@example.net",
-                                     "tech@example.net",       "dcv@example.net"};
+                                     "postmaster@example.net", "dcv@example.net"};
+const std::string kExampleNetEmails =
+    "GET /services/v2/domain/1234569/dcv/emails?consider_dcv_email_preferences=true";
 
 // A spec for example.net with the recipient check left at its default (on: addresses given).
 SpecOptions example_net(Strings emails) {
@@ -83,13 +85,55 @@ TEST_F(Preflight, AValidatedDomainIsSkippedAndNothingIsPut) {
     EXPECT_TRUE(dcv->getValue<bool>("validated"));
     EXPECT_FALSE(dcv->getValue<bool>("is_pending_validation"));
     EXPECT_EQ(dcv->getValue<std::string>("dcv_method"), "email");
-    EXPECT_EQ(dcv->getArray("validations")->getObject(0)->getValue<std::string>("dcv_status"),
-              "complete");
+    const auto ov = dcv->getArray("validations")->getObject(0);
+    EXPECT_EQ(ov->getValue<std::string>("type"), "ov");
+    EXPECT_EQ(ov->getValue<std::string>("status"), "active");
+    EXPECT_FALSE(ov->getValue<bool>("due"));
     EXPECT_EQ(e.outcome->getObject("domain")->getValue<std::string>("name"), "example.org");
     EXPECT_EQ(targets(),
               Strings{"GET /services/v2/domain/1234568?include_dcv=true&include_validation=true"});
     EXPECT_TRUE(server_->accepted_resends().empty());
     EXPECT_FALSE(e.outcome->has("response"));
+}
+
+TEST_F(Preflight, RevalidateWithinSkipsUntilTheWindowReachesTheExpiry) {
+    RecordingHost host;
+    SpecOptions options;
+    options.domain_id = kValidatedDomainId;  // example.org: OV and EV valid 397 days
+    options.name_scope.reset();
+    options.revalidate_within = "30d";
+    const Execution e = execute(resend_spec(*server_, options), host);
+    ASSERT_EQ(status_of(e), "skipped") << e.raw;
+    EXPECT_TRUE(contains(e.outcome->getValue<std::string>("msg"), ", more than 30d from now"))
+        << e.raw;
+    EXPECT_EQ(e.outcome->getObject("dcv")->getValue<std::string>("revalidate_within"), "30d");
+    EXPECT_TRUE(server_->accepted_resends().empty());
+
+    options.revalidate_within = "400d";
+    const Execution due = execute(resend_spec(*server_, options), host);
+    ASSERT_EQ(status_of(due), "succeeded") << due.raw;
+    const std::string msg = due.outcome->getValue<std::string>("msg");
+    EXPECT_TRUE(contains(msg, "due: the OV validation expires at ")) << msg;
+    EXPECT_TRUE(contains(msg, ", within 400d")) << msg;
+    const auto types = due.outcome->getObject("dcv")->getArray("validations");
+    ASSERT_EQ(types->size(), 2u);
+    EXPECT_TRUE(types->getObject(0)->getValue<bool>("due"));
+    EXPECT_EQ(server_->accepted_resends().size(), 1u);
+}
+
+TEST_F(Preflight, ThePendingFlagQuirkDoesNotForceAResend) {
+    RecordingHost host;
+    SpecOptions options;
+    options.domain_id = 4567890;  // quirk.example.com: OV active, is_pending_validation true
+    options.name_scope.reset();
+    options.skip_if_validated = true;
+    const Execution e = execute(resend_spec(*server_, options), host);
+    ASSERT_EQ(status_of(e), "skipped") << e.raw;
+    const auto dcv = e.outcome->getObject("dcv");
+    EXPECT_TRUE(dcv->getValue<bool>("is_pending_validation"));
+    EXPECT_TRUE(dcv->getValue<bool>("validated"));
+    EXPECT_TRUE(contains(dcv->getValue<std::string>("note"), "documented quirk"));
+    EXPECT_TRUE(server_->accepted_resends().empty());
 }
 
 TEST_F(Preflight, AnUnvalidatedDomainIsResentAfterItsStateIsRead) {
@@ -110,34 +154,49 @@ TEST_F(Preflight, AnUnvalidatedDomainIsResentAfterItsStateIsRead) {
 
 TEST_F(Preflight, RecipientsSplitIntoWillMailAndIgnoredAsTheSandboxMails) {
     RecordingHost host;
-    const Execution e = execute(
-        resend_spec(*server_, example_net({"Registrant@Example.net", "ceo@example.net"})), host);
+    const Execution e =
+        execute(resend_spec(*server_, example_net({"DCV@Example.net", "ceo@example.net"})), host);
     ASSERT_EQ(status_of(e), "succeeded") << e.raw;
     const auto recipients = e.outcome->getObject("recipients");
-    EXPECT_EQ(strings_at(recipients, "requested"),
-              (Strings{"Registrant@Example.net", "ceo@example.net"}));
+    EXPECT_EQ(recipients->getValue<std::string>("split"), "known");
+    EXPECT_EQ(strings_at(recipients, "requested"), (Strings{"DCV@Example.net", "ceo@example.net"}));
     EXPECT_EQ(strings_at(recipients, "eligible"), kExampleNetEligible);
-    EXPECT_EQ(strings_at(recipients, "will_mail"), Strings{"Registrant@Example.net"});
+    EXPECT_EQ(strings_at(recipients, "will_mail"), Strings{"DCV@Example.net"});
     EXPECT_EQ(strings_at(recipients, "ignored"), Strings{"ceo@example.net"});
     const std::string msg = e.outcome->getValue<std::string>("msg");
     EXPECT_TRUE(contains(msg, "warning: DigiCert ignores 1 requested address")) << msg;
     EXPECT_TRUE(contains(msg, "ceo@example.net")) << msg;
-    EXPECT_EQ(targets(), (Strings{"GET /services/v2/domain/1234569/dcv/emails",
-                                  "PUT /services/v2/domain/1234569/dcv/emails"}));
+    EXPECT_EQ(targets(),
+              (Strings{kExampleNetEmails, "PUT /services/v2/domain/1234569/dcv/emails"}));
     // What the plugin predicted is what the (DigiCert-like) sandbox really mailed.
     const auto accepted = server_->accepted_resends();
     ASSERT_EQ(accepted.size(), 1u);
     EXPECT_EQ(accepted[0].mailed, strings_at(recipients, "will_mail"));
 }
 
+TEST_F(Preflight, AWhoisContactIsReportedIgnoredAndNeverMailed) {
+    RecordingHost host;
+    const Execution e = execute(
+        resend_spec(*server_, example_net({"Registrant@Example.net", "admin@example.net"})), host);
+    ASSERT_EQ(status_of(e), "succeeded") << e.raw;
+    const auto recipients = e.outcome->getObject("recipients");
+    EXPECT_EQ(strings_at(recipients, "ignored"), Strings{"Registrant@Example.net"});
+    EXPECT_EQ(strings_at(recipients, "whois"), Strings{"Registrant@Example.net"});
+    EXPECT_EQ(strings_at(recipients, "will_mail"), Strings{"admin@example.net"});
+    const std::string msg = e.outcome->getValue<std::string>("msg");
+    EXPECT_TRUE(contains(msg, "Registrant@Example.net is a WHOIS contact, no longer eligible"))
+        << msg;
+    EXPECT_EQ(server_->accepted_resends().at(0).mailed, Strings{"admin@example.net"});
+}
+
 TEST_F(Preflight, EveryRequestedAddressEligibleMeansNoWarning) {
     RecordingHost host;
-    const Execution e =
-        execute(resend_spec(*server_, example_net({"tech@example.net", "DCV@example.NET"})), host);
+    const Execution e = execute(
+        resend_spec(*server_, example_net({"webmaster@example.net", "DCV@example.NET"})), host);
     ASSERT_EQ(status_of(e), "succeeded") << e.raw;
     const auto recipients = e.outcome->getObject("recipients");
     EXPECT_EQ(strings_at(recipients, "will_mail"),
-              (Strings{"tech@example.net", "DCV@example.NET"}));
+              (Strings{"webmaster@example.net", "DCV@example.NET"}));
     EXPECT_TRUE(strings_at(recipients, "ignored").empty());
     EXPECT_FALSE(contains(e.outcome->getValue<std::string>("msg"), "warning"));
     ASSERT_EQ(server_->accepted_resends().size(), 1u);
@@ -147,31 +206,42 @@ TEST_F(Preflight, EveryRequestedAddressEligibleMeansNoWarning) {
 TEST_F(Preflight, NoRequestedAddressEligibleMeansAllEligibleAreMailed) {
     RecordingHost host;
     const Execution e =
-        execute(resend_spec(*server_, example_net({"ceo@example.net", "cfo@example.net"})), host);
+        execute(resend_spec(*server_, example_net({"ceo@example.net", "tech@example.net"})), host);
     ASSERT_EQ(status_of(e), "succeeded") << e.raw;
     const auto recipients = e.outcome->getObject("recipients");
-    EXPECT_EQ(strings_at(recipients, "ignored"), (Strings{"ceo@example.net", "cfo@example.net"}));
+    EXPECT_EQ(strings_at(recipients, "ignored"), (Strings{"ceo@example.net", "tech@example.net"}));
     EXPECT_EQ(strings_at(recipients, "will_mail"), kExampleNetEligible);
-    EXPECT_TRUE(contains(e.outcome->getValue<std::string>("msg"),
-                         "none of the requested addresses is eligible"))
-        << e.raw;
+    EXPECT_TRUE(recipients->getValue<bool>("all_eligible_mailed"));
+    const std::string msg = e.outcome->getValue<std::string>("msg");
+    EXPECT_TRUE(contains(msg, "none of the requested addresses is eligible")) << msg;
+    EXPECT_TRUE(contains(msg, "mails all 6 eligible addresses instead")) << msg;
     ASSERT_EQ(server_->accepted_resends().size(), 1u);
     EXPECT_EQ(server_->accepted_resends()[0].mailed, kExampleNetEligible);
 }
 
-TEST_F(Preflight, NameScopeScopesTheEligibleAddresses) {
+TEST_F(Preflight, ASubdomainScopeMakesTheSplitUnknownAndIsStillSent) {
     RecordingHost host;
     SpecOptions options;  // example.com
     options.name_scope = "sub.example.com";
     options.emails = Strings{"admin@sub.example.com", "admin@example.com"};
     options.check_recipients = true;
+    options.strict_recipients = true;  // never refuses on an unknown split
     const Execution e = execute(resend_spec(*server_, options), host);
     ASSERT_EQ(status_of(e), "succeeded") << e.raw;
     const auto recipients = e.outcome->getObject("recipients");
-    EXPECT_EQ(strings_at(recipients, "will_mail"), Strings{"admin@sub.example.com"});
-    EXPECT_EQ(strings_at(recipients, "ignored"), Strings{"admin@example.com"});
+    EXPECT_EQ(recipients->getValue<std::string>("split"), "unknown");
+    EXPECT_EQ(recipients->getValue<std::string>("listed_scope"), "example.com");
+    EXPECT_EQ(recipients->getValue<std::string>("resend_scope"), "sub.example.com");
+    EXPECT_TRUE(recipients->isNull("will_mail"));
+    EXPECT_EQ(strings_at(recipients, "unknown"),
+              (Strings{"admin@sub.example.com", "admin@example.com"}));
+    const std::string msg = e.outcome->getValue<std::string>("msg");
+    EXPECT_TRUE(contains(msg, "which addresses DigiCert mails for sub.example.com is unknown"))
+        << msg;
     EXPECT_EQ(targets().at(0),
-              "GET /services/v2/domain/1234567/dcv/emails?name_scope=sub.example.com");
+              "GET /services/v2/domain/1234567/dcv/emails?consider_dcv_email_preferences=true")
+        << "no name_scope parameter: DigiCert documents none";
+    // The sandbox mails for the scope it was sent: the subdomain's constructed address.
     EXPECT_EQ(server_->accepted_resends().at(0).mailed, Strings{"admin@sub.example.com"});
 }
 
@@ -189,7 +259,7 @@ TEST_F(Preflight, StrictRecipientsRefusesBeforeAnyPut) {
     EXPECT_TRUE(contains(msg, "would ignore ceo@example.net")) << msg;
     EXPECT_TRUE(contains(msg, "eligible: admin@example.net, administrator@example.net")) << msg;
     EXPECT_TRUE(contains(msg, "strict_recipients")) << msg;
-    EXPECT_EQ(targets(), Strings{"GET /services/v2/domain/1234569/dcv/emails"});
+    EXPECT_EQ(targets(), Strings{kExampleNetEmails});
     EXPECT_EQ(puts_seen(), 0);
     EXPECT_TRUE(server_->accepted_resends().empty());
 }
@@ -209,11 +279,13 @@ TEST_F(Preflight, DryRunReadsButNeverPuts) {
     EXPECT_EQ(status_of(e), "planned") << e.raw;
     const std::string msg = e.outcome->getValue<std::string>("msg");
     EXPECT_TRUE(contains(msg, "would resend DCV emails for example.co.uk (domain 3456789)")) << msg;
-    EXPECT_TRUE(contains(msg, "ignores 1 requested address")) << msg;
+    EXPECT_TRUE(contains(msg, "hostmaster@registrar.example is a WHOIS contact")) << msg;
+    EXPECT_TRUE(contains(msg, "mails all 5 eligible addresses instead")) << msg;
     EXPECT_EQ(strings_at(e.outcome->getObject("recipients"), "ignored"),
-              Strings{"ceo@example.co.uk"});
+              (Strings{"hostmaster@registrar.example", "ceo@example.co.uk"}));
     EXPECT_EQ(targets(), (Strings{"GET /services/v2/domain?filters%5Bsearch%5D=example.co.uk",
-                                  "GET /services/v2/domain/3456789/dcv/emails"}));
+                                  "GET /services/v2/domain/3456789/dcv/emails?"
+                                  "consider_dcv_email_preferences=true"}));
     EXPECT_EQ(attempts_of(e), 2);
     EXPECT_EQ(puts_seen(), 0);
 

@@ -144,6 +144,9 @@ std::string resend_spec(const sandbox::SandboxServer& server, const SpecOptions&
     if (options.check_recipients) {
         params->set("check_recipients", *options.check_recipients);
     }
+    if (options.revalidate_within) {
+        params->set("revalidate_within", *options.revalidate_within);
+    }
     if (options.skip_if_validated) {
         params->set("skip_if_validated", *options.skip_if_validated);
     }

@@ -99,6 +99,7 @@ struct SpecOptions {
     // itself see only the PUT on the wire.
     std::optional<bool> check_recipients = false;
     std::optional<bool> skip_if_validated;
+    std::optional<std::string> revalidate_within;  // e.g. "30d"
     std::optional<bool> strict_recipients;
     bool dry_run = false;
     int timeout_ms = 5000;
