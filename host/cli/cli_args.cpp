@@ -56,12 +56,17 @@ const FlagTable<RunOptions>& run_flags() {
              "A spec never holds a key or a \"connection\": keys come from accounts."},
             {"--check", "", kSwitch, field_in(&RunOptions::task, &Task::check),
              "dry run: plan and report the exact request, send nothing. Works without\n"
-             "a usable key (noted on stderr)."},
+             "a usable key (noted on stderr). A read-only task runs for real (below)."},
             {"--id", "ID", kNonEmpty, field_in(&RunOptions::task, &Task::id),
              "a correlation id echoed in the outcome"},
             {"--detailed-exitcodes", "", kSwitch, &RunOptions::detailed_exitcodes,
              "Puppet-style exit codes, see below"},
             {"--pretty", "", kSwitch, &RunOptions::pretty, "indent the outcome JSON"},
+            {"--format", "table|json", kNonEmpty, &RunOptions::format,
+             "how the outcome prints. table: a listing's \"items\" as a table, its\n"
+             "\"summary\" as name: value lines, then its msg (an outcome without items\n"
+             "prints as JSON). json: one line of JSON. Default: table when stdout is a\n"
+             "terminal and the outcome has items, else json."},
             {"--config", "FILE", kNonEmpty, &RunOptions::config, "the config file"},
             {"--socket", "PATH", kNonEmpty, &RunOptions::socket,
              "send the task to the daemon listening on PATH (taskhost serve) instead\n"
@@ -127,6 +132,10 @@ Result<RunOptions> parse_run_args(const std::vector<std::string>& args) {
             return options;
         }
         read_task_operands(operands, options.task);
+        if (options.format && *options.format != "table" && *options.format != "json") {
+            fail("--format", "\"" + printable(*options.format, 32) + "\" is not a format",
+                 "write --format table or --format json");
+        }
         if (!options.task.task && !options.spec_source) {
             fail("TASK", "is missing",
                  "write taskhost run TASK [name=value ...], or give --spec FILE");

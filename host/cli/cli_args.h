@@ -20,6 +20,8 @@ struct RunOptions {
     std::optional<std::string> socket;  // run through the daemon listening there
     bool detailed_exitcodes = false;
     bool pretty = false;
+    // "table" or "json"; absent: a table when stdout is a terminal and the outcome is a listing
+    std::optional<std::string> format;
     bool help = false;
 };
 

@@ -40,7 +40,8 @@ PostgreSQL for a fleet): one pacing budget, one journal and one history per API 
 std::string run_help() {
     const FlagTable<RunOptions>& flags = run_flags();
     return flags.usage() + R"(
-Runs one task and prints its outcome as one line of JSON on stdout; logs go to stderr.
+Runs one task and prints its outcome as one line of JSON on stdout (a listing as a table on a
+terminal, see --format); logs go to stderr.
 
   name=value          a task param, typed by the task's params schema: integers must be whole
                       numbers, booleans true|false, arrays a comma list (a,b) or JSON ([...]),
@@ -55,6 +56,11 @@ exit codes:
 
 A usage or config error also prints an outcome with error.kind "invalid_input" on stdout.
 SIGINT/SIGTERM ask the task to stop; it then reports status "cancelled".
+
+Read-only tasks (marked [read-only] by `taskhost plugins`) only read, e.g. a listing: they
+are paced and cancellable like any task, but never journaled and never skipped by a resend
+interval, and --check (or "dry_run": true) runs them for real, with dry_run false, since what
+they read is what a plan needs. Their outcome may hold "items" and a "summary": see --format.
 )";
 }
 
@@ -84,7 +90,8 @@ Shows, for each task of the manifests in PATH (files, or directories of *.json m
 whether `taskhost apply` would send it, and if not, why: done within its resend_interval (per
 the ledger's journal), a duplicate of another task, already validated (the plugin's dry run,
 which may make read-only GETs), or invalid. Sends nothing to the resend endpoint; never writes
-the journal or the history.
+the journal or the history. A task with "for_each" runs its read-only listing task for real
+(dry_run false: reads are what a plan needs) and is planned as one task per item listed.
 
 )" + flags.flags_help() +
            R"(

@@ -10,7 +10,9 @@
 #include "cli/cli_help.h"
 #include "cli/command_startup.h"
 #include "cli/daemon_client.h"
+#include "cli/listing_table.h"
 #include "cli/plugins_command.h"
+#include "cli/run_command.h"
 #include "config/host_config.h"
 #include "tasks/outcome.h"
 #include "tasks/task_submission.h"
@@ -50,7 +52,35 @@ Object::Ptr spec_object(const UserSpec& spec) {
     return json;
 }
 
-// Prints an outcome as `taskhost run` does: one line, or indented with --pretty.
+// The item_columns the daemon's plugins describe for `task`; none when it does not say (the
+// table then shows the first item's fields).
+std::vector<ItemColumn> item_columns_from_daemon(const DaemonClient& client,
+                                                 const std::string& task) {
+    Result<DaemonAnswer> answer = client.request("GET", "/v1/plugins");
+    if (!answer.ok() || answer.value().http_status != kHttpOk) {
+        return {};
+    }
+    Result<Object::Ptr> listing = parse_answer(answer.value(), client.socket_path());
+    try {
+        const Array::Ptr plugins = listing.ok() ? listing.value()->getArray("plugins") : nullptr;
+        for (size_t p = 0; plugins && p < plugins->size(); ++p) {
+            const Object::Ptr describe = plugins->getObject(p)->getObject("describe");
+            const Array::Ptr tasks = describe ? describe->getArray("tasks") : nullptr;
+            for (size_t t = 0; tasks && t < tasks->size(); ++t) {
+                const Object::Ptr offered = tasks->getObject(t);
+                if (offered && offered->optValue<std::string>("name", "") == task &&
+                    offered->has("item_columns")) {
+                    return read_item_columns(offered->get("item_columns"), "daemon", "task");
+                }
+            }
+        }
+    } catch (const std::exception&) {
+        // A describe the daemon accepted but this taskhost cannot read: show the default.
+    }
+    return {};
+}
+
+// Prints an outcome as `taskhost run` does: one line, indented with --pretty, or as a table.
 void print_outcome(const Object::Ptr& outcome, const std::string& one_line, bool pretty,
                    std::ostream& out) {
     if (pretty) {
@@ -117,6 +147,15 @@ int run_through_daemon(const RunOptions& options, std::istream& in, std::ostream
         return usage_error(outcome.error());
     }
     const int status = answer.value().http_status;
+    if ((status == kHttpOk || status == kHttpTaskFailed) && has_items(outcome.value()) &&
+        run_output_is_table(options, out)) {
+        const Poco::Dynamic::Var task = outcome.value()->get("task");
+        out << listing_table(outcome.value(),
+                             item_columns_from_daemon(
+                                 client, task.isString() ? task.extract<std::string>() : ""))
+            << std::endl;
+        return exit_code_for_outcome(outcome.value(), detailed);
+    }
     if (status == kHttpOk || status == kHttpTaskFailed) {
         print_outcome(outcome.value(), to_json(outcome.value()), options.pretty, out);
         return exit_code_for_outcome(outcome.value(), detailed);

@@ -58,8 +58,11 @@ void print_catalog_text(const Object::Ptr& listing, std::ostream& out) {
             const Object::Ptr task = object_at(tasks, t);
             const Poco::Dynamic::Var dry = task->get("supports_dry_run");
             const bool supports_dry_run = dry.isBoolean() && dry.extract<bool>();
+            const Poco::Dynamic::Var reads = task->get("read_only");
+            const bool read_only = reads.isBoolean() && reads.extract<bool>();
             out << "  task    " << text_of(task, "name") << (supports_dry_run ? " [--check]" : "")
-                << ": " << printable(text_of(task, "summary"), 200) << "\n";
+                << (read_only ? " [read-only]" : "") << ": "
+                << printable(text_of(task, "summary"), 200) << "\n";
         }
     }
     const Array::Ptr refusals = array_of(listing, "refusals");

@@ -1,7 +1,9 @@
 #include "cli/run_command.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <unistd.h>
 
+#include <iostream>
 #include <istream>
 #include <ostream>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "cli/cli_help.h"
 #include "cli/command_startup.h"
 #include "cli/daemon_clients.h"
+#include "cli/listing_table.h"
 #include "ledger/open_ledger.h"
 #include "tasks/outcome.h"
 #include "tasks/task_runner.h"
@@ -37,8 +40,12 @@ class RunReporter {
         return exit_code_for_usage_error(detailed_);
     }
 
-    int outcome(const TaskRunResult& result) {
-        out_ << (pretty_ ? result.outcome_pretty : result.invocation.outcome_json) << std::endl;
+    // A listing prints as a table when `as_table` (columns as its task describes them).
+    int outcome(const TaskRunResult& result, const TaskDescription& task, bool as_table) {
+        out_ << outcome_text(result.invocation.outcome,
+                             pretty_ ? result.outcome_pretty : result.invocation.outcome_json,
+                             task.item_columns, as_table)
+             << std::endl;
         return exit_code_for_outcome(result.invocation.outcome, detailed_);
     }
 
@@ -62,6 +69,13 @@ class RunReporter {
 };
 
 }  // namespace
+
+bool run_output_is_table(const RunOptions& options, const std::ostream& out) {
+    if (options.format) {
+        return *options.format == "table";
+    }
+    return &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+}
 
 int run_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                 std::ostream& err) {
@@ -127,7 +141,7 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     if (result.ended == TaskRunResult::Ended::kRefused) {
         return reporter.usage_error(result.error);
     }
-    return reporter.outcome(result);
+    return reporter.outcome(result, *request.value().offer.task, run_output_is_table(options, out));
 }
 
 }  // namespace taskhost

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 
+#include "manifest/manifest_for_each.h"
 #include "util/api_key_name.h"
 #include "util/bounded_json.h"
 #include "util/json_fields.h"
@@ -111,7 +112,8 @@ ManifestTask read_task(const JsonFields& item, size_t index, const Defaults& def
     // From here on every message names the task too.
     const JsonFields fields(item.json(), task_source(task.file, task.name), item.json_path(),
                             item.rules());
-    fields.only_known({"name", "task", "account", "params", "resend_interval"}, kParamsNote);
+    fields.only_known({"name", "task", "account", "params", "resend_interval", "for_each"},
+                      kParamsNote);
     if (!fields.has("task")) {
         fail(fields.where("task"), "is missing",
              "name the plugin task to run (taskhost plugins lists the tasks of the loaded "
@@ -130,6 +132,9 @@ ManifestTask read_task(const JsonFields& item, size_t index, const Defaults& def
     }
     task.resend_interval =
         fields.has("resend_interval") ? interval(fields) : defaults.resend_interval;
+    if (fields.has("for_each")) {
+        task.for_each = read_for_each(fields);
+    }
     return task;
 }
 

@@ -7,7 +7,9 @@
 //    "defaults": {"account": "prod-us", "params": {"locale": "en"}, "resend_interval": "24h"},
 //    "tasks": [{"name": "example-com", "task": "digicert.dcv.resend", "account": "prod-us",
 //               "params": {"domain_id": 1234567, "skip_if_validated": true},
-//               "resend_interval": "12h"}]}
+//               "resend_interval": "12h"},
+//              {"name": "keep", "task": "digicert.dcv.resend",
+//               "for_each": {"task": "digicert.domain.list", "params": {"due_within": "30d"}}}]}
 //
 // The host knows no plugin's settings: whatever a plugin takes goes in "params".
 #pragma once
@@ -29,6 +31,14 @@ constexpr size_t kMaxManifestDepth = 16;
 constexpr size_t kMaxManifestTasks = 10000;  // per file
 constexpr size_t kMaxTaskNameChars = 128;
 
+// "for_each": {"task": "digicert.domain.list", "params": {...}, "account": "..."}: the task
+// runs once per item a read-only listing task gives (manifest_for_each.h, for_each_items.h).
+struct ManifestForEach {
+    std::string task;                    // a read-only task (checked once plugins are loaded)
+    Poco::JSON::Object::Ptr params;      // the listing's params; {} when not given
+    std::optional<std::string> account;  // absent: the manifest task's account
+};
+
 struct ManifestTask {
     std::string file;                    // the manifest it came from (as given)
     size_t index = 0;                    // its position in "tasks"
@@ -37,6 +47,7 @@ struct ManifestTask {
     std::optional<std::string> account;  // the task's, else the defaults'
     Poco::JSON::Object::Ptr params;      // the defaults' params with the task's on top
     std::chrono::seconds resend_interval{0};
+    std::optional<ManifestForEach> for_each;  // absent: the task runs once, as written
 };
 
 // A problem with one task (the others go on) or with the whole file (no task of it runs).

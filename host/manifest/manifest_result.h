@@ -32,7 +32,8 @@ struct ManifestTaskResult {
     bool failed = false;
     std::string msg;
     // never_sent | interval_passed | last_sent_in_future | forced | in_doubt | within_interval |
-    // in_progress | duplicate | plugin_skipped | invalid | failed | cancelled | not_run
+    // in_progress | duplicate | plugin_skipped | invalid | failed | cancelled | not_run |
+    // listing_failed (a for_each's listing failed) | no_items (it listed none)
     std::string reason;
     bool in_doubt = false;
     bool invalid = false;  // refused before anything ran (manifest, config or params)

@@ -1,12 +1,14 @@
 #include "manifest/manifest_run.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
 
+#include "manifest/for_each_listing.h"
 #include "manifest/manifest_sources.h"
 #include "manifest/manifest_task_step.h"
 #include "tasks/outcome.h"
@@ -20,10 +22,30 @@ struct Slot {
     std::optional<ManifestProblem> problem;
     const ManifestTask* task = nullptr;
     std::optional<ResolvedTask> resolved;
+    std::optional<ResolvedForEach> for_each;  // a for_each task, until its listing has run
     std::optional<HostError> refused;
-    std::optional<std::string> duplicate_of;  // the label of the first task with the same key
+    std::optional<std::string> duplicate_of;     // the label of the first task with the same key
+    std::optional<ManifestTaskResult> answered;  // decided before the run (a for_each's listing)
+    std::string log;  // shown with the result: the lines of the listing that gave this task
     std::optional<ManifestTaskResult> result;
 };
+
+// Calls `work(i)` for every i below `count`, on up to `concurrency` threads.
+void on_threads(size_t count, size_t concurrency, const std::function<void(size_t)>& work) {
+    std::atomic<size_t> next{0};
+    const auto worker = [&] {
+        for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
+            work(i);
+        }
+    };
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < std::min(concurrency, count); ++i) {
+        workers.emplace_back(worker);
+    }
+    for (std::thread& thread : workers) {
+        thread.join();
+    }
+}
 
 Slot problem_slot(const ManifestProblem& problem) {
     Slot slot;
@@ -87,30 +109,105 @@ Result<std::vector<Manifest>> load_manifests(const std::vector<std::string>& pat
     return manifests;
 }
 
+// One slot's task resolved against the plugins and the config. true: it was refused.
+bool resolve_slot(Slot& slot, const PluginCatalog& catalog, const HostConfig& config, bool apply) {
+    if (slot.task->for_each) {
+        Result<ResolvedForEach> resolved = resolve_for_each(*slot.task, catalog, config, !apply);
+        if (!resolved.ok()) {
+            slot.refused = resolved.error();
+            return true;
+        }
+        slot.for_each = std::move(resolved.value());
+        return false;
+    }
+    Result<ResolvedTask> resolved = resolve_manifest_task(*slot.task, catalog, config, !apply);
+    if (!resolved.ok()) {
+        slot.refused = resolved.error();
+        return true;
+    }
+    slot.resolved = std::move(resolved.value());
+    return false;
+}
+
 // Everything that can be refused without running anything, first (with --strict, one problem
 // anywhere means nothing runs). true: some slot has a problem or was refused.
 bool resolve_slots(std::vector<Slot>& slots, const PluginCatalog& catalog, const HostConfig& config,
                    bool apply) {
-    std::map<std::string, std::string> first_with_key;
     bool any_problem = false;
     for (Slot& slot : slots) {
-        if (slot.problem) {
-            any_problem = true;
+        any_problem = (slot.problem || resolve_slot(slot, catalog, config, apply)) || any_problem;
+    }
+    return any_problem;
+}
+
+// A task whose account, task and params another task of the run has too is not sent twice.
+void mark_duplicates(std::vector<Slot>& slots) {
+    std::map<std::string, std::string> first_with_key;
+    for (Slot& slot : slots) {
+        if (!slot.resolved) {
             continue;
         }
-        Result<ResolvedTask> resolved = resolve_manifest_task(*slot.task, catalog, config, !apply);
-        if (!resolved.ok()) {
-            slot.refused = resolved.error();
-            any_problem = true;
-            continue;
-        }
-        slot.resolved = std::move(resolved.value());
         const auto [first, fresh] =
             first_with_key.emplace(slot.resolved->key, slot.task->file + ": " + slot.task->name);
         if (!fresh) {
             slot.duplicate_of = first->second;
         }
     }
+}
+
+// Runs the listing of every for_each slot (up to `concurrency` at once) and puts the tasks it
+// lists in its place, each resolved as a hand-written task is; `listed` holds them. A listing
+// that gives nothing to run leaves its slot with the answer that says why. true: a listing
+// failed, its items were not usable or a listed task was refused.
+bool expand_for_each(std::vector<Slot>& slots, std::deque<ManifestTask>& listed,
+                     const TaskStepContext& context, size_t concurrency,
+                     const PluginCatalog& catalog, const HostConfig& config) {
+    std::vector<Slot*> listings;
+    for (Slot& slot : slots) {
+        if (slot.for_each) {
+            listings.push_back(&slot);
+        }
+    }
+    std::vector<ForEachListing> lists(listings.size());
+    on_threads(listings.size(), concurrency, [&](size_t i) {
+        std::ostringstream log;
+        lists[i] = run_for_each_listing(*listings[i]->task, *listings[i]->for_each, context, log);
+        listings[i]->log = log.str();
+    });
+    bool any_problem = false;
+    size_t total = slots.size();
+    std::vector<Slot> expanded;
+    for (size_t i = 0, next = 0; i < slots.size(); ++i) {
+        Slot& slot = slots[i];
+        if (!slot.for_each) {
+            expanded.push_back(std::move(slot));
+            continue;
+        }
+        ForEachListing& list = lists[next++];
+        if (!list.answer && total - 1 + list.tasks.size() > kMaxRunTasks) {
+            list.answer = invalid_result(
+                *slot.task, HostError{slot.task->file + ": task \"" + slot.task->name + "\"",
+                                      "for_each would bring the run past " +
+                                          std::to_string(kMaxRunTasks) + " tasks",
+                                      "apply the manifests in several runs"});
+            list.problem = true;
+        }
+        any_problem = any_problem || list.problem;
+        if (list.answer) {
+            slot.answered = std::move(list.answer);
+            expanded.push_back(std::move(slot));
+            continue;
+        }
+        total += list.tasks.size() - 1;
+        for (size_t t = 0; t < list.tasks.size(); ++t) {
+            listed.push_back(std::move(list.tasks[t]));
+            Slot& task_slot = expanded.emplace_back();
+            task_slot.task = &listed.back();
+            task_slot.log = t == 0 ? slot.log : "";
+            any_problem = resolve_slot(task_slot, catalog, config, context.apply) || any_problem;
+        }
+    }
+    slots = std::move(expanded);
     return any_problem;
 }
 
@@ -149,7 +246,9 @@ std::vector<Slot*> answer_unrunnable(std::vector<Slot>& slots, bool refuse_all,
                                      SlotResults& results) {
     std::vector<Slot*> runnable;
     for (Slot& slot : slots) {
-        if (slot.problem) {
+        if (slot.answered) {
+            results.finish(slot, std::move(*slot.answered), slot.log);
+        } else if (slot.problem) {
             results.finish(slot, invalid_result(*slot.problem), "");
         } else if (slot.refused) {
             results.finish(slot, invalid_result(*slot.task, *slot.refused), "");
@@ -179,33 +278,22 @@ std::vector<Slot*> answer_unrunnable(std::vector<Slot>& slots, bool refuse_all,
 // are answered as such.
 void run_slots(const std::vector<Slot*>& runnable, const TaskStepContext& context,
                size_t concurrency, SlotResults& results) {
-    std::atomic<size_t> next{0};
-    const auto worker = [&] {
-        for (size_t i = next.fetch_add(1); i < runnable.size(); i = next.fetch_add(1)) {
-            Slot& slot = *runnable[i];
-            if (context.cancel.requested()) {
-                ManifestTaskResult result = not_run_result(slot);
-                result.status = "cancelled";
-                result.failed = true;
-                result.reason = "not_run";
-                result.msg = "not started: the " + std::string(context.apply ? "apply" : "plan") +
-                             " was cancelled; nothing sent";
-                results.finish(slot, std::move(result), "");
-                continue;
-            }
-            std::ostringstream log;
-            ManifestTaskResult result = run_manifest_task(*slot.task, *slot.resolved, context, log);
-            results.finish(slot, std::move(result), log.str());
+    on_threads(runnable.size(), concurrency, [&](size_t i) {
+        Slot& slot = *runnable[i];
+        if (context.cancel.requested()) {
+            ManifestTaskResult result = not_run_result(slot);
+            result.status = "cancelled";
+            result.failed = true;
+            result.reason = "not_run";
+            result.msg = "not started: the " + std::string(context.apply ? "apply" : "plan") +
+                         " was cancelled; nothing sent";
+            results.finish(slot, std::move(result), slot.log);
+            return;
         }
-    };
-    std::vector<std::thread> workers;
-    const size_t threads = std::min(concurrency, runnable.size());
-    for (size_t i = 0; i < threads; ++i) {
-        workers.emplace_back(worker);
-    }
-    for (std::thread& thread : workers) {
-        thread.join();
-    }
+        std::ostringstream log;
+        ManifestTaskResult result = run_manifest_task(*slot.task, *slot.resolved, context, log);
+        results.finish(slot, std::move(result), slot.log + log.str());
+    });
 }
 
 }  // namespace
@@ -230,18 +318,7 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
         return manifests.error();
     }
     std::vector<Slot> slots = slots_in_order(manifests.value());
-    const bool any_problem = resolve_slots(slots, catalog_, config_, apply);
-
-    ManifestRunReport report;
-    report.summary.manifests = manifests.value().size();
-    const bool refuse_all = settings_.strict && any_problem;
-    report.summary.strict_refused = refuse_all;
-
-    SlotResults results(observer);
-    if (observer.started) {
-        observer.started(slots.size());
-    }
-    const std::vector<Slot*> runnable = answer_unrunnable(slots, refuse_all, results);
+    bool any_problem = resolve_slots(slots, catalog_, config_, apply);
 
     AccountKeys keys;
     AccountBuckets buckets;
@@ -256,6 +333,24 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
     context.cancel = cancel;
     context.keys = &keys;
     context.buckets = &buckets;
+    std::deque<ManifestTask> listed;  // the tasks for_each listings gave; slots point here
+    if (!(settings_.strict && any_problem)) {
+        any_problem =
+            expand_for_each(slots, listed, context, settings_.concurrency, catalog_, config_) ||
+            any_problem;
+    }
+    mark_duplicates(slots);
+
+    ManifestRunReport report;
+    report.summary.manifests = manifests.value().size();
+    const bool refuse_all = settings_.strict && any_problem;
+    report.summary.strict_refused = refuse_all;
+
+    SlotResults results(observer);
+    if (observer.started) {
+        observer.started(slots.size());
+    }
+    const std::vector<Slot*> runnable = answer_unrunnable(slots, refuse_all, results);
     run_slots(runnable, context, settings_.concurrency, results);
 
     for (Slot& slot : slots) {

@@ -7,6 +7,12 @@
 // apply: the same decisions, then the sends, `concurrency` at a time, each paced by the host
 //        pacer and recorded in the ledger (ledger/ledger.h: intent before, completion after,
 //        history), all through the one task runner.
+// for_each: a task with "for_each" first runs its read-only listing (once, for real, in plan
+//        and apply alike; never journaled) and then stands for one task per item listed,
+//        "<name>/<item key>", each resolved, planned or applied, journaled and counted as a
+//        hand-written task is (manifest/for_each_listing.h). A listing that fails, or whose
+//        items are not usable, is one failed result and a problem for --strict; one that lists
+//        nothing is one skipped, unchanged result.
 #pragma once
 
 #include <atomic>

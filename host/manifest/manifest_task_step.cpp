@@ -72,15 +72,16 @@ ManifestTaskResult planned(ManifestTaskResult result, const InvocationResult& in
     return result;
 }
 
-// The outcome of a send (its completion is in the ledger already).
-ManifestTaskResult applied(ManifestTaskResult result, const TaskRunResult& ran) {
+// The outcome of a send (its completion is in the ledger already). A read-only task (a listing
+// written as a task of its own) changes nothing, whatever it read.
+ManifestTaskResult applied(ManifestTaskResult result, const TaskRunResult& ran, bool read_only) {
     const InvocationResult& invoked = ran.invocation;
     const std::string status = outcome_status(invoked.outcome);
     result.outcome = invoked.outcome;
     result.failed = outcome_failed(invoked.outcome);
     result.status = status;
     result.msg = outcome_msg(invoked.outcome);
-    result.changed = status == "succeeded" && !result.failed;
+    result.changed = status == "succeeded" && !result.failed && !read_only;
     // This send may have arrived (written in full, no answer): the line says so, as the
     // journal does for the next run.
     const Poco::Dynamic::Var in_doubt = invoked.outcome->get("in_doubt");
@@ -150,7 +151,7 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
         case TaskRunResult::Ended::kRan:
             break;
     }
-    return context.apply ? applied(std::move(result), ran)
+    return context.apply ? applied(std::move(result), ran, resolved.request.offer.task->read_only)
                          : planned(std::move(result), ran.invocation);
 }
 

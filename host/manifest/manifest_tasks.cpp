@@ -21,16 +21,34 @@ std::string listed(const std::vector<std::string>& names) {
     return names.empty() ? "none" : names.size() > 20 ? text + ", ..." : text;
 }
 
+// What a resolver is asked to check besides the usual.
+struct ResolveRules {
+    bool dry_run = false;
+    bool read_only = false;        // the task must be read-only (a for_each listing)
+    bool params_partial = false;   // a for_each task's params: items add the "required" ones
+    std::string json_path_suffix;  // ".for_each": errors name $.tasks[N].for_each.task
+};
+
+// The top of a params schema without what only the items can satisfy.
+Object::Ptr without_required(const Object::Ptr& schema) {
+    Object::Ptr partial = new Object(*schema);
+    partial->remove("required");
+    partial->remove("oneOf");
+    return partial;
+}
+
 class TaskResolver {
   public:
-    TaskResolver(const ManifestTask& task, const PluginCatalog& catalog, const HostConfig& config)
-        : task_(task), catalog_(catalog), config_(config) {
+    TaskResolver(const ManifestTask& task, const PluginCatalog& catalog, const HostConfig& config,
+                 ResolveRules rules = {})
+        : task_(task), catalog_(catalog), config_(config), rules_(std::move(rules)) {
         file_ = task.file + ": task \"" + task.name + "\"";
-        task_path_ = json_path_index("$.tasks", task.index);
+        task_path_ = json_path_index("$.tasks", task.index) + rules_.json_path_suffix;
         where_ = file_ + ": " + task_path_;
     }
 
-    ResolvedTask resolve(bool dry_run) {
+    ResolvedTask resolve() {
+        const bool dry_run = rules_.dry_run;
         ResolvedTask resolved;
         TaskRequest& request = resolved.request;
         request.task = task_.task;
@@ -45,7 +63,14 @@ class TaskResolver {
                  "plugin");
         }
         request.offer = *offer;
-        if (dry_run && !offer->task->supports_dry_run) {
+        if (rules_.read_only && !offer->task->read_only) {
+            fail(where_ + ".task",
+                 "\"" + printable(task_.task, 128) +
+                     "\" is not a read-only task: for_each lists its items with a task that "
+                     "changes nothing",
+                 "name a listing task that `taskhost plugins` marks [read-only]");
+        }
+        if (dry_run && !offer->task->supports_dry_run && !offer->task->read_only) {
             fail(where_ + ".task", "task " + task_.task + " does not support a dry run",
                  "plan cannot check it; apply runs it");
         }
@@ -102,7 +127,10 @@ class TaskResolver {
         source.unknown_problem = "is not a param of task " + task_.task;
         source.known_label = "params";
         Result<Object::Ptr> checked =
-            check_settings(task_.params, description.params_schema, source);
+            check_settings(task_.params,
+                           rules_.params_partial ? without_required(description.params_schema)
+                                                 : description.params_schema,
+                           source);
         if (!checked.ok()) {
             throw HostErrorException(checked.error());
         }
@@ -111,6 +139,7 @@ class TaskResolver {
     const ManifestTask& task_;
     const PluginCatalog& catalog_;
     const HostConfig& config_;
+    ResolveRules rules_;
     std::string file_;       // FILE: task "NAME"
     std::string task_path_;  // $.tasks[N]
     std::string where_;      // both, as errors name them
@@ -121,7 +150,33 @@ class TaskResolver {
 Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const PluginCatalog& catalog,
                                            const HostConfig& config, bool dry_run) {
     try {
-        return TaskResolver(task, catalog, config).resolve(dry_run);
+        ResolveRules rules;
+        rules.dry_run = dry_run;
+        return TaskResolver(task, catalog, config, rules).resolve();
+    } catch (const HostErrorException& e) {
+        return e.error();
+    }
+}
+
+Result<ResolvedForEach> resolve_for_each(const ManifestTask& task, const PluginCatalog& catalog,
+                                         const HostConfig& config, bool dry_run) {
+    try {
+        ResolveRules as_template;
+        as_template.dry_run = dry_run;
+        as_template.params_partial = true;
+        ResolvedForEach resolved;
+        resolved.account =
+            TaskResolver(task, catalog, config, as_template).resolve().request.account->name;
+        ManifestTask listing = task;
+        listing.task = task.for_each->task;
+        listing.params = task.for_each->params;
+        listing.account = task.for_each->account ? task.for_each->account : task.account;
+        listing.for_each.reset();
+        ResolveRules as_listing;
+        as_listing.read_only = true;
+        as_listing.json_path_suffix = ".for_each";
+        resolved.listing = TaskResolver(listing, catalog, config, as_listing).resolve();
+        return resolved;
     } catch (const HostErrorException& e) {
         return e.error();
     }

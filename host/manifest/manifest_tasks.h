@@ -26,4 +26,18 @@ struct ResolvedTask {
 Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const PluginCatalog& catalog,
                                            const HostConfig& config, bool dry_run);
 
+// A for_each manifest task before its listing runs.
+struct ResolvedForEach {
+    // The listing: for_each.task, which must be read-only, with for_each.params checked against
+    // its schema, as for_each.account, else the task's account. Errors name
+    // "$.tasks[N].for_each.task" (.params, .account). Run for real, also by a plan.
+    ResolvedTask listing;
+    // The account the listed tasks run as (checked, as the task itself: its "task" offered, with
+    // a dry run for a plan; its params as far as they go without the items' "required" ones).
+    std::string account;
+};
+
+Result<ResolvedForEach> resolve_for_each(const ManifestTask& task, const PluginCatalog& catalog,
+                                         const HostConfig& config, bool dry_run);
+
 }  // namespace taskhost

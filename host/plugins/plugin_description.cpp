@@ -57,6 +57,42 @@ std::string required_string(const Object::Ptr& object, const std::string& key,
     return value.extract<std::string>();
 }
 
+// A boolean a task may state ("supports_dry_run", "read_only"); false when absent.
+bool optional_flag(const Object::Ptr& task, const std::string& key, const std::string& where,
+                   const std::string& path) {
+    if (!task->has(key)) {
+        return false;
+    }
+    const Poco::Dynamic::Var value = task->get(key);
+    if (!value.isBoolean()) {
+        fail(where,
+             "describe " + path + "." + key + " is " + json_type_name(value) +
+                 ", expected a boolean",
+             kFix + " (write \"" + key + "\": true or false)");
+    }
+    return value.extract<bool>();
+}
+
+std::vector<std::string> read_sensitive_params(const Poco::Dynamic::Var& sensitive,
+                                               const std::string& where, const std::string& path) {
+    if (!is_json_array(sensitive)) {
+        fail(where,
+             "describe " + path + " is " + json_type_name(sensitive) +
+                 ", expected an array of names",
+             kFix);
+    }
+    std::vector<std::string> names;
+    for (const Poco::Dynamic::Var& name : *sensitive.extract<Array::Ptr>()) {
+        if (!name.isString()) {
+            fail(where,
+                 "describe " + path + " holds " + json_type_name(name) + ", expected param names",
+                 kFix);
+        }
+        names.push_back(name.extract<std::string>());
+    }
+    return names;
+}
+
 TaskDescription read_task(const Poco::Dynamic::Var& value, const std::string& where,
                           const std::string& path) {
     if (!is_json_object(value)) {
@@ -87,33 +123,17 @@ TaskDescription read_task(const Poco::Dynamic::Var& value, const std::string& wh
                  ", expected an object",
              kFix);
     }
-    if (task.raw->has("supports_dry_run")) {
-        const Poco::Dynamic::Var dry = task.raw->get("supports_dry_run");
-        if (!dry.isBoolean()) {
-            fail(where,
-                 "describe " + path + ".supports_dry_run is " + json_type_name(dry) +
-                     ", expected a boolean",
-                 kFix);
-        }
-        task.supports_dry_run = dry.extract<bool>();
+    // From here on errors name the task too.
+    const std::string task_where = where + ": task " + task.name;
+    task.supports_dry_run = optional_flag(task.raw, "supports_dry_run", task_where, path);
+    task.read_only = optional_flag(task.raw, "read_only", task_where, path);
+    if (task.raw->has("item_columns")) {
+        task.item_columns =
+            read_item_columns(task.raw->get("item_columns"), task_where, path + ".item_columns");
     }
     if (task.raw->has("sensitive_params")) {
-        const Poco::Dynamic::Var sensitive = task.raw->get("sensitive_params");
-        if (!is_json_array(sensitive)) {
-            fail(where,
-                 "describe " + path + ".sensitive_params is " + json_type_name(sensitive) +
-                     ", expected an array of names",
-                 kFix);
-        }
-        for (const Poco::Dynamic::Var& name : *sensitive.extract<Array::Ptr>()) {
-            if (!name.isString()) {
-                fail(where,
-                     "describe " + path + ".sensitive_params holds " + json_type_name(name) +
-                         ", expected param names",
-                     kFix);
-            }
-            task.sensitive_params.push_back(name.extract<std::string>());
-        }
+        task.sensitive_params = read_sensitive_params(task.raw->get("sensitive_params"), task_where,
+                                                      path + ".sensitive_params");
     }
     if (task.raw->has("rate_limits") && !is_json_array(task.raw->get("rate_limits"))) {
         fail(where, "describe " + path + ".rate_limits is not an array", kFix);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/item_columns.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -21,7 +22,11 @@ struct TaskDescription {
     Poco::JSON::Object::Ptr params_schema;  // a JSON Schema, type object
     bool supports_dry_run = false;
     std::vector<std::string> sensitive_params;
-    Poco::JSON::Object::Ptr raw;  // the task as described, for `taskhost plugins --json`
+    // "read_only": true: the task changes nothing remote, it only reads (a listing). The host
+    // runs it without the ledger (no claim, no journal, no interval) and, in a dry run, for real.
+    bool read_only = false;
+    std::vector<ItemColumn> item_columns;  // how its outcome's "items" show as a table
+    Poco::JSON::Object::Ptr raw;           // the task as described, for `taskhost plugins --json`
 };
 
 struct PluginDescription {

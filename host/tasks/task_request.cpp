@@ -108,7 +108,8 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
         request.resend_interval = spec->resend_interval;
         request.force = spec->force.value_or(false);
     }
-    if (request.dry_run && !offer->task->supports_dry_run) {
+    // A read-only task has nothing to plan: a dry run reads for real (task_runner.h).
+    if (request.dry_run && !offer->task->supports_dry_run && !offer->task->read_only) {
         fail("--check", "task " + request.task + " does not support a dry run",
              "run it without --check (and without \"dry_run\": true)");
     }

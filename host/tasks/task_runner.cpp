@@ -55,8 +55,9 @@ constexpr const char* kStopping = "its caller is stopping; nothing sent";
 // step lets the task go and records nothing.
 class LedgerStep {
   public:
-    LedgerStep(const TaskRequest& request, const TaskRunOptions& options)
-        : request_(request), ledger_(options.ledger), render_json_(options.outcome_json) {
+    // `ledger` is options.ledger, or null for a task that is not the ledger's business.
+    LedgerStep(const TaskRequest& request, const TaskRunOptions& options, Ledger* ledger)
+        : request_(request), ledger_(ledger), render_json_(options.outcome_json) {
         if (ledger_ == nullptr) {
             return;
         }
@@ -202,31 +203,40 @@ const ApiKey* AccountKeys::get(const AccountConfig& account, HostError& error) {
         .first->second.get();
 }
 
-TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options,
-                       std::ostream& log) {
+TaskRunResult run_task(const TaskRequest& given, const TaskRunOptions& options, std::ostream& log) {
+    // A read-only task changes nothing remote, so the ledger has nothing to guard: no claim, no
+    // journal, no interval. What a plan needs is what it reads, so a dry run reads for real.
+    const bool read_only = given.offer.task != nullptr && given.offer.task->read_only;
+    std::optional<TaskRequest> reading;
+    if (read_only && given.dry_run) {
+        reading.emplace(given);
+        reading->dry_run = false;
+    }
+    const TaskRequest& request = reading ? *reading : given;
     if (options.cancel.requested()) {
         return rendered(cancelled_before_start(request, kStopping), options, nullptr);
     }
     std::optional<ApiKey> own_key;  // wiped when the run ends
     HostError key_error;
     const ApiKey* key = key_for(request, options, own_key, key_error);
-    LedgerStep ledger(request, options);
+    Ledger* const ledger = read_only ? nullptr : options.ledger;
+    LedgerStep step(request, options, ledger);
     if (key == nullptr && !request.dry_run) {
-        ledger.refused("no_key", key_error.text());
+        step.refused("no_key", key_error.text());
         return refused(key_error);
     }
     if (key == nullptr) {
         log << "taskhost: note: " << key_error.text() << " (planning without a key)" << std::endl;
     }
     if (request.dry_run) {
-        if (std::optional<TaskRunResult> stop = ledger.judge()) {
+        if (std::optional<TaskRunResult> stop = step.judge()) {
             return rendered(std::move(*stop), options, key);
         }
     }
     if (options.before_send) {
         const SendGate gate = options.before_send();
         if (gate.verdict == SendGate::Verdict::kRefused) {
-            ledger.refused("refused", gate.error.text());
+            step.refused("refused", gate.error.text());
             return refused(gate.error);
         }
         if (gate.verdict == SendGate::Verdict::kCancelled) {
@@ -234,7 +244,7 @@ TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options
         }
     }
     if (!request.dry_run) {
-        if (std::optional<TaskRunResult> stop = ledger.claim()) {
+        if (std::optional<TaskRunResult> stop = step.claim()) {
             return rendered(std::move(*stop), options, key);
         }
     }
@@ -246,9 +256,9 @@ TaskRunResult run_task(const TaskRequest& request, const TaskRunOptions& options
     }
     TaskRunResult result;
     // With a ledger, finish() adds the verdict and renders the outcome then.
-    result.invocation =
-        invoke_task(request, key, log, options.cancel, &pacing, options.ledger == nullptr);
-    ledger.finish(result);
+    result.invocation = invoke_task(request, key, log, options.cancel, &pacing,
+                                    ledger == nullptr && options.outcome_json);
+    step.finish(result);
     return rendered(std::move(result), options, key);
 }
 

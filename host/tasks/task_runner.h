@@ -8,6 +8,10 @@
 //              -> completion + history (durable). A task the ledger does not let go is answered
 //              "skipped" with its reason, last_sent_at and next_due_at; a ledger that cannot be
 //              written stops the task before anything is sent.
+//   read only: a task whose describe says "read_only": true changes nothing remote, so the
+//              ledger is left out (no verdict, claim, intent, completion or history; no resend
+//              interval); it is paced and cancellable like any task, and a dry run of it runs
+//              for real with dry_run false (a plan needs what it reads).
 #pragma once
 
 #include <functional>

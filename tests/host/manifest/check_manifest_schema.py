@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """manifest_schema: manifests/manifest.schema.json is a valid JSON Schema 2020-12, every example
-in manifests/examples/ conforms to it, and each document in schema_cases/invalid-*.json breaks it
-(each is a mistake taskhost itself also refuses). Prints 'N passed, N failed'."""
+in manifests/examples/ and every schema_cases/valid-*.json conforms to it, and each document in
+schema_cases/invalid-*.json breaks it (each is a mistake taskhost itself also refuses).
+Prints 'N passed, N failed'."""
 import json
 import pathlib
 import sys
@@ -26,7 +27,13 @@ report(len(examples) > 0, "manifests/examples holds examples")
 for path in examples:
     errors = [e.message for e in validator.iter_errors(json.loads(path.read_text()))]
     report(not errors, f"{path.name} conforms" + (f": {errors}" if errors else ""))
-for path in sorted((pathlib.Path(__file__).parent / "schema_cases").glob("invalid-*.json")):
+cases = pathlib.Path(__file__).parent / "schema_cases"
+valid = sorted(cases.glob("valid-*.json"))
+report(len(valid) > 0, "schema_cases holds valid cases")
+for path in valid:
+    errors = [e.message for e in validator.iter_errors(json.loads(path.read_text()))]
+    report(not errors, f"{path.name} conforms" + (f": {errors}" if errors else ""))
+for path in sorted(cases.glob("invalid-*.json")):
     errors = list(validator.iter_errors(json.loads(path.read_text())))
     report(bool(errors), f"{path.name} is refused")
 print(f"{passed} passed, {failed} failed")
