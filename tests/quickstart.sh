@@ -51,6 +51,10 @@ cat >"$work/config.json" <<JSON
 }
 JSON
 
+echo "quickstart: taskhost run digicert.domain.list pending=true --format table (which domains are due)" >&2
+build/host/taskhost run digicert.domain.list pending=true --account sandbox \
+  --config "$work/config.json" --format table 2>/dev/null
+
 echo "quickstart: taskhost run digicert.dcv.resend domain_id=1234567 name_scope=example.com \\" >&2
 echo "              email_array=admin@example.com,someone@elsewhere.example --account sandbox" >&2
 set +e

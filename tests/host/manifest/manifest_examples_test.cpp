@@ -130,5 +130,24 @@ TEST_F(ManifestExamplesApply, SkipValidatedSkipsTheValidatedDomainsAndSendsThePe
     EXPECT_EQ(server_->accepted_resends()[0].domain_id, 1234567);
 }
 
+TEST_F(ManifestExamplesApply, KeepValidationsSendsTheDueDomainsOnce) {
+    const ProcessResult plan = run("plan", "keep-validations.json");
+    ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+    EXPECT_EQ(puts(), 0u) << "plan sent a resend";
+    const auto planned = results_by_name(plan.out);
+    // The default fixture's unvalidated domains; example.org, example.co.uk and the quirk
+    // domain (OV active for 300 days) are not due within 30 days.
+    ASSERT_EQ(planned.size(), 3u) << plan.out;
+    for (const char* name : {"due-within-30d/example.com", "due-within-30d/example.net",
+                             "due-within-30d/shop.example.com"}) {
+        ASSERT_TRUE(planned.count(name)) << name << plan.out;
+        EXPECT_EQ(planned.at(name)->getValue<std::string>("status"), "planned") << name;
+    }
+    ASSERT_EQ(run("apply", "keep-validations.json").exit_code, 0);
+    EXPECT_EQ(server_->accepted_resends().size(), 3u);
+    ASSERT_EQ(run("apply", "keep-validations.json").exit_code, 0);
+    EXPECT_EQ(server_->accepted_resends().size(), 3u) << "the second apply sent something";
+}
+
 }  // namespace
 }  // namespace taskhost
