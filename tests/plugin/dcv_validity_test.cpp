@@ -6,31 +6,18 @@
 #include <string>
 
 #include "dcv_validity.h"
+#include "domain_state_samples.h"
 
 namespace {
 
 using namespace digicert_dcv;
 using std::chrono::hours;
 
-const auto kNow =
-    std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));  // 2026-01-01
+using dcv_test::kNow;
 const std::chrono::seconds k30d = hours(24 * 30);
 
-DomainDcvState expect_state(const std::string& body) {
-    auto parsed = parse_domain_dcv_state(body);
-    if (const auto* problem = std::get_if<std::string>(&parsed)) {
-        ADD_FAILURE() << "unexpected problem: " << *problem;
-        return {};
-    }
-    return std::get<DomainDcvState>(parsed);
-}
-
-constexpr const char* kValidated = R"({"id":1234568,"name":"example.org","is_active":true,
-    "is_pending_validation":false,"dcv_method":"email",
-    "dcv_approval_datetime":"2025-06-01T10:00:00+00:00",
-    "dcv_expiration_datetime":"2026-07-02T10:00:00+00:00",
-    "validations":[{"type":"ov","name":"OV","status":"active","dcv_status":"complete",
-                    "validated_until":"2026-07-02T10:00:00+00:00"}]})";
+using dcv_test::expect_state;
+using dcv_test::kValidated;
 
 TEST(DcvValidity, ActiveAndInDateIsCompleteWithItsExpiry) {
     const DcvVerdict verdict = judge_dcv(expect_state(kValidated), kNow);

@@ -32,13 +32,8 @@ class CliReadOnlyRun : public ::testing::Test {
         host_.write_config(R"({"inv": {"api_key_env": "TASKHOST_TEST_KEY"}})");
     }
 
-    ProcessResult run(std::vector<std::string> args) {
-        args.push_back("--config");
-        args.push_back(host_.config_path());
-        ProcessResult result = run_taskhost(args, {{"TASKHOST_TEST_KEY", kCanaryKey}});
-        EXPECT_EQ(result.out.find(kCanaryKey), std::string::npos) << result.out;
-        EXPECT_EQ(result.err.find(kCanaryKey), std::string::npos) << result.err;
-        return result;
+    ProcessResult run(const std::vector<std::string>& args) {
+        return taskhost_test::run_taskhost_with_key(args, host_.config_path());
     }
 
     // The ledger's history, oldest first.

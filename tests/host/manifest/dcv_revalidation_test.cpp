@@ -50,12 +50,8 @@ class DcvRevalidation : public ::testing::Test {
             "state");
     }
 
-    ProcessResult taskhost(std::vector<std::string> args) {
-        args.insert(args.end(), {"--config", host_.config_path()});
-        ProcessResult r = run_taskhost(args, {{"TASKHOST_TEST_KEY", kCanaryKey}});
-        EXPECT_EQ(r.out.find(kCanaryKey), std::string::npos);
-        EXPECT_EQ(r.err.find(kCanaryKey), std::string::npos);
-        return r;
+    ProcessResult taskhost(const std::vector<std::string>& args) {
+        return run_taskhost_with_key(args, host_.config_path());
     }
 
     std::multiset<int64_t> resent_ids() const {

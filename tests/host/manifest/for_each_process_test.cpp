@@ -43,13 +43,8 @@ class ManifestForEach : public ::testing::Test {
             R"({"version": 1, "defaults": {"resend_interval": "1h"}, "tasks": [)" + tasks + "]}");
     }
 
-    ProcessResult taskhost(std::vector<std::string> args) {
-        args.push_back("--config");
-        args.push_back(host_.config_path());
-        ProcessResult result = run_taskhost(args, {{"TASKHOST_TEST_KEY", kCanaryKey}});
-        EXPECT_EQ(result.out.find(kCanaryKey), std::string::npos) << result.out;
-        EXPECT_EQ(result.err.find(kCanaryKey), std::string::npos) << result.err;
-        return result;
+    ProcessResult taskhost(const std::vector<std::string>& args) {
+        return taskhost_test::run_taskhost_with_key(args, host_.config_path());
     }
 
     ProcessResult plan(const std::vector<std::string>& flags = {"--json"}) {

@@ -1,6 +1,7 @@
 #include "host_test_support.h"
 
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 
@@ -109,6 +110,16 @@ ProcessResult run_taskhost(const std::vector<std::string>& args,
                            const std::string& stdin_text) {
     TaskhostProcess process(args, env, stdin_text);
     return process.finish();
+}
+
+ProcessResult run_taskhost_with_key(std::vector<std::string> args, const std::string& config_path,
+                                    const std::string& key_env) {
+    args.push_back("--config");
+    args.push_back(config_path);
+    ProcessResult result = run_taskhost(args, {{key_env, kCanaryKey}});
+    EXPECT_EQ(result.out.find(kCanaryKey), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find(kCanaryKey), std::string::npos) << result.err;
+    return result;
 }
 
 std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out) {

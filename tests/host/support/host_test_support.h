@@ -78,6 +78,11 @@ ProcessResult run_taskhost(const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env = {},
                            const std::string& stdin_text = "");
 
+// taskhost `args` --config `config_path`, with the canary key in environment variable `key_env`;
+// the key must appear in neither output (a failed expectation otherwise).
+ProcessResult run_taskhost_with_key(std::vector<std::string> args, const std::string& config_path,
+                                    const std::string& key_env = "TASKHOST_TEST_KEY");
+
 // The JSON lines of a `--json` plan or apply, its task lines by name (the summary line has no
 // "name"), and its summary (null when there is none).
 std::vector<Poco::JSON::Object::Ptr> json_lines(const std::string& out);
