@@ -9,8 +9,10 @@ packages=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
   python3-jsonschema
-  ansible-core
+  ansible-core puppet
   postgresql
+  libsystemd-dev systemd
+  prometheus lintian fakeroot dpkg-dev file
 )
 
 missing=()

@@ -62,11 +62,13 @@ const FlagTable<RunOptions>& run_flags() {
             {"--detailed-exitcodes", "", kSwitch, &RunOptions::detailed_exitcodes,
              "Puppet-style exit codes, see below"},
             {"--pretty", "", kSwitch, &RunOptions::pretty, "indent the outcome JSON"},
-            {"--format", "table|json", kNonEmpty, &RunOptions::format,
+            {"--format", "table|json|salt", kNonEmpty, &RunOptions::format,
              "how the outcome prints. table: a listing's \"items\" as a table, its\n"
              "\"summary\" as name: value lines, then its msg (an outcome without items\n"
-             "prints as JSON). json: one line of JSON. Default: table when stdout is a\n"
-             "terminal and the outcome has items, else json."},
+             "prints as JSON). json: one line of JSON. salt: the JSON line, then\n"
+             "changed=yes|no comment=\"<msg>\" as the last line, which Salt's cmd.run\n"
+             "with stateful: True reads. Default: table when stdout is a terminal and\n"
+             "the outcome has items, else json."},
             {"--config", "FILE", kNonEmpty, &RunOptions::config, "the config file"},
             {"--socket", "PATH", kNonEmpty, &RunOptions::socket,
              "send the task to the daemon listening on PATH (taskhost serve) instead\n"
@@ -132,9 +134,10 @@ Result<RunOptions> parse_run_args(const std::vector<std::string>& args) {
             return options;
         }
         read_task_operands(operands, options.task);
-        if (options.format && *options.format != "table" && *options.format != "json") {
+        if (options.format && *options.format != "table" && *options.format != "json" &&
+            *options.format != "salt") {
             fail("--format", "\"" + printable(*options.format, 32) + "\" is not a format",
-                 "write --format table or --format json");
+                 "write --format table, --format json or --format salt");
         }
         if (!options.task.task && !options.spec_source) {
             fail("TASK", "is missing",

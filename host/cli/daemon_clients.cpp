@@ -13,6 +13,7 @@
 #include "cli/listing_table.h"
 #include "cli/plugins_command.h"
 #include "cli/run_command.h"
+#include "cli/salt_state_line.h"
 #include "config/host_config.h"
 #include "tasks/outcome.h"
 #include "tasks/task_submission.h"
@@ -158,6 +159,9 @@ int run_through_daemon(const RunOptions& options, std::istream& in, std::ostream
     }
     if (status == kHttpOk || status == kHttpTaskFailed) {
         print_outcome(outcome.value(), to_json(outcome.value()), options.pretty, out);
+        if (options.format == std::string("salt")) {
+            out << salt_state_line(outcome.value()) << std::endl;
+        }
         return exit_code_for_outcome(outcome.value(), detailed);
     }
     // The task did not run (invalid input, busy, shutting down): as a usage error in-process.

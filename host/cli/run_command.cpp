@@ -13,6 +13,7 @@
 #include "cli/command_startup.h"
 #include "cli/daemon_clients.h"
 #include "cli/listing_table.h"
+#include "cli/salt_state_line.h"
 #include "ledger/open_ledger.h"
 #include "tasks/outcome.h"
 #include "tasks/task_runner.h"
@@ -40,12 +41,17 @@ class RunReporter {
         return exit_code_for_usage_error(detailed_);
     }
 
-    // A listing prints as a table when `as_table` (columns as its task describes them).
-    int outcome(const TaskRunResult& result, const TaskDescription& task, bool as_table) {
+    // A listing prints as a table when `as_table` (columns as its task describes them); with
+    // `salt`, Salt's state line follows the JSON.
+    int outcome(const TaskRunResult& result, const TaskDescription& task, bool as_table,
+                bool salt) {
         out_ << outcome_text(result.invocation.outcome,
                              pretty_ ? result.outcome_pretty : result.invocation.outcome_json,
                              task.item_columns, as_table)
              << std::endl;
+        if (salt) {
+            out_ << salt_state_line(result.invocation.outcome) << std::endl;
+        }
         return exit_code_for_outcome(result.invocation.outcome, detailed_);
     }
 
@@ -141,7 +147,8 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     if (result.ended == TaskRunResult::Ended::kRefused) {
         return reporter.usage_error(result.error);
     }
-    return reporter.outcome(result, *request.value().offer.task, run_output_is_table(options, out));
+    return reporter.outcome(result, *request.value().offer.task, run_output_is_table(options, out),
+                            options.format == std::string("salt"));
 }
 
 }  // namespace taskhost

@@ -1,6 +1,6 @@
 // The result of one task as a value: the one shape every execution ends in, rendered to JSON
-// by outcome_writer. Agents read it without glue: Ansible (changed/failed/msg), Bolt (error),
-// Salt (changed, msg as comment).
+// by outcome_writer. Ansible reads it without glue (changed/failed/msg); Bolt (_error) and Salt
+// (changed=, comment=) through the thin adapters in host/integrations and `--format salt`.
 #pragma once
 
 #include <cstdint>
