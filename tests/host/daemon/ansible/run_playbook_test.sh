@@ -5,47 +5,15 @@
 # missing: tests/install-deps.sh installs ansible-core.
 #
 #   run_playbook_test.sh TASKHOST SANDBOX PLUGIN PLAYBOOK FIXTURE
-set -euo pipefail
+source "$(dirname "$0")/../../../integrations/lib.sh"
 taskhost=$1 sandbox=$2 plugin=$3 playbook=$4 fixture=$5
-canary="CANARY-KEY-7f3a9c"
 
-if ! command -v ansible-playbook >/dev/null; then
-  echo "FAIL: ansible-playbook is not installed (bash tests/install-deps.sh installs ansible-core)" >&2
-  exit 1
-fi
-
-work=$(mktemp -d /tmp/taskhost-ansible.XXXXXX)
-chmod 0755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-(umask 077; printf '%s\n' "$canary" >"$work/sandbox.key")
-"$sandbox" --fixture "$fixture" --state-dir "$work/sandbox" --api-key-file "$work/sandbox.key" \
-  >"$work/sandbox.out" 2>"$work/sandbox.err" &
-pids+=($!)
-for _ in $(seq 1 300); do grep -q '"event":"ready"' "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
-ready=$(grep '"event":"ready"' "$work/sandbox.out" | head -n 1) || fail "the sandbox did not start"
-base_url=$(sed -E 's/.*"base_url":"([^"]+)".*/\1/' <<<"$ready")
-ca_file=$(sed -E 's/.*"ca_file":"([^"]+)".*/\1/' <<<"$ready")
-
-mkdir -m 0755 "$work/plugins"
-install -m 0755 "$plugin" "$work/plugins/digicert_dcv.so"
-cat >"$work/config.json" <<JSON
-{"plugin_dir": "plugins", "state_dir": "state",
- "accounts": {"sandbox": {"base_url": "$base_url", "ca_file": "$ca_file",
-                          "api_key_file": "sandbox.key", "retry": {"max_attempts": 2}}},
- "daemon": {"socket": "$work/run/taskhost.sock", "audit_log": "audit.log"}}
-JSON
-"$taskhost" serve --config "$work/config.json" 2>"$work/daemon.err" &
-daemon_pid=$!
-pids+=("$daemon_pid")
-for _ in $(seq 1 300); do grep -q '; ready' "$work/daemon.err" 2>/dev/null && break; sleep 0.1; done
-grep -q '; ready' "$work/daemon.err" || { cat "$work/daemon.err" >&2; fail "taskhost serve did not start"; }
+command -v ansible-playbook >/dev/null \
+  || fail "ansible-playbook is not installed (bash tests/install-deps.sh installs ansible-core)"
+start_sandbox "$sandbox" "$fixture"
+write_config "$plugin"
+start_daemon "$taskhost"
+daemon_pid=${pids[-1]}
 
 # Twice, as an agent would: the first run resends (one changed task), the second changes nothing
 # (the daemon's ledger answers the resend within its resend_interval, without sending).
@@ -53,7 +21,7 @@ run_playbook() {
   set +e
   ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP="$work/ansible-local" ANSIBLE_REMOTE_TEMP="$work/ansible-remote" \
     ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_PYTHON_INTERPRETER=auto_silent \
-    ansible-playbook -i localhost, -c local "$playbook" -e "taskhost_socket=$work/run/taskhost.sock" \
+    ansible-playbook -i localhost, -c local "$playbook" -e "taskhost_socket=$socket" \
     >"$work/ansible-$1.out" 2>&1
   rc=$?
   set -e
@@ -69,9 +37,7 @@ grep -Eq 'ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$work/ansible-second.o
 
 # The sandbox accepted exactly the one real resend over both runs (the dry runs, the refusal and
 # the second run's resend sent nothing).
-sleep 0.2
-accepted=$(grep -c '"event":"resend_accepted"' "$work/sandbox.out" || true)
-[ "$accepted" -eq 1 ] || fail "the sandbox accepted $accepted resends, expected 1"
+[ "$(accepted)" -eq 1 ] || fail "the sandbox accepted $(accepted) resends, expected 1"
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || fail "taskhost serve did not exit 0 on SIGTERM"
@@ -83,8 +49,6 @@ grep -q '"subject":"' "$work/audit.log" || fail "audit lines do not name the dom
 cat "$work/history.out"
 [ "$(grep -c 'succeeded' "$work/history.out")" -eq 1 ] || fail "history does not show the one send"
 grep -q 'within_interval' "$work/history.out" || fail "history does not show the skipped resend"
-for f in "$work/ansible-first.out" "$work/ansible-second.out" "$work/daemon.err" \
-  "$work/audit.log" "$work/history.out"; do
-  if grep -q "$canary" "$f"; then fail "the API key appears in $(basename "$f")"; fi
-done
+no_key_in "$work/ansible-first.out" "$work/ansible-second.out" "$work/daemon.err" \
+  "$work/audit.log" "$work/history.out"
 echo "ansible playbook through taskhost serve: ok"
