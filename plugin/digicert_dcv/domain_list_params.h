@@ -19,7 +19,9 @@ namespace digicert_dcv {
 inline constexpr std::string_view kDomainListTaskName = "digicert.domain.list";
 inline constexpr std::size_t kMaxListPageSize = 1000;  // CertCentral's largest page
 inline constexpr std::size_t kMaxListPages = 200;      // 200,000 domains at 1000 a page
-inline constexpr std::size_t kDefaultMaxItems = 4000;  // what an outcome (1 MiB) can carry
+inline constexpr std::size_t kDefaultMaxItems = 4000;
+// The host takes outcomes of up to 1 MiB: the items stop before this many bytes of JSON.
+inline constexpr std::size_t kMaxListingBytes = 900 * 1024;
 inline constexpr std::size_t kMaxSearchLength = 253;
 
 struct DomainListParams {

@@ -69,6 +69,16 @@ bool examine(const ListedDomain& domain, const DomainListParams& params, DomainL
     return keep;
 }
 
+// A little more than what the item's JSON takes (outcome_writer.cpp), so the items of an
+// outcome stay within kMaxListingBytes whatever the names and dates.
+std::size_t item_bytes(const ListedItem& item) {
+    std::size_t bytes = 160 + 2 * item.domain.name.size() + item.verdict.reason.size();
+    for (const ValidationVerdict& type : item.verdict.types) {
+        bytes += 60 + type.type.size() + type.status.size() + type.valid_until.size();
+    }
+    return bytes;
+}
+
 std::string page_path(const DomainListParams& params, std::size_t offset) {
     std::string path = "/domain?include_dcv=true&include_validation=true&limit=" +
                        std::to_string(params.page_size) + "&offset=" + std::to_string(offset);
@@ -162,6 +172,7 @@ DcvOutcome DomainListTask::run() {
     host_.set_secret(spec_.connection.api_key);
     CertCentralExchange exchange(spec_.connection, host_, pool_, pacer_, started);
     std::set<int64_t> seen;
+    std::size_t item_budget = kMaxListingBytes;
     std::size_t offset = 0;
     bool ok = true;
     while (ok) {
@@ -180,8 +191,11 @@ DcvOutcome DomainListTask::run() {
             if (!examine(domain, spec_.params, listing, verdict)) {
                 continue;
             }
-            if (++listing.matched <= spec_.params.max_items) {
-                listing.items.push_back(ListedItem{domain, std::move(verdict), ""});
+            ListedItem item{domain, std::move(verdict), ""};
+            const std::size_t bytes = item_bytes(item);
+            if (++listing.matched <= spec_.params.max_items && item_budget >= bytes) {
+                item_budget -= bytes;
+                listing.items.push_back(std::move(item));
             }
         }
         offset += page.domains.size();
@@ -200,7 +214,10 @@ DcvOutcome DomainListTask::run() {
     if (listing.matched > listing.items.size()) {
         listing.truncated = true;
         listing.truncation = "only the first " + std::to_string(listing.items.size()) +
-                             " are listed; narrow the filters or raise params.max_items";
+                             " are listed" +
+                             (listing.items.size() < spec_.params.max_items
+                                  ? " (what fits in one outcome); narrow the filters"
+                                  : "; narrow the filters or raise params.max_items");
     }
     name_items(listing.items);
     outcome.attempts = exchange.total_attempts();

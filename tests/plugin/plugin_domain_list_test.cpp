@@ -145,5 +145,33 @@ TEST_F(DomainList, AFailedPageFailsTheListingWithoutItems) {
               std::string::npos);
 }
 
+// An account whose full listing is larger than one outcome may be (the host takes 1 MiB): the
+// items stop in time, and the outcome says so.
+class LargeDomainList : public DomainList {
+  protected:
+    static void SetUpTestSuite() {
+        sandbox::SandboxOptions options = sandbox_options();
+        sandbox::add_generated_domains(options.domains, sandbox::DomainGenerator{6000},
+                                       std::chrono::system_clock::now());
+        start_sandbox(options);
+    }
+};
+
+TEST_F(LargeDomainList, TheItemsStopBeforeTheOutcomeOutgrowsWhatTheHostTakes) {
+    RecordingHost host;
+    const Execution e = execute(spec(R"({"max_items":20000})"), host);
+    ASSERT_EQ(status_of(e), "succeeded") << e.raw.substr(0, 500);
+    EXPECT_LT(e.raw.size(), 1024u * 1024u);
+    EXPECT_EQ(summary(e)->getValue<int>("matched"), 6006);
+    EXPECT_EQ(summary(e)->getValue<int>("pages"), 7);
+    EXPECT_TRUE(summary(e)->getValue<bool>("truncated"));
+    const size_t listed = e.outcome->getArray("items")->size();
+    EXPECT_GT(listed, 3000u);
+    EXPECT_LT(listed, 6006u);
+    EXPECT_NE(e.outcome->getValue<std::string>("msg").find("(what fits in one outcome)"),
+              std::string::npos)
+        << e.outcome->getValue<std::string>("msg");
+}
+
 }  // namespace
 }  // namespace dcv_plugin_test
