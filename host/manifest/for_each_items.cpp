@@ -48,6 +48,13 @@ class ItemReader {
         if (!is_json_array(items)) {
             fail(where_, listing_ + " gave " + json_type_name(items) + " as \"items\"", kItemsFix);
         }
+        // A listing that says it is partial would leave targets out without a word.
+        const Poco::Dynamic::Var partial = outcome->get("items_incomplete");
+        if (partial.isBoolean() && partial.extract<bool>()) {
+            fail(where_,
+                 listing_ + " says its items are incomplete (it listed only part of what matched)",
+                 "narrow the listing with its \"params\" in for_each, or split the manifest task");
+        }
         const Array::Ptr list = items.extract<Array::Ptr>();
         if (list->size() > kMaxManifestTasks) {
             fail(where_,

@@ -5,7 +5,9 @@
 //   account, resend_interval, file, index: the manifest task's
 // Each item must be an object with "key" (a non-empty string without control characters, at most
 // kMaxItemKeyChars, unique among the items: the item's name in journal and plan lines) and
-// "params" (an object: what names the item for the task); its other fields are for display.
+// "params" (an object: what names the item for the task); its other fields are for display. A
+// listing whose outcome says "items_incomplete": true (it matched more than it listed) is refused:
+// a for_each never runs on part of its targets without saying so.
 #pragma once
 
 #include <Poco/JSON/Object.h>

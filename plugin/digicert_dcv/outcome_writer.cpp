@@ -192,6 +192,8 @@ void write_listing(Object& out, const DomainListing& listing, bool succeeded,
     if (!succeeded) {
         return;  // a part of the list is not the list
     }
+    // The host's generic word for "these are not all the targets" (a for_each refuses them).
+    out.set("items_incomplete", listing.truncated);
     Array::Ptr items = new Array;
     for (const ListedItem& item : listing.items) {
         items->add(listed_item_json(item, text));

@@ -209,6 +209,20 @@ TEST_F(ManifestForEach, UnusableItemsAreOneInvalidLineNamingTheItemAndNothingOfI
     EXPECT_TRUE(history_names().empty());
 }
 
+TEST_F(ManifestForEach, AListingThatSaysItIsIncompleteRunsNothing) {
+    manifest(R"({"name": "part", "task": "test.inventory.touch",
+                 "for_each": {"task": "test.inventory.list", "params": {"bad": "incomplete"}}})");
+    const ProcessResult r = apply();
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    const auto results = by_name(r.out);
+    ASSERT_EQ(results.size(), 1u) << r.out;
+    EXPECT_NE(
+        results.at("part")->getValue<std::string>("msg").find("says its items are incomplete"),
+        std::string::npos)
+        << r.out;
+    EXPECT_TRUE(history_names().empty());
+}
+
 TEST_F(ManifestForEach, TheListingTaskMustExistBeReadOnlyAndTakeItsParams) {
     struct Case {
         std::string for_each;

@@ -6,6 +6,7 @@
  *                         (default 3) named PREFIX-1... (PREFIX from "prefix", default "item"):
  *                         {"key", "name", "size", "state": {"phase"}, "params": {"item", "n"}}.
  *                         "fail": true fails it; "bad": "no_key" | "dup_key" | "no_params"
+ *                         (item 2 is so), or "incomplete" (items_incomplete: true)
  *                         spoils item 2. Its summary says how many, whether the spec was a dry
  *                         run and whether the host offered its pacer and gave a turn. It
  *                         describes no dry run, and fails one: the host must read for real.
@@ -29,7 +30,8 @@ static const char kDescribe[] =
     " \"params_schema\": {\"type\": \"object\", \"additionalProperties\": false, \"properties\": {"
     "\"count\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 5000},"
     " \"fail\": {\"type\": \"boolean\"}, \"prefix\": {\"type\": \"string\", \"maxLength\": 32},"
-    " \"bad\": {\"type\": \"string\", \"enum\": [\"no_key\", \"dup_key\", \"no_params\"]}}}},"
+    " \"bad\": {\"type\": \"string\", \"enum\": [\"no_key\", \"dup_key\", \"no_params\", "
+    "\"incomplete\"]}}}},"
     "{\"name\": \"test.inventory.touch\", \"summary\": \"Touches one test item\","
     " \"supports_dry_run\": true,"
     " \"rate_limits\": [{\"scope\": \"api_key\", \"requests\": 100, \"per_seconds\": 5}],"
@@ -148,6 +150,9 @@ static int list_items(const char* spec, const taskhost_host* host, Buffer* b) {
             add_item(b, spec, prefix, n);
         }
         add_str(b, "]");
+        if (member_is(spec, "bad", "\"incomplete\"")) {
+            add_str(b, ",\"items_incomplete\":true");
+        }
     }
     char summary[256];
     snprintf(summary, sizeof summary,
