@@ -274,7 +274,7 @@ TEST(CommandTable, HelpOfEachCommandIsItsOwnAndUnknownTopicsNameTheCommands) {
     EXPECT_EQ(out, help_help());
     EXPECT_EQ(main_with({"help", "bogus"}, out, err), 2);
     EXPECT_NE(err.find("\"bogus\" is not a command; fix: use run, plugins, plan, apply, serve, "
-                       "reload, history, ledger or help"),
+                       "reload, status, history, ledger or help"),
               std::string::npos)
         << err;
     EXPECT_EQ(main_with({"-h"}, out, err), 0);

@@ -77,8 +77,8 @@ TEST_F(CliReadOnlyRun, FormatTablePrintsItsItemsSummaryAndMsg) {
     EXPECT_EQ(one_json_line(plain.out)->getValue<std::string>("msg"), "touched a");
     const ProcessResult bad = run({"run", "test.inventory.list", "--format", "yaml"});
     EXPECT_EQ(bad.exit_code, 2);
-    EXPECT_NE(bad.err.find("--format: \"yaml\" is not a format; fix: write --format table or "
-                           "--format json"),
+    EXPECT_NE(bad.err.find("--format: \"yaml\" is not a format; fix: write --format table, "
+                           "--format json or --format salt"),
               std::string::npos)
         << bad.err;
 }
