@@ -12,6 +12,7 @@
 #include "cli/plugins_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
+#include "cli/status_command.h"
 #include "tasks/outcome.h"
 #include "util/bounded_json.h"
 
@@ -42,8 +43,9 @@ constexpr Command kCommands[] = {
     {"plugins", without_input<plugins_command>, plugins_help},
     {"plan", without_input<plan_command>, plan_help},
     {"apply", without_input<apply_command>, apply_help},
-    {"serve", without_input<serve_command>, serve_help},
+    {"serve", without_input<serve_command>, serve_command_help},
     {"reload", without_input<reload_command>, reload_help},
+    {"status", without_input<status_command>, status_help},
     {"history", without_input<history_command>, history_help},
     {"ledger", without_input<ledger_command>, ledger_help},
     {"help", help_command, help_help},

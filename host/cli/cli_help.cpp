@@ -23,6 +23,7 @@ commands:
   apply PATH...               converge the manifests: send what is due, paced, journaled
   serve                       run the daemon: an HTTP+JSON API on a unix socket
   reload                      ask the daemon to reload its plugins now
+  status                      ask the daemon how it is: health, plugins, tasks, manifests
   history                     who sent what, when (the ledger's record of every send)
   ledger migrate              create or upgrade the ledger's schema (PostgreSQL: before use)
   help [COMMAND]              show help for a command

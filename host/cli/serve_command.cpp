@@ -4,25 +4,179 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <ostream>
 
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
 #include "cli/command_startup.h"
+#include "daemon/systemd_service.h"
 #include "daemon/taskhost_daemon.h"
 #include "tasks/outcome.h"
+#include "util/bounded_json.h"
 
 namespace taskhost {
+namespace {
 
-int serve_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+// How often systemd's STATUS= line is refreshed while the daemon waits for a signal.
+constexpr time_t kStatusEverySeconds = 5;
+
+// Blocked before any thread starts, so every thread inherits the mask and only the signal
+// loop below ever sees these signals.
+sigset_t block_daemon_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGHUP);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // A caller that hangs up mid-answer must not kill the daemon.
+    signal(SIGPIPE, SIG_IGN);
+    return signals;
+}
+
+// SIGHUP: logs reopened (logrotate), plugins reloaded; systemd hears RELOADING=1, then
+// READY=1 once the reload is done (it ends within the probe's limit per new file).
+void reload_on_sighup(TaskhostDaemon& daemon, DaemonLog& log) {
+    log.line("SIGHUP: reopening the logs and reloading plugins");
+    notify_reloading();
+    daemon.reopen_logs();
+    daemon.reload("sighup").wait();
+    notify_service("READY=1\nSTATUS=" + daemon.service_status());
+}
+
+// Serves until SIGTERM or SIGINT, whose name it returns.
+std::string serve_until_stopped(const sigset_t& signals, TaskhostDaemon& daemon, DaemonLog& log) {
+    const struct timespec every { kStatusEverySeconds, 0 };
+    for (;;) {
+        const int signal_number = sigtimedwait(&signals, nullptr, &every);
+        if (signal_number < 0) {
+            if (errno == EAGAIN) {
+                notify_service("STATUS=" + daemon.service_status());
+            }
+            continue;
+        }
+        if (signal_number == SIGHUP) {
+            reload_on_sighup(daemon, log);
+            continue;
+        }
+        return signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+    }
+}
+
+// --socket over the config's; false (after saying why) when it cannot be a socket address.
+bool apply_socket_flag(const ServeOptions& options, HostConfig& config, std::ostream& err) {
+    if (!options.socket) {
+        return true;
+    }
+    const std::string& socket = *options.socket;
+    if (socket.size() > 107 || socket.empty()) {
+        err << "taskhost: --socket: is longer than a unix socket address holds (107 bytes); "
+               "fix: choose a shorter path"
+            << std::endl;
+        return false;
+    }
+    config.daemon.socket = socket;
+    return true;
+}
+
+int run_daemon(HostConfig config, DaemonLog& log) {
+    const sigset_t signals = block_daemon_signals();
+    Result<std::unique_ptr<TaskhostDaemon>> daemon = TaskhostDaemon::start(std::move(config), log);
+    if (!daemon.ok()) {
+        log.line(daemon.error().text(), LogLevel::kError);
+        return kExitUsage;
+    }
+    TaskhostDaemon& running = *daemon.value();
+    const auto catalog = running.registry().catalog();
+    log.line("serving on " + running.socket_path() + " (" +
+             std::to_string(catalog->plugins().size()) + " plugins, " +
+             std::to_string(catalog->refusals().size()) + " refused); ready");
+    notify_service("READY=1\nSTATUS=" + running.service_status());
+
+    const std::string stop = serve_until_stopped(signals, running, log);
+    notify_service("STOPPING=1\nSTATUS=draining");
+    log.line(stop + ": draining (no new tasks; in-flight ones finish)");
+    if (!running.shutdown()) {
+        // Threads stuck in a plugin that ignores cancellation cannot be joined; leave now.
+        log.line("stopped with tasks abandoned");
+        std::_Exit(kExitTaskFailed);
+    }
+    daemon.value().reset();
+    log.line("stopped");
+    return kExitOk;
+}
+
+// --log-format and --log-level, taken out of `args` (the rest goes to parse_serve_args).
+struct LogFlags {
+    std::optional<std::string> format;
+    std::optional<std::string> level;
+};
+
+Result<LogFlags> take_log_flags(std::vector<std::string>& args) {
+    LogFlags flags;
+    std::vector<std::string> rest;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const bool format = arg == "--log-format" || arg.rfind("--log-format=", 0) == 0;
+        const bool level = arg == "--log-level" || arg.rfind("--log-level=", 0) == 0;
+        if (!format && !level) {
+            rest.push_back(arg);
+            continue;
+        }
+        const size_t equals = arg.find('=');
+        if (equals == std::string::npos && i + 1 >= args.size()) {
+            return HostError{arg, "needs a value",
+                             format ? "write --log-format text|json"
+                                    : "write --log-level debug|info|warn|error"};
+        }
+        const std::string value = equals != std::string::npos ? arg.substr(equals + 1) : args[++i];
+        if (format ? !parse_log_format(value) : !parse_log_level(value)) {
+            return HostError{format ? "--log-format" : "--log-level",
+                             "\"" + printable(value, 32) + "\" is not known",
+                             format ? "write text or json" : "write debug, info, warn or error"};
+        }
+        (format ? flags.format : flags.level) = value;
+    }
+    args = std::move(rest);
+    return flags;
+}
+
+// The config's daemon.log_format/log_level, with the flags over them (both already checked).
+LogStyle log_style(const DaemonSettings& settings, const LogFlags& flags) {
+    LogStyle style;
+    style.format = *parse_log_format(flags.format.value_or(settings.log_format));
+    style.level = *parse_log_level(flags.level.value_or(settings.log_level));
+    return style;
+}
+
+}  // namespace
+
+std::string serve_command_help() {
+    return serve_help() +
+           "\nLogging:\n"
+           "  --log-format text|json     text: time, level and message per line (default);\n"
+           "                             json: one {ts, level, msg, job} object per line\n"
+           "  --log-level LEVEL          debug, info (default), warn or error\n"
+           "  (or daemon.log_format / daemon.log_level in the config; the flags win)\n";
+}
+
+int serve_command(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
+    std::vector<std::string> args = given;
+    Result<LogFlags> log_flags = take_log_flags(args);
+    if (!log_flags.ok()) {
+        err << "taskhost: " << log_flags.error().text() << std::endl;
+        return kExitUsage;
+    }
     Result<ServeOptions> options = parse_serve_args(args);
     if (!options.ok()) {
         err << "taskhost: " << options.error().text() << std::endl;
         return kExitUsage;
     }
     if (options.value().help) {
-        out << serve_help();
+        out << serve_command_help();
         return kExitOk;
     }
     Result<std::unique_ptr<CommandStartup>> started =
@@ -37,61 +191,11 @@ int serve_command(const std::vector<std::string>& args, std::ostream& out, std::
         ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     }
     HostConfig& config = started.value()->config;
-    if (options.value().socket) {
-        const std::string& socket = *options.value().socket;
-        if (socket.size() > 107 || socket.empty()) {
-            err << "taskhost: --socket: is longer than a unix socket address holds (107 bytes); "
-                   "fix: choose a shorter path"
-                << std::endl;
-            return kExitUsage;
-        }
-        config.daemon.socket = socket;
-    }
-
-    // Blocked before any thread starts, so every thread inherits the mask and only sigwait
-    // below ever sees these signals.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGHUP);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    // A caller that hangs up mid-answer must not kill the daemon.
-    signal(SIGPIPE, SIG_IGN);
-
-    DaemonLog log(err);
-    const std::string socket_path = config.daemon.socket;
-    Result<std::unique_ptr<TaskhostDaemon>> daemon = TaskhostDaemon::start(std::move(config), log);
-    if (!daemon.ok()) {
-        log.line(daemon.error().text());
+    if (!apply_socket_flag(options.value(), config, err)) {
         return kExitUsage;
     }
-    const auto catalog = daemon.value()->registry().catalog();
-    log.line("serving on " + socket_path + " (" + std::to_string(catalog->plugins().size()) +
-             " plugins, " + std::to_string(catalog->refusals().size()) + " refused); ready");
-
-    for (;;) {
-        int signal_number = 0;
-        if (sigwait(&signals, &signal_number) != 0) {
-            continue;
-        }
-        if (signal_number == SIGHUP) {
-            log.line("SIGHUP: reloading plugins");
-            daemon.value()->reload_in_background("sighup");
-            continue;
-        }
-        log.line(std::string(signal_number == SIGTERM ? "SIGTERM" : "SIGINT") +
-                 ": draining (no new tasks; in-flight ones finish)");
-        break;
-    }
-    if (!daemon.value()->shutdown()) {
-        // Threads stuck in a plugin that ignores cancellation cannot be joined; leave now.
-        log.line("stopped with tasks abandoned");
-        std::_Exit(kExitTaskFailed);
-    }
-    daemon.value().reset();
-    log.line("stopped");
-    return kExitOk;
+    DaemonLog log(err, log_style(config.daemon, log_flags.value()));
+    return run_daemon(std::move(config), log);
 }
 
 }  // namespace taskhost

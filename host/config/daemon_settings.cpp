@@ -47,6 +47,24 @@ void read_connection_limits(const JsonFields& fields, DaemonSettings& settings) 
     }
 }
 
+void read_log_style(const JsonFields& fields, DaemonSettings& settings) {
+    if (fields.has("log_format")) {
+        settings.log_format = fields.text("log_format");
+        if (settings.log_format != "text" && settings.log_format != "json") {
+            fail(fields.where("log_format"), "is neither \"text\" nor \"json\"",
+                 "write \"json\" for one JSON object per line, or leave it out");
+        }
+    }
+    if (fields.has("log_level")) {
+        settings.log_level = fields.text("log_level");
+        const std::string& level = settings.log_level;
+        if (level != "debug" && level != "info" && level != "warn" && level != "error") {
+            fail(fields.where("log_level"), "is not a log level",
+                 "write \"debug\", \"info\", \"warn\" or \"error\"");
+        }
+    }
+}
+
 }  // namespace
 
 DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std::string& file,
@@ -54,8 +72,9 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
     const JsonFields fields = JsonFields::of(section, file, "$.daemon", daemon_rules());
     fields.only_known({"audit_log", "body_timeout_ms", "drain_timeout_ms", "group",
                        "head_timeout_ms", "keep_alive_timeout_ms", "keep_finished_tasks",
-                       "manifests_dir", "max_concurrency", "max_connections", "max_queue",
-                       "plugin_probe_timeout_ms", "socket", "tcp", "watch_plugin_dir"});
+                       "log_format", "log_level", "manifests_dir", "max_concurrency",
+                       "max_connections", "max_queue", "plugin_probe_timeout_ms", "socket", "tcp",
+                       "watch_plugin_dir"});
     DaemonSettings settings;
     if (fields.has("socket")) {
         settings.socket = fields.path("socket", base_dir);
@@ -102,6 +121,7 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
         settings.tcp = read_tcp(fields.child("tcp"), base_dir);
     }
     read_connection_limits(fields, settings);
+    read_log_style(fields, settings);
     return settings;
 }
 

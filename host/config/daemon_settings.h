@@ -37,6 +37,10 @@ struct DaemonSettings {
     int64_t keep_alive_timeout_ms = 5000;  // idle between two requests on one connection
     // How long a new plugin file's load and describe may take in the probe (every command).
     int64_t plugin_probe_timeout_ms = 5000;
+    // The daemon's log: "text" (time, level, message) or "json" (one object per line), and the
+    // least level written ("debug", "info", "warn", "error"). --log-format/--log-level win.
+    std::string log_format = "text";
+    std::string log_level = "info";
 };
 
 // Reads the section at `$.daemon` of config `file`; relative paths are taken from `base_dir`.

@@ -13,6 +13,21 @@
 #include "util/bounded_json.h"
 
 namespace taskhost {
+namespace {
+
+Result<int> open_audit_file(const std::string& path) {
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        const int err = errno;
+        return HostError{"daemon.audit_log " + path,
+                         std::string("cannot be opened: ") + std::strerror(err),
+                         "create its directory, or point \"audit_log\" somewhere writable"};
+    }
+    return fd;
+}
+
+}  // namespace
 
 std::string audit_line(const AuditEntry& entry) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -57,17 +72,27 @@ std::string audit_line(const AuditEntry& entry) {
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::optional<std::string>& path,
                                                  DaemonLog& fallback) {
     if (!path) {
-        return std::unique_ptr<AuditLog>(new AuditLog(-1, fallback));
+        return std::unique_ptr<AuditLog>(new AuditLog(-1, std::nullopt, fallback));
     }
-    const int fd =
-        ::open(path->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        const int err = errno;
-        return HostError{"daemon.audit_log " + *path,
-                         std::string("cannot be opened: ") + std::strerror(err),
-                         "create its directory, or point \"audit_log\" somewhere writable"};
+    Result<int> fd = open_audit_file(*path);
+    if (!fd.ok()) {
+        return fd.error();
     }
-    return std::unique_ptr<AuditLog>(new AuditLog(fd, fallback));
+    return std::unique_ptr<AuditLog>(new AuditLog(fd.value(), path, fallback));
+}
+
+Check AuditLog::reopen() {
+    if (!path_) {
+        return std::nullopt;
+    }
+    Result<int> fd = open_audit_file(*path_);
+    if (!fd.ok()) {
+        return fd.error();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    ::close(fd_);
+    fd_ = fd.value();
+    return std::nullopt;
 }
 
 AuditLog::~AuditLog() {
@@ -78,7 +103,7 @@ AuditLog::~AuditLog() {
 
 void AuditLog::record(const AuditEntry& entry) {
     const std::string line = audit_line(entry);
-    if (fd_ < 0) {
+    if (!path_) {
         fallback_.line("audit " + line);
         return;
     }

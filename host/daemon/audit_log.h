@@ -39,12 +39,17 @@ class AuditLog {
     AuditLog& operator=(const AuditLog&) = delete;
 
     void record(const AuditEntry& entry);
+    // SIGHUP, after logrotate moved the file away: later lines go to a new file at the path
+    // (no copytruncate needed). On failure the old file keeps receiving them.
+    Check reopen();
 
   private:
-    AuditLog(int fd, DaemonLog& fallback) : fd_(fd), fallback_(fallback) {}
+    AuditLog(int fd, std::optional<std::string> path, DaemonLog& fallback)
+        : fd_(fd), path_(std::move(path)), fallback_(fallback) {}
 
     std::mutex mutex_;
     int fd_;  // -1: the daemon's log
+    const std::optional<std::string> path_;
     DaemonLog& fallback_;
 };
 

@@ -4,13 +4,13 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/URI.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "daemon/api_response.h"
+#include "daemon/health_route.h"
+#include "daemon/metrics_route.h"
 #include "daemon/task_routes.h"
 #include "plugins/plugin_catalog_json.h"
 #include "util/bounded_json.h"
@@ -274,27 +274,9 @@ class ApiRequestHandler {
         cancel_task(context_, call.id, call.caller, call.response);
     }
 
-    void health(Call& call) {
-        HttpAnswer& response = call.response;
-        const auto catalog = context_.registry.catalog();
-        Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        const bool draining = context_.draining.load();
-        body->set("status", draining ? "draining" : "ok");
-        body->set("pid", static_cast<int64_t>(::getpid()));
-        body->set("uptime_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now() - context_.started)
-                                   .count());
-        body->set("plugins", catalog->plugins().size());
-        body->set("refused", catalog->refusals().size());
-        body->set("running", context_.queue.running());
-        body->set("queued", context_.queue.queued());
-        body->set("max_concurrency", context_.config.daemon.max_concurrency);
-        body->set("max_queue", context_.config.daemon.max_queue);
-        const auto last = context_.registry.last_reload();
-        body->set("reloads", last ? last->serial : 0);
-        body->set("core_dumps", ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);
-        send_json(response, draining ? 503 : 200, to_json(body));
-    }
+    void health(Call& call) { answer_health(context_, call.response); }
+
+    void metrics(Call& call) { answer_metrics(context_, call.response); }
 
     void plugins(Call& call) {
         HttpAnswer& response = call.response;
@@ -371,6 +353,7 @@ const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
         {"POST", "/v1/tasks", &ApiRequestHandler::post_task_route},
         {"GET", "/v1/tasks/{id}", &ApiRequestHandler::get_task_route},
         {"DELETE", "/v1/tasks/{id}", &ApiRequestHandler::cancel_task_route},
+        {"GET", "/metrics", &ApiRequestHandler::metrics},
     };
     return table;
 }

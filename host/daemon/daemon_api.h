@@ -1,5 +1,6 @@
 // The HTTP/1.1 + JSON API of `taskhost serve`:
-//   GET  /v1/health               liveness, load, plugin counts
+//   GET  /v1/health               liveness, load, plugin counts, version; 503 with the
+//                                 reasons when unhealthy (health_route.h)
 //   GET  /v1/plugins              each plugin's describe, generation, sha256, loaded_at, last
 //                                 reload error; the last reload's report
 //   POST /v1/plugins/reload       reloads now; answers the report (per plugin: loaded version
@@ -10,6 +11,7 @@
 //   GET  /v1/tasks/{id}           an async task's status and, once done, its outcome
 //   DELETE /v1/tasks/{id}         cancels a queued or running task: 202, or 409 when done
 //   GET  /v1/manifests            the last plan and apply of each manifest in manifests_dir
+//   GET  /metrics                 Prometheus text format 0.0.4 (metrics_route.h)
 // Unknown route 404, wrong method 405 (with Allow), oversized body 413; every error body has
 // the outcome's shape (see api_response.h). On the TCP listener every request needs
 // "Authorization: Bearer TOKEN", checked as soon as the head is read, before the body.
@@ -24,6 +26,7 @@
 #include "config/host_config.h"
 #include "daemon/audit_log.h"
 #include "daemon/daemon_log.h"
+#include "daemon/daemon_metrics.h"
 #include "daemon/http_service.h"
 #include "daemon/plugin_registry.h"
 #include "daemon/plugin_reloader.h"
@@ -43,9 +46,11 @@ struct DaemonContext {
     TaskBoard& board;
     AuditLog& audit;
     DaemonLog& log;
-    HostPacer& pacer;  // one per daemon: every task's requests per API key, across reloads
-    Ledger& ledger;    // what every process on the ledger agrees on (ledger/ledger.h)
-    ManifestWatch* manifests = nullptr;  // null unless daemon.manifests_dir is set
+    HostPacer& pacer;        // one per daemon: every task's requests per API key, across reloads
+    Ledger& ledger;          // what every process on the ledger agrees on (ledger/ledger.h)
+    DaemonMetrics& metrics;  // GET /metrics' counters (daemon_metrics.h)
+    ManifestWatch* manifests = nullptr;                // null unless daemon.manifests_dir is set
+    std::shared_ptr<const ReloadReport> start_report;  // the load at start, set before listening
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> draining{false};
     std::atomic<int> active_requests{0};

@@ -109,7 +109,15 @@ std::shared_ptr<const ReloadReport> PluginReloader::reload(
     return report;
 }
 
+void PluginReloader::observe_reports(std::function<void(const ReloadReport&)> observer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    observer_ = std::move(observer);
+}
+
 void PluginReloader::log_report(const ReloadReport& report) {
+    if (observer_) {
+        observer_(report);
+    }
     std::string triggers;
     for (const std::string& trigger : report.triggers) {
         triggers += (triggers.empty() ? "" : ",") + trigger;

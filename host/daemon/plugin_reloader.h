@@ -8,6 +8,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,10 @@ class PluginReloader {
     // under way is cancelled (its child killed, the file refused), so this returns promptly.
     void stop();
 
+    // Told every report (the load at start included), on the reload thread. Set it before the
+    // first request.
+    void observe_reports(std::function<void(const ReloadReport&)> observer);
+
   private:
     struct Pending {
         std::vector<std::string> triggers;
@@ -56,6 +61,7 @@ class PluginReloader {
     const CancelToken stop_probes_;  // cancels the library's probes when stopping
     PluginLibrary library_;          // used by the reload thread only
     uint64_t serial_ = 0;
+    std::function<void(const ReloadReport&)> observer_;  // set before the first request
 
     std::mutex mutex_;
     std::condition_variable wake_;

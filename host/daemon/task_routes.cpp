@@ -44,7 +44,7 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
     TaskFacts facts;
     TaskAnswer answer;
     {
-        TaskLogStream log(context.log);
+        TaskLogStream log(context.log, job->id());
         try {
             const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
             const SubmissionContext run{context.config, context.pacer, context.ledger,
@@ -52,7 +52,8 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
             answer = execute_submission(submission, *catalog, run, log, job->cancel_flag(), facts);
         } catch (const std::exception& e) {
             // A bug of ours, never a plugin's (invoke_task turns those into outcomes).
-            context.log.line("internal error running job " + job->id() + ": " + e.what());
+            context.log.line("internal error running job " + job->id() + ": " + e.what(),
+                             LogLevel::kError, job->id());
             ApiError error{
                 500,   "internal", "the daemon failed to run the task", "see the daemon's log",
                 false, {}};
@@ -66,6 +67,7 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
     entry.duration_ms = elapsed_ms(since);
     // Audited before the caller hears the answer, so audit lines come in answer order.
     context.audit.record(entry);
+    context.metrics.task_recorded(entry);
     job->finish(std::move(answer));
     context.board.close(job);
 }
@@ -95,6 +97,7 @@ void reject(DaemonContext& context, HttpAnswer& response, AuditEntry entry,
     entry.duration_ms = elapsed_ms(since);
     send_json(response, answer.http_status, answer.body, headers);
     context.audit.record(entry);
+    context.metrics.task_recorded(entry);
 }
 
 // The task spec a POST carries, once the daemon takes tasks and the body and the query are
@@ -255,8 +258,9 @@ void cancel_task(DaemonContext& context, const std::string& id, const ApiCaller&
     }
     job->cancel();
     context.log.line("task " + job->id() + " cancelled through the API by " +
-                     (caller.peer ? "uid " + std::to_string(caller.peer->uid)
-                                  : "a TCP caller at " + caller.address));
+                         (caller.peer ? "uid " + std::to_string(caller.peer->uid)
+                                      : "a TCP caller at " + caller.address),
+                     LogLevel::kInfo, job->id());
     send_json(response, 202, "{\"id\":\"" + job->id() + "\",\"status\":\"cancelling\"}");
 }
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "config/account_key.h"
+#include "daemon/systemd_service.h"
 #include "daemon/task_routes.h"
 #include "ledger/open_ledger.h"
 #include "plugins/plugin_probe.h"
@@ -103,6 +104,8 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
       board_(static_cast<size_t>(config_.daemon.keep_finished_tasks)),
       reloader_(config_.plugin_dir, registry_, log_, probe_options(config_.daemon)) {
     pacer_.share_with(ledger_->budget());
+    reloader_.observe_reports(
+        [this](const ReloadReport& report) { metrics_.reload_reported(report); });
     queue_ = std::make_unique<TaskQueue>(config_.daemon.max_concurrency, config_.daemon.max_queue);
     context_ = std::unique_ptr<DaemonContext>(new DaemonContext{config_,
                                                                 registry_,
@@ -113,6 +116,8 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
                                                                 log_,
                                                                 pacer_,
                                                                 *ledger_,
+                                                                metrics_,
+                                                                nullptr,
                                                                 nullptr,
                                                                 Clock::now(),
                                                                 {false},
@@ -131,6 +136,7 @@ void TaskhostDaemon::audit_watched(const ManifestTaskResult& result) {
     entry.status = result.status;
     entry.http_status = 0;
     audit_->record(entry);
+    metrics_.task_recorded(entry);
 }
 
 Result<std::unique_ptr<TaskhostDaemon>> TaskhostDaemon::start(HostConfig config, DaemonLog& log) {
@@ -150,6 +156,7 @@ Result<std::unique_ptr<TaskhostDaemon>> TaskhostDaemon::start(HostConfig config,
         daemon->shut_down_ = true;
         return *first->directory_error;
     }
+    daemon->context_->start_report = first;
     if (Check bad = daemon->listen()) {
         daemon->shutdown();
         return *bad;
@@ -194,20 +201,40 @@ Check TaskhostDaemon::listen() {
         }
         tcp_socket = bound.value();
     }
-    Result<Poco::Net::ServerSocket> unix_socket =
-        listen_on_unix_socket(settings.socket, settings.group);
+    Result<Poco::Net::ServerSocket> unix_socket = open_unix_socket();
     if (!unix_socket.ok()) {
         return unix_socket.error();
     }
-    socket_file_ = std::make_unique<SocketFileCleanup>(settings.socket);
     return serve(unix_socket.value(), tcp_socket, token);
+}
+
+// The socket systemd passed (its file is systemd's: never unlinked here), else our own.
+Result<Poco::Net::ServerSocket> TaskhostDaemon::open_unix_socket() {
+    Result<std::optional<Poco::Net::ServerSocket>> passed = take_activated_socket();
+    if (!passed.ok()) {
+        return passed.error();
+    }
+    if (passed.value()) {
+        const std::string path = bound_unix_path(*passed.value());
+        socket_path_ = path.empty() ? "(passed by systemd)" : path;
+        log_.line("listening on the socket systemd passed: " + socket_path_);
+        return *passed.value();
+    }
+    const DaemonSettings& settings = config_.daemon;
+    Result<Poco::Net::ServerSocket> own = listen_on_unix_socket(settings.socket, settings.group);
+    if (!own.ok()) {
+        return own.error();
+    }
+    socket_file_ = std::make_unique<SocketFileCleanup>(settings.socket);
+    socket_path_ = settings.socket;
+    return own.value();
 }
 
 Check TaskhostDaemon::serve(Poco::Net::ServerSocket unix_socket,
                             std::optional<Poco::Net::ServerSocket> tcp_socket,
                             std::optional<std::string> token) {
     HttpFrontSettings settings = front_settings(config_.daemon, tcp_socket ? 2 : 1, log_);
-    settings.name = "socket " + config_.daemon.socket;
+    settings.name = "socket " + socket_path_;
     unix_api_ = std::make_unique<DaemonApi>(*context_, std::nullopt);
     Result<std::unique_ptr<HttpFront>> unix_front =
         HttpFront::start(std::move(unix_socket), *unix_api_, settings, log_);
@@ -247,6 +274,25 @@ bool TaskhostDaemon::answers_written(Clock::time_point deadline) const {
 void TaskhostDaemon::reload_in_background(const std::string& trigger) {
     // The reloader logs each result itself; nobody waits for this future.
     reloader_.request(trigger);
+}
+
+std::shared_future<std::shared_ptr<const ReloadReport>> TaskhostDaemon::reload(
+    const std::string& trigger) {
+    return reloader_.request(trigger);
+}
+
+void TaskhostDaemon::reopen_logs() {
+    if (Check bad = audit_->reopen()) {
+        log_.line("the audit log was not reopened (lines still go to the old file): " +
+                  bad->text());
+    }
+}
+
+std::string TaskhostDaemon::service_status() const {
+    const auto catalog = registry_.catalog();
+    const size_t in_flight = queue_ ? queue_->running() + queue_->queued() : 0;
+    return "serving: " + std::to_string(catalog->plugins().size()) + " plugins, " +
+           std::to_string(in_flight) + " tasks in flight";
 }
 
 bool TaskhostDaemon::shutdown() {

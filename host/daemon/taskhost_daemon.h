@@ -32,6 +32,12 @@ class TaskhostDaemon {
 
     // SIGHUP's path: asks for a reload and logs its result when done.
     void reload_in_background(const std::string& trigger);
+    // A reload whose report the caller may wait for (SIGHUP under systemd: READY=1 after it).
+    std::shared_future<std::shared_ptr<const ReloadReport>> reload(const std::string& trigger);
+    // SIGHUP: the audit log reopened at its path, so logrotate needs no copytruncate.
+    void reopen_logs();
+    // One line for systemd's STATUS=: "serving: N plugins, M tasks in flight".
+    std::string service_status() const;
 
     // Stops accepting (the socket file goes), lets queued and running tasks finish for up to
     // daemon.drain_timeout_ms, then cancels the rest (plugins see host->cancelled) and waits a
@@ -40,12 +46,15 @@ class TaskhostDaemon {
 
     const HostConfig& config() const { return config_; }
     PluginRegistry& registry() { return registry_; }
+    // The unix socket's path: the configured one, or the one systemd passed.
+    const std::string& socket_path() const { return socket_path_; }
 
   private:
     TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_ptr<AuditLog> audit,
                    std::unique_ptr<Ledger> ledger);
     void audit_watched(const ManifestTaskResult& result);
     Check listen();
+    Result<Poco::Net::ServerSocket> open_unix_socket();
     Check serve(Poco::Net::ServerSocket unix_socket,
                 std::optional<Poco::Net::ServerSocket> tcp_socket,
                 std::optional<std::string> token);
@@ -55,6 +64,7 @@ class TaskhostDaemon {
     DaemonLog& log_;
     std::unique_ptr<AuditLog> audit_;
     PluginRegistry registry_;
+    DaemonMetrics metrics_;           // before the reloader, which reports to it
     std::unique_ptr<Ledger> ledger_;  // every task's journal and history; shared pacing
     HostPacer pacer_;
     std::unique_ptr<ManifestWatch> manifests_;  // goes before the pacer it uses
@@ -68,6 +78,7 @@ class TaskhostDaemon {
     std::unique_ptr<HttpFront> unix_front_;  // one event loop per listener
     std::unique_ptr<HttpFront> tcp_front_;
     std::unique_ptr<SocketFileCleanup> socket_file_;
+    std::string socket_path_;  // what the unix listener is bound to (for the log)
     bool shut_down_ = false;
 };
 

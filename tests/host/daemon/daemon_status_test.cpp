@@ -1,0 +1,82 @@
+// `taskhost status` against a running daemon: health with every reason, the plugins serving
+// and refused, tasks in flight, the last manifest runs; --json; exit 0 healthy, 1 not, 2 when
+// nothing answers on the socket.
+#include <chrono>
+#include <thread>
+
+#include "daemon_test_support.h"
+
+namespace {
+
+using taskhost_test::DaemonOptions;
+using taskhost_test::DaemonUnderTest;
+using taskhost_test::install_plugin_atomically;
+using taskhost_test::parse_json;
+
+TEST(StatusCommand, PrintsHealthPluginsTasksAndManifestRunsOfAHealthyDaemon) {
+    DaemonUnderTest daemon;
+    install_plugin_atomically(daemon.plugin_dir(), "versioned_v1", "versioned.so");
+    taskhost_test::make_dir(daemon.root() + "/manifests");
+    taskhost_test::write_file(daemon.root() + "/manifests/ok.json",
+                              R"({"version": 1, "tasks": [{"name": "one", "task": "test.versioned",
+                                  "account": "sandbox", "params": {"label": "s"}}]})");
+    DaemonOptions options;
+    options.daemon_json = R"({"watch_plugin_dir": false, "manifests_dir": "manifests"})";
+    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (parse_json(daemon.get("/v1/manifests").body)->getValue<int>("runs") < 1 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+
+    const taskhost_test::ProcessResult text =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path()});
+    EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+    EXPECT_NE(text.out.find("health: ok (taskhost "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("in flight: 0 running, 0 queued"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("plugins: 1 serving, 0 refused\n  versioned 1.0.0 (generation "),
+              std::string::npos)
+        << text.out;
+    EXPECT_NE(text.out.find("manifests: " + daemon.root() + "/manifests, 1 runs, last at 20"),
+              std::string::npos)
+        << text.out;
+    EXPECT_NE(text.out.find("ok.json: apply at "), std::string::npos) << text.out;
+
+    const taskhost_test::ProcessResult json =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--json"});
+    EXPECT_EQ(json.exit_code, 0) << json.err;
+    const auto all = parse_json(json.out);
+    EXPECT_EQ(all->getObject("health")->getValue<std::string>("status"), "ok");
+    EXPECT_EQ(all->getObject("plugins")->getArray("plugins")->size(), 1u);
+    EXPECT_EQ(all->getObject("manifests")->getValue<int>("runs"), 1);
+    EXPECT_EQ(daemon.stop().exit_code, 0);
+}
+
+TEST(StatusCommand, ExitsOneAndListsTheReasonsOfAnUnhealthyDaemon) {
+    DaemonUnderTest daemon;
+    install_plugin_atomically(daemon.plugin_dir(), "abi_v2", "bad.so");
+    ASSERT_TRUE(daemon.start()) << daemon.process().err();
+    const taskhost_test::ProcessResult text =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path()});
+    EXPECT_EQ(text.exit_code, 1) << text.out << text.err;
+    EXPECT_NE(text.out.find("health: unavailable"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  - no plugin is loaded"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  - plugin refused at start: "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("plugins: 0 serving, 1 refused"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("manifests: not watched"), std::string::npos) << text.out;
+    const taskhost_test::ProcessResult json =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--json"});
+    EXPECT_EQ(json.exit_code, 1);
+    EXPECT_TRUE(parse_json(json.out)->isNull("manifests")) << json.out;
+    EXPECT_EQ(daemon.stop().exit_code, 0);
+}
+
+TEST(StatusCommand, ExitsTwoWhenNoDaemonAnswers) {
+    DaemonUnderTest daemon;  // never started: nothing on its socket
+    const taskhost_test::ProcessResult result =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path()});
+    EXPECT_EQ(result.exit_code, 2) << result.out;
+    EXPECT_NE(result.err.find(daemon.socket_path()), std::string::npos) << result.err;
+}
+
+}  // namespace
