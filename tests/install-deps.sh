@@ -12,7 +12,7 @@ packages=(
   ansible-core puppet
   postgresql
   libsystemd-dev systemd
-  prometheus lintian fakeroot dpkg-dev file
+  prometheus lintian dpkg-dev file man-db
 )
 
 missing=()
