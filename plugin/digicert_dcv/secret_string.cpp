@@ -1,5 +1,7 @@
 #include "secret_string.h"
 
+#include <cstdlib>
+
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -9,6 +11,18 @@ namespace digicert_dcv {
 void wipe_bytes(void* data, std::size_t size) {
     if (data != nullptr && size > 0) {
         ::explicit_bzero(data, size);
+    }
+}
+
+void scrub_freed_blocks(std::size_t size) {
+    constexpr std::size_t kBlocks = 16;
+    void* blocks[kBlocks] = {};
+    for (void*& block : blocks) {
+        block = std::malloc(size);
+        wipe_bytes(block, size);
+    }
+    for (void* block : blocks) {
+        std::free(block);
     }
 }
 

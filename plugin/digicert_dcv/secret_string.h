@@ -12,6 +12,12 @@ namespace digicert_dcv {
 // Overwrites `size` bytes at `data` in a way the optimiser keeps.
 void wipe_bytes(void* data, std::size_t size);
 
+// Takes back and wipes the most recently freed heap blocks of `size` bytes' size class (glibc
+// hands them out again last-in first-out), then frees them. For copies this code cannot reach:
+// the parser's own temporary strings of a token, freed unwiped before the token is read.
+// Best effort: it only reaches blocks still at the top of the allocator's lists.
+void scrub_freed_blocks(std::size_t size);
+
 class SecretString {
   public:
     SecretString() = default;
