@@ -79,11 +79,7 @@ TEST(DaemonHealth, IsUnavailableWhenTheLastManifestApplyFailed) {
     DaemonOptions options;
     options.daemon_json = R"({"watch_plugin_dir": false, "manifests_dir": "manifests"})";
     ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (parse_json(daemon.get("/v1/manifests").body)->getValue<int>("runs") < 1 &&
-           std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    taskhost_test::wait_for_manifest_runs(daemon);
     const DaemonAnswer health = daemon.get("/v1/health");
     EXPECT_EQ(health.http_status, 503) << health.body;
     EXPECT_NE(reasons_of(health).find("bad.json: last apply failed"), std::string::npos)

@@ -1,5 +1,7 @@
 #include "daemon_test_support.h"
 
+#include <thread>
+
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -105,6 +107,14 @@ void DaemonServingVersioned::SetUp() {
 
 void DaemonServingVersioned::TearDown() {
     EXPECT_EQ(daemon_.stop().exit_code, 0);
+}
+
+void wait_for_manifest_runs(const DaemonUnderTest& daemon, int runs) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (parse_json(daemon.get("/v1/manifests").body)->getValue<int>("runs") < runs &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
 }
 
 }  // namespace taskhost_test

@@ -69,4 +69,7 @@ class DaemonServingVersioned : public ::testing::Test {
     DaemonUnderTest daemon_;
 };
 
+// Waits (up to 20 s) until the daemon's manifest watch has made `runs` runs (GET /v1/manifests).
+void wait_for_manifest_runs(const DaemonUnderTest& daemon, int runs = 1);
+
 }  // namespace taskhost_test
