@@ -13,6 +13,7 @@ packages=(
   postgresql
   libsystemd-dev systemd
   prometheus lintian dpkg-dev file man-db
+  curl time wrk python3-requests
 )
 
 missing=()

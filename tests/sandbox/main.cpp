@@ -1,6 +1,6 @@
 // digicert-sandbox: the CertCentral sandbox as a process, for the quick-start demo and manual
-// runs. stdout carries only JSON lines (ready, then one per accepted resend); errors go to
-// stderr. It never prints an API key.
+// runs. stdout carries only JSON lines (ready, then one per accepted resend, and a counters line
+// on SIGUSR1 and at exit); errors go to stderr. It never prints an API key.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <pthread.h>
@@ -46,6 +46,18 @@ void print_resend(const sandbox::AcceptedResend& resend) {
     print_line(event);
 }
 
+// {"event":"counters",...}: totals since start, for benchmarks (handshakes per task).
+void print_counters(const sandbox::SandboxServer& server) {
+    const sandbox::SandboxCounters counters = server.counters();
+    Poco::JSON::Object event(Poco::JSON_PRESERVE_KEY_ORDER);
+    event.set("event", "counters");
+    event.set("requests", counters.requests);
+    event.set("resends_accepted", counters.resends);
+    event.set("rate_limited", counters.rate_limited);
+    event.set("connections", counters.connections);
+    print_line(event);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,6 +67,7 @@ int main(int argc, char** argv) {
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGUSR1);  // not a stop: prints the counters
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     sandbox::SandboxOptions options;
@@ -82,7 +95,10 @@ int main(int argc, char** argv) {
         print_line(ready);
 
         int received = 0;
-        sigwait(&stop_signals, &received);
+        while (sigwait(&stop_signals, &received) == 0 && received == SIGUSR1) {
+            print_counters(server);
+        }
+        print_counters(server);
         // ~SandboxServer stops accepting, ends every connection and joins its threads.
     } catch (const std::exception& error) {
         std::cerr << "digicert-sandbox: cannot start: " << error.what() << "\n";

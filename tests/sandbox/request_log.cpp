@@ -16,6 +16,7 @@ std::string RecordedRequest::header(const std::string& name) const {
 void RequestLog::record_request(RecordedRequest request) {
     std::lock_guard<std::mutex> lock(mutex_);
     requests_.push_back(std::move(request));
+    ++counters_.requests;
     while (requests_.size() > max_requests_) {
         requests_.pop_front();
     }
@@ -24,19 +25,20 @@ void RequestLog::record_request(RecordedRequest request) {
 void RequestLog::record_resend(AcceptedResend resend) {
     std::lock_guard<std::mutex> lock(mutex_);
     resends_.push_back(std::move(resend));
-    if (resends_.size() > max_requests_) {
-        resends_.erase(resends_.begin());
+    ++counters_.resends;
+    while (resends_.size() > max_requests_) {
+        resends_.pop_front();
     }
 }
 
 void RequestLog::count_rate_limited() {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++rate_limited_;
+    ++counters_.rate_limited;
 }
 
 void RequestLog::count_connection() {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++connections_;
+    ++counters_.connections;
 }
 
 std::vector<RecordedRequest> RequestLog::requests() const {
@@ -46,25 +48,29 @@ std::vector<RecordedRequest> RequestLog::requests() const {
 
 std::vector<AcceptedResend> RequestLog::resends() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return resends_;
+    return {resends_.begin(), resends_.end()};
 }
 
 size_t RequestLog::rate_limited() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return rate_limited_;
+    return counters_.rate_limited;
 }
 
 size_t RequestLog::connections() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return connections_;
+    return counters_.connections;
+}
+
+SandboxCounters RequestLog::counters() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return counters_;
 }
 
 void RequestLog::reset() {
     std::lock_guard<std::mutex> lock(mutex_);
     requests_.clear();
     resends_.clear();
-    rate_limited_ = 0;
-    connections_ = 0;
+    counters_ = SandboxCounters{};
 }
 
 }  // namespace sandbox

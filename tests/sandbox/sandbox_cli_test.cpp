@@ -210,9 +210,23 @@ TEST(SandboxCli, ProcessServesAResendAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(event->getArray("requested")->size(), 2u);
     EXPECT_EQ(event->getArray("mailed")->size(), 1u);
 
+    child.send_signal(SIGUSR1);  // the counters, and the sandbox goes on serving
+    const std::string counters_line = child.next_stdout_line(kLineLimit);
+    Poco::JSON::Parser counters_parser;
+    const auto counters = counters_parser.parse(counters_line).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(counters->getValue<std::string>("event"), "counters");
+    EXPECT_EQ(counters->getValue<int>("requests"), 1);
+    EXPECT_EQ(counters->getValue<int>("resends_accepted"), 1);
+    EXPECT_EQ(counters->getValue<int>("rate_limited"), 0);
+    EXPECT_EQ(counters->getValue<int>("connections"), 1);
+    EXPECT_EQ(client.send(resend).status, 204);
+
     child.send_signal(SIGTERM);
     const ProcessResult done = child.finish();
     EXPECT_EQ(done.exit_code, 0) << done.err;
+    EXPECT_NE(done.out.find(R"("event":"counters","requests":2,"resends_accepted":2)"),
+              std::string::npos)
+        << done.out;
     EXPECT_EQ(done.out.find(kCanaryKey), std::string::npos);
     EXPECT_EQ(done.err.find(kCanaryKey), std::string::npos);
 }

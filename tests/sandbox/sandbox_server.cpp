@@ -274,6 +274,9 @@ size_t SandboxServer::rate_limited_count() const {
 size_t SandboxServer::connections_accepted() const {
     return impl_->core_->log.connections();
 }
+SandboxCounters SandboxServer::counters() const {
+    return impl_->core_->log.counters();
+}
 void SandboxServer::reset_records() {
     impl_->core_->log.reset();
 }

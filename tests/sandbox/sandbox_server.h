@@ -130,6 +130,14 @@ struct AcceptedResend {
     std::chrono::system_clock::time_point at;
 };
 
+// Totals since the start (or reset_records()), never trimmed like requests().
+struct SandboxCounters {
+    size_t requests = 0;      // requests read whole, faulted or not
+    size_t resends = 0;       // resends accepted (204)
+    size_t rate_limited = 0;  // 429 request_limit_exceeded answers
+    size_t connections = 0;   // TCP connections accepted: one TLS handshake (attempt) each
+};
+
 class SandboxServer {
   public:
     explicit SandboxServer(SandboxOptions options);
@@ -158,6 +166,7 @@ class SandboxServer {
     std::vector<AcceptedResend> accepted_resends() const;
     size_t rate_limited_count() const;    // how many 429 request_limit_exceeded it answered
     size_t connections_accepted() const;  // TCP connections (TLS handshakes attempted)
+    SandboxCounters counters() const;
     void reset_records();
 
   private:
