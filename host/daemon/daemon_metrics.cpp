@@ -12,6 +12,10 @@ DaemonMetrics::DaemonMetrics() {
                       {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300});
     registry_.declare("taskhost_reloads_total", "Plugin reloads (and the load at start) by result.",
                       MetricType::kCounter);
+    registry_.declare("taskhost_plugin_requests_total",
+                      "HTTP requests plugins reported through host->answered, by route template "
+                      "and HTTP status (0: no answer, such as a network or TLS failure).",
+                      MetricType::kCounter);
 }
 
 void DaemonMetrics::task_recorded(const AuditEntry& entry) {
@@ -29,6 +33,15 @@ void DaemonMetrics::reload_reported(const ReloadReport& report) {
                          : report.refused() > 0 ? "refused"
                                                 : "ok";
     registry_.add("taskhost_reloads_total", {{"result", result}});
+}
+
+void DaemonMetrics::request_answered(const PluginAnswer& answer) {
+    registry_.add("taskhost_plugin_requests_total",
+                  {{"plugin", answer.plugin}, {"route", answer.route}, {"status", answer.status}});
+}
+
+AnswerSink DaemonMetrics::answer_sink() {
+    return [this](const PluginAnswer& answer) { request_answered(answer); };
 }
 
 }  // namespace taskhost

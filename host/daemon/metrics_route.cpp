@@ -36,6 +36,9 @@ void read_pacer(DaemonContext& context, MetricRegistry& now) {
                 "429 holds reported through host->throttled, per bucket.", MetricType::kCounter);
     now.declare("taskhost_pacer_waiting_tasks", "Tasks waiting for a pacing turn, per bucket.",
                 MetricType::kGauge);
+    now.declare("taskhost_pacer_wait_seconds_total",
+                "Time tasks spent waiting in host->acquire for a turn, per bucket.",
+                MetricType::kCounter);
     for (const auto& [bucket, stats] : context.pacer.stats()) {
         now.set("taskhost_pacer_turns_total", {{"bucket", bucket}},
                 static_cast<double>(stats.granted));
@@ -43,6 +46,7 @@ void read_pacer(DaemonContext& context, MetricRegistry& now) {
                 static_cast<double>(stats.throttles));
         now.set("taskhost_pacer_waiting_tasks", {{"bucket", bucket}},
                 static_cast<double>(stats.waiting));
+        now.set("taskhost_pacer_wait_seconds_total", {{"bucket", bucket}}, stats.waited.count());
     }
 }
 

@@ -94,6 +94,7 @@ TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCata
     run.source = TaskSource::kApi;
     run.cancel = cancel;
     run.pacer = &context.pacer;
+    run.on_answer = context.on_answer;
     run.ledger = &context.ledger;
     run.caller = context.caller;
     run.caller->task_id = request.id;

@@ -14,6 +14,7 @@
 #include "ledger/ledger.h"
 #include "pacing/host_pacer.h"
 #include "plugins/plugin_catalog.h"
+#include "tasks/plugin_answers.h"
 #include "tasks/task_submission.h"
 #include "util/cancellation.h"
 
@@ -41,11 +42,13 @@ Check check_submission(const TaskSubmission& submission, const PluginCatalog& ca
 // `pacer` (the daemon's, shared by all its tasks and kept across reloads) is offered to the
 // plugin as host->acquire/throttled, with the windows the task describes or its account sets.
 // `ledger` records it (the history names `caller`: the client's uid and pid).
+// `on_answer` is told each request answer the plugin reports (the daemon's metrics).
 struct SubmissionContext {
     const HostConfig& config;
     HostPacer& pacer;
     Ledger& ledger;
     Caller caller;
+    AnswerSink on_answer;
 };
 TaskAnswer execute_submission(const TaskSubmission& submission, const PluginCatalog& catalog,
                               const SubmissionContext& context, std::ostream& log,

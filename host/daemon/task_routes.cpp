@@ -48,7 +48,7 @@ void run_job(DaemonContext& context, const TaskSubmission& submission,
         try {
             const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
             const SubmissionContext run{context.config, context.pacer, context.ledger,
-                                        ledger_caller(caller)};
+                                        ledger_caller(caller), context.metrics.answer_sink()};
             answer = execute_submission(submission, *catalog, run, log, job->cancel_flag(), facts);
         } catch (const std::exception& e) {
             // A bug of ours, never a plugin's (invoke_task turns those into outcomes).

@@ -180,6 +180,7 @@ Check TaskhostDaemon::listen() {
         watch.directory = *settings.manifests_dir;
         PluginRegistry* registry = &registry_;
         watch.on_applied = [this](const ManifestTaskResult& result) { audit_watched(result); };
+        watch.on_answer = metrics_.answer_sink();
         manifests_ = std::make_unique<ManifestWatch>(
             config_, [registry] { return registry->catalog(); }, pacer_, *ledger_, watch);
         if (Check bad = manifests_->start()) {

@@ -68,6 +68,7 @@ ForEachListing run_for_each_listing(const ManifestTask& task, const ResolvedForE
     run.source = context.source;
     run.cancel = context.cancel;
     run.pacer = context.pacer;
+    run.on_answer = context.on_answer;
     run.keys = context.keys;
     run.ledger = context.ledger;  // the runner keeps a read-only task out of it
     run.manifest = task.file;

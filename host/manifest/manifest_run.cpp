@@ -330,6 +330,7 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
     context.force = settings_.force;
     context.ledger = &ledger_;
     context.pacer = &pacer_;
+    context.on_answer = settings_.on_answer;
     context.cancel = cancel;
     context.keys = &keys;
     context.buckets = &buckets;

@@ -44,6 +44,7 @@ struct ManifestRunSettings {
     bool strict = false;  // any problem in any manifest: nothing runs
     size_t concurrency = kDefaultManifestConcurrency;
     bool watched = false;  // run by the daemon's manifest watch (the tasks' source says so)
+    AnswerSink on_answer;  // each request answer a task's plugin reports (the daemon's metrics)
 };
 
 struct ManifestRunSummary {

@@ -122,6 +122,7 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
     run.source = context.source;
     run.cancel = context.cancel;
     run.pacer = context.pacer;
+    run.on_answer = context.on_answer;
     run.keys = context.keys;
     run.ledger = context.ledger;
     run.resend.interval = task.resend_interval;

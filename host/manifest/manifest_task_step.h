@@ -39,6 +39,7 @@ struct TaskStepContext {
     TaskSource source = TaskSource::kApply;  // kPlan, kApply or kWatch
     AccountKeys* keys = nullptr;
     AccountBuckets* buckets = nullptr;
+    AnswerSink on_answer;  // see TaskRunOptions; may be empty
 };
 
 // Plans or applies `resolved` (from `task`); host and plugin log lines go to `log`.

@@ -106,6 +106,7 @@ Object::Ptr ManifestWatch::run_file(const std::string& file, ManifestMode mode) 
     settings.mode = mode;
     settings.watched = true;
     settings.concurrency = settings_.concurrency;
+    settings.on_answer = settings_.on_answer;
     ManifestRun run(config_, *catalog, pacer_, ledger_, settings);
     Array::Ptr results = new Array;
     ManifestRunObserver observer;

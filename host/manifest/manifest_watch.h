@@ -39,6 +39,9 @@ struct ManifestWatchSettings {
     std::chrono::milliseconds settle{500};
     // Each task an apply of the watch ran or refused (not plans): for the daemon's audit log.
     std::function<void(const ManifestTaskResult& result)> on_applied;
+    // Each request answer a plugin reports while the watch plans or applies (see
+    // TaskRunOptions::on_answer): the daemon's metrics. May be empty.
+    AnswerSink on_answer;
 };
 
 class ManifestWatch {

@@ -56,6 +56,23 @@ bool HostPacer::ask_cancelled(std::unique_lock<std::mutex>& lock,
 HostPacer::Turn HostPacer::acquire(const std::string& name, const std::vector<RateWindow>& windows,
                                    const std::function<bool()>& cancelled,
                                    std::optional<Clock::time_point> deadline, uint64_t* grant) {
+    const Clock::time_point asked = Clock::now();
+    const Turn turn = wait_for_turn(name, windows, cancelled, deadline, grant);
+    std::lock_guard<std::mutex> lock(mutex_);
+    // The bucket exists: a waiter keeps it (in the queue, then by its pending turn). Should
+    // it have been forgotten meanwhile, its wait goes with it, like its other counters.
+    const auto found = buckets_.find(name);
+    if (found != buckets_.end()) {
+        found->second.waited += Clock::now() - asked;
+    }
+    return turn;
+}
+
+HostPacer::Turn HostPacer::wait_for_turn(const std::string& name,
+                                         const std::vector<RateWindow>& windows,
+                                         const std::function<bool()>& cancelled,
+                                         std::optional<Clock::time_point> deadline,
+                                         uint64_t* grant) {
     std::unique_lock<std::mutex> lock(mutex_);
     const uint64_t ticket = next_ticket_++;
     bucket_for(name, &windows).queue.push_back(ticket);
@@ -235,6 +252,7 @@ std::map<std::string, HostPacer::BucketStats> HostPacer::stats() const {
         stats.pending = entry.second.schedule.pending();
         stats.throttles = entry.second.schedule.throttles();
         stats.waiting = entry.second.queue.size();
+        stats.waited = entry.second.waited;
         stats.windows = entry.second.schedule.windows();
         out.emplace(entry.first, stats);
     }

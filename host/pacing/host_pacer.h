@@ -46,6 +46,9 @@ class HostPacer {
         size_t pending = 0;
         uint64_t throttles = 0;
         size_t waiting = 0;
+        // Total time callers spent in acquire() on this bucket (whatever they got in the end),
+        // since the bucket was last forgotten.
+        std::chrono::duration<double> waited{0};
         std::vector<RateWindow> windows;
     };
 
@@ -93,7 +96,13 @@ class HostPacer {
         std::deque<uint64_t> queue;  // tickets of the callers waiting, in arrival order
         std::map<uint64_t, uint64_t> shared_turns;  // local grant -> the shared budget's turn
         std::vector<RateWindow> windows;            // the latest caller's
+        Clock::duration waited{0};                  // in acquire(), all callers together
     };
+
+    // acquire() without the bookkeeping of how long it took.
+    Turn wait_for_turn(const std::string& name, const std::vector<RateWindow>& windows,
+                       const std::function<bool()>& cancelled,
+                       std::optional<Clock::time_point> deadline, uint64_t* grant);
 
     Turn take_shared(const std::string& name, const std::vector<RateWindow>& windows,
                      const std::function<bool()>& cancelled,

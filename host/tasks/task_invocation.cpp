@@ -166,6 +166,13 @@ extern "C" void on_throttled(void* ctx, const char* bucket, uint32_t retry_after
         bucket_name(bucket), std::chrono::milliseconds(std::min(retry_after_ms, kMaxHoldMs)));
 }
 
+extern "C" void on_answered(void* ctx, const char* route, int status) {
+    // No lock: the sink is thread-safe, and plugin_name and pacing are fixed during the call.
+    const Execution& execution = *static_cast<const Execution*>(ctx);
+    execution.pacing->on_answer(
+        PluginAnswer{execution.plugin_name, answer_route(route), answer_status(status)});
+}
+
 void replace_all(std::string& text, std::string_view needle, std::string_view with) {
     if (needle.empty()) {
         return;
@@ -228,7 +235,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     execution.log = &log;
     execution.cancel = &cancel;
     const bool paced = pacing != nullptr && pacing->pacer != nullptr;
-    execution.pacing = paced ? pacing : nullptr;
+    execution.pacing = pacing;
 
     taskhost_host host{};
     host.abi_version = TASKHOST_ABI_VERSION;
@@ -240,6 +247,7 @@ InvocationResult invoke_task(const TaskRequest& request, const ApiKey* key, std:
     // Without a host pacer (one-shot runs) the plugin paces itself.
     host.acquire = paced ? on_acquire : nullptr;
     host.throttled = paced ? on_throttled : nullptr;
+    host.answered = pacing != nullptr && pacing->on_answer ? on_answered : nullptr;
 
     int plugin_return = 0;
     {

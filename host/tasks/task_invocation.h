@@ -13,6 +13,7 @@
 
 #include "config/account_key.h"
 #include "pacing/rate_window.h"
+#include "tasks/plugin_answers.h"
 #include "tasks/task_request.h"
 #include "util/cancellation.h"
 
@@ -25,13 +26,17 @@ constexpr size_t kMaxLogLineBytes = 8192;
 class HostPacer;
 
 // The host's pacer offered to one execution as taskhost_host.acquire / throttled. Without it
-// (null pacing or pacer) both callbacks are NULL and the plugin paces itself.
+// (null pacing or pacer) both callbacks are NULL and the plugin paces itself. With `on_answer`
+// the execution is also offered taskhost_host.answered (its requests' answers, for metrics).
 struct TaskPacing {
     HostPacer* pacer = nullptr;       // shared by every task of the process; outlives the call
     std::vector<RateWindow> windows;  // this task's windows on its account (rate_window.h)
     // Told the bucket the plugin names on each acquire (a manifest apply learns which bucket
     // an account's tasks use, to hold new tasks back while that bucket is full). May be empty.
     std::function<void(const std::string& bucket)> on_bucket;
+    // Told each answer the plugin reports, sanitised (plugin_answers.h). Empty: answered is
+    // NULL. Offered with or without a pacer.
+    AnswerSink on_answer;
 };
 
 struct InvocationResult {

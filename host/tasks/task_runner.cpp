@@ -250,6 +250,7 @@ TaskRunResult run_task(const TaskRequest& given, const TaskRunOptions& options, 
     }
     TaskPacing pacing;
     pacing.pacer = options.pacer;
+    pacing.on_answer = options.on_answer;
     if (options.pacer != nullptr) {
         pacing.windows = rate_windows_for(*request.offer.task, *request.account);
         pacing.on_bucket = options.on_bucket;

@@ -65,6 +65,7 @@ struct TaskRunOptions {
     // task describes or its account sets. Null: the plugin paces itself.
     HostPacer* pacer = nullptr;
     std::function<void(const std::string& bucket)> on_bucket;  // see TaskPacing
+    AnswerSink on_answer;  // each request answer the plugin reports (see TaskPacing); may be empty
     AccountKeys* keys = nullptr;            // null: the account's key is read for this task alone
     std::function<SendGate()> before_send;  // null: go
     bool pretty = false;                    // also render the outcome indented (for people)

@@ -162,6 +162,28 @@ typedef struct taskhost_host {
      * still calls acquire before its retry. A NULL `bucket` is ignored.
      */
     void (*throttled)(void* ctx, const char* bucket, uint32_t retry_after_ms);
+    /* ---- appended in ABI 1 for request metrics; check `size` before reading ---- */
+    /*
+     * Tells the host how one HTTP request of this execution ended, for the host's metrics (the
+     * daemon counts them per plugin, route and status). A plugin calls it once per HTTP
+     * attempt it started (retries are attempts), when the attempt ended: its whole answer
+     * read, or the attempt failed; never for a request it did not start (no turn, cancelled
+     * before). May be NULL: the host counts nothing, and the plugin works the same.
+     *  - `route`: NUL-terminated; the plugin's name for the endpoint, a template fixed in its
+     *    code: the method and the path with every variable part replaced, e.g.
+     *    "PUT /domain/{id}/dcv/emails". Never an id, a name, a query value, an address, a
+     *    key or any other secret; a plugin uses a small fixed set of routes (each one is a
+     *    time series the host keeps). The host takes a route of 1 to 128 bytes of printable
+     *    ASCII (0x20..0x7E) as it is; a NULL, empty or longer route, or one with any other
+     *    byte, is counted as "other".
+     *  - `status`: the HTTP status of the answer (100..599), or 0 when no answer came (a
+     *    network, TLS or timeout failure, or a cancel while the request was under way). The
+     *    host counts any other value as "other".
+     * It is a report and nothing else: it does not close the pacing turn (the request-in-
+     * flight rule above is unchanged: acquire, throttled or the return close it) and does not
+     * replace throttled (a 429 is reported by both). Cheap and non-blocking.
+     */
+    void (*answered)(void* ctx, const char* route, int status);
 } taskhost_host;
 
 /* True when the host struct `h` covers `field` (the size rule above). */

@@ -166,6 +166,18 @@ class Host {
         }
     }
 
+    bool offers_answered() const noexcept {
+        return TASKHOST_HOST_HAS(host_, answered) && host_->answered;
+    }
+    // Reports how one sent request ended, for the host's metrics: `route` a fixed template
+    // such as "PUT /domain/{id}/dcv/emails" (never an id, a name or a key), `status` the HTTP
+    // status or 0 when no answer came. Does nothing when not offered.
+    void answered(const char* route, int status) const noexcept {
+        if (offers_answered() && route != nullptr) {
+            host_->answered(host_->ctx, route, status);
+        }
+    }
+
     // Sleeps `duration` in slices of at most `slice`, asking `cancelled` before each: false
     // when cancelled meanwhile (then stop and answer "cancelled"), true when the time passed.
     // For backoff between retries, so a cancel is seen within one slice.

@@ -228,6 +228,12 @@ TaskError CertCentralExchange::judge_failure(const CertCentralRequest& request,
     return error;
 }
 
+void CertCentralExchange::report_answer(const CertCentralRequest& request,
+                                        const AttemptResult& result) const {
+    const auto* response = std::get_if<HttpResponse>(&result.result);
+    host_.answered(request.route, response != nullptr ? response->status : 0);
+}
+
 void CertCentralExchange::report_throttled(std::optional<milliseconds> retry_after,
                                            milliseconds backoff) {
     if (host_.offers_acquire()) {
@@ -251,6 +257,7 @@ ExchangeResult CertCentralExchange::run(const CertCentralRequest& request,
         ++total_attempts_;
         const AttemptResult result =
             client.send(request, connection_, std::min(connection_.timeout, *remaining));
+        report_answer(request, result);
         if (result.cancelled) {
             end_cancelled_during(out, request, attempt, std::get<TransportFailure>(result.result));
             note_in_doubt(out);

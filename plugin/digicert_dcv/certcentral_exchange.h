@@ -70,6 +70,10 @@ class CertCentralExchange {
     TaskError judge_failure(const CertCentralRequest& request, const TransportFailure& failure,
                             ExchangeResult& out) const;
 
+    // Tells the host how the attempt of `request` ended (for its metrics): the status of its
+    // answer, or 0 when none came.
+    void report_answer(const CertCentralRequest& request, const AttemptResult& result) const;
+
     // A 429 makes every task on this API key wait, not only this one.
     void report_throttled(std::optional<std::chrono::milliseconds> retry_after,
                           std::chrono::milliseconds backoff);

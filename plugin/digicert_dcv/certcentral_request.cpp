@@ -28,7 +28,29 @@ CertCentralRequest build_certcentral_get(const ConnectionSettings& connection,
     request.target = connection.base_url.path + path_and_query;
     request.url = connection.base_url.normalised() + path_and_query;
     request.api_key = connection.api_key;
+    request.route = route_template(request.method, path_and_query);
     return request;
+}
+
+std::string route_template(const std::string& method, std::string_view path_and_query) {
+    const std::string_view path = path_and_query.substr(0, path_and_query.find_first_of("?#"));
+    std::string route = method + " ";
+    size_t start = 0;
+    while (start < path.size()) {
+        const size_t slash = path.find('/', start);
+        const size_t end = slash == std::string_view::npos ? path.size() : slash;
+        const std::string_view segment = path.substr(start, end - start);
+        const bool fixed =
+            !segment.empty() &&
+            segment.find_first_not_of("abcdefghijklmnopqrstuvwxyz_-") == std::string_view::npos;
+        route += fixed || segment.empty() ? std::string(segment) : std::string("{id}");
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        route += '/';
+        start = slash + 1;
+    }
+    return route;
 }
 
 std::string percent_encode(std::string_view text) {

@@ -33,6 +33,9 @@ struct CertCentralRequest {
     SecretString api_key;  // wiped with the request (and with every copy of it)
     // A larger answer is cut there (and reported as truncated): a domain search may list many.
     std::size_t max_response_body = kMaxResponseBody;
+    // The endpoint as the host's metrics name it (taskhost_host.answered): the method and the
+    // path with every variable segment "{id}" and no query, e.g. "PUT /domain/{id}/dcv/emails".
+    std::string route;
 
     // A GET carries no body, so no Content-Type or Content-Length.
     bool has_body() const { return method != "GET"; }
@@ -48,6 +51,11 @@ struct CertCentralRequest {
 // A GET of `path_and_query` (starting with '/', already percent-encoded) under the base URL.
 CertCentralRequest build_certcentral_get(const ConnectionSettings& connection,
                                          const std::string& path_and_query);
+
+// The route of `method` on `path_and_query` (relative to the base URL): the query dropped and
+// every path segment that is not only lowercase letters, '_' or '-' replaced by "{id}", so no id,
+// name or other value of a request ever reaches the host's metrics.
+std::string route_template(const std::string& method, std::string_view path_and_query);
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for a query value.
 std::string percent_encode(std::string_view text);

@@ -17,6 +17,7 @@ CertCentralRequest build_dcv_resend_request(const DcvResendSpec& spec, int64_t d
     request.target = spec.connection.base_url.path + path;
     request.url = spec.connection.base_url.normalised() + path;
     request.api_key = spec.connection.api_key;
+    request.route = route_template(request.method, path);
 
     // Every field is optional for DigiCert; absent ones mean "all eligible addresses, default
     // language, the domain's own name", so only what the user gave is sent.

@@ -1,7 +1,8 @@
-// The host's optional services for one execution (log, cancelled, acquire, throttled), as the
-// DigiCert task uses them: a thin layer on taskhost::sdk::Host, which keeps the ABI's size rule
-// (a field the host's `size` does not cover, or a NULL callback, is a service it does not
-// offer). What it adds: every log line is made printable and passes the secret redaction.
+// The host's optional services for one execution (log, cancelled, acquire, throttled,
+// answered), as the DigiCert task uses them: a thin layer on taskhost::sdk::Host, which keeps
+// the ABI's size rule (a field the host's `size` does not cover, or a NULL callback, is a
+// service it does not offer). What it adds: every log line is made printable and passes the
+// secret redaction.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,12 @@ class HostServices {
     // Tells the host (when it offers `throttled`) that `bucket` got a 429.
     void throttled(const std::string& bucket, std::chrono::milliseconds retry_after) const {
         host_.throttled(bucket, retry_after);
+    }
+
+    // Tells the host (when it offers `answered`) how one HTTP attempt on `route` ended: its
+    // HTTP status, or 0 when no answer came.
+    void answered(const std::string& route, int status) const {
+        host_.answered(route.c_str(), status);
     }
 
     // Sleeps `duration` in slices of at most 50 ms, asking `cancelled` between them; false when

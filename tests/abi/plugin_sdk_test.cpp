@@ -23,6 +23,7 @@ struct Calls {
     std::vector<std::string> logs;
     std::vector<std::string> buckets;
     std::vector<uint32_t> throttles;
+    std::vector<std::string> answers;
     int cancelled_answer = 0;
     int acquire_answer = 0;
 };
@@ -45,6 +46,10 @@ taskhost_host host_for(Calls& calls, uint32_t size = sizeof(taskhost_host)) {
     };
     host.throttled = [](void* ctx, const char*, uint32_t ms) {
         static_cast<Calls*>(ctx)->throttles.push_back(ms);
+    };
+    host.answered = [](void* ctx, const char* route, int status) {
+        static_cast<Calls*>(ctx)->answers.push_back(std::string(route) + " " +
+                                                    std::to_string(status));
     };
     return host;
 }
@@ -98,6 +103,23 @@ TEST(PluginSdkHost, UsesCoveredCallbacksAndClampsRetryAfter) {
     host.throttled("api_key:abc", std::chrono::hours(24 * 365 * 1000));
     EXPECT_EQ(calls.buckets, std::vector<std::string>{"api_key:abc"});
     EXPECT_EQ(calls.throttles, (std::vector<uint32_t>{0u, UINT32_MAX}));
+}
+
+// answered was appended after the pacing callbacks: a host built before it offers nothing.
+TEST(PluginSdkHost, ReportsAnswersOnlyWhenTheSizeCoversAnswered) {
+    Calls calls;
+    const taskhost_host old = host_for(calls, offsetof(taskhost_host, answered));
+    EXPECT_FALSE(Host(&old).offers_answered());
+    Host(&old).answered("GET /x", 200);
+    EXPECT_TRUE(calls.answers.empty());
+
+    const taskhost_host raw = host_for(calls);
+    const Host host(&raw);
+    EXPECT_TRUE(host.offers_answered());
+    host.answered("PUT /domain/{id}/dcv/emails", 204);
+    host.answered(nullptr, 500);  // no route: nothing to report
+    EXPECT_EQ(calls.answers, std::vector<std::string>{"PUT /domain/{id}/dcv/emails 204"});
+    EXPECT_FALSE(Host(nullptr).offers_answered());
 }
 
 TEST(PluginSdkHost, EmitsAtMostOnce) {

@@ -1,6 +1,8 @@
 // Pacing through the ABI: with acquire/throttled offered the plugin asks the host before every
 // attempt and reports every 429; a host built before those fields (smaller `size`) gets a
-// plugin that paces itself and never touches them.
+// plugin that paces itself and never touches them. answered: every attempt's end is reported by
+// route template (never an id) and status, 0 when no answer came; a host built before it is
+// never called.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -108,6 +110,46 @@ TEST_F(Pacing, APrePacingHostGetsSelfPacingAtTheShortWindow) {
     EXPECT_EQ(status_of(e), "cancelled") << "the 101st request within 5 s must wait: " << e.raw;
     EXPECT_EQ(server_->requests().size(), 100u);
     EXPECT_EQ(host.acquire_calls() + late.acquire_calls(), 0);
+}
+
+TEST_F(Pacing, AnsweredReportsEveryAttemptByRouteTemplateAndStatus) {
+    add_429(1, "");
+    sandbox::FaultRule reset;
+    reset.method = "GET";
+    reset.path_suffix = "/dcv/emails";
+    reset.action = sandbox::FaultRule::Action::kReset;
+    reset.count = 1;
+    server_->add_fault(reset);
+    RecordingHost host;
+    host.offer_pacing();
+    host.offer_answered();
+    SpecOptions options;  // the canary key: the sandbox answers its reads
+    options.check_recipients = true;
+    const Execution e = execute(resend_spec(*server_, options), host);
+    EXPECT_EQ(status_of(e), "succeeded") << e.raw;
+    // The read is reset once (no answer: 0), then answered; the PUT gets a 429, then a 204.
+    EXPECT_EQ(host.answers(),
+              (std::vector<std::string>{
+                  "GET /domain/{id}/dcv/emails 0", "GET /domain/{id}/dcv/emails 200",
+                  "PUT /domain/{id}/dcv/emails 429", "PUT /domain/{id}/dcv/emails 204"}));
+}
+
+TEST_F(Pacing, AnsweredReportsAnUnknownDomainsNotFound) {
+    RecordingHost host;
+    host.offer_answered();  // also without a host pacer
+    SpecOptions options;
+    options.domain_id = kUnknownDomainId;
+    const Execution e = execute(resend_spec(*server_, options), host);
+    EXPECT_EQ(error_kind_of(e), "not_found") << e.raw;
+    EXPECT_EQ(host.answers(), std::vector<std::string>{"PUT /domain/{id}/dcv/emails 404"});
+}
+
+TEST_F(Pacing, AHostBuiltBeforeAnsweredIsNeverToldOfAnswers) {
+    RecordingHost host;
+    host.shrink_to_pre_answered_size();
+    const Execution e = execute(resend_spec(*server_), host);
+    EXPECT_EQ(status_of(e), "succeeded") << e.raw;
+    EXPECT_TRUE(host.answers().empty());
 }
 
 }  // namespace

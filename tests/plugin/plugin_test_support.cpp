@@ -98,6 +98,26 @@ void RecordingHost::on_throttled(void* ctx, const char* bucket, uint32_t retry_a
     self->buckets_.emplace_back(bucket);
 }
 
+void RecordingHost::offer_answered() {
+    host_.answered = &RecordingHost::on_answered;
+}
+
+void RecordingHost::shrink_to_pre_answered_size() {
+    offer_answered();
+    host_.size = static_cast<uint32_t>(offsetof(taskhost_host, answered));
+}
+
+void RecordingHost::on_answered(void* ctx, const char* route, int status) {
+    auto* self = static_cast<RecordingHost*>(ctx);
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->answers_.push_back(std::string(route) + " " + std::to_string(status));
+}
+
+std::vector<std::string> RecordingHost::answers() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return answers_;
+}
+
 std::vector<std::string> RecordingHost::emits() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return emits_;

@@ -50,6 +50,11 @@ class RecordingHost {
     // Pretend to be a host built before the pacing fields: `size` stops after `cancelled`,
     // although the pointers are set (a plugin must not read them).
     void shrink_to_pre_pacing_size();
+    // Offer answered (each request's end, recorded as "ROUTE STATUS").
+    void offer_answered();
+    // Pretend to be a host built before answered: `size` stops after `throttled`, although the
+    // pointer is set (a plugin must not read it).
+    void shrink_to_pre_answered_size();
     // cancelled() answers non-zero from its `n`-th call on (1-based).
     void cancel_from_call(int n) { cancel_from_ = n; }
     // cancelled() answers non-zero once `delay` from now has passed (from any thread).
@@ -64,6 +69,7 @@ class RecordingHost {
     int cancelled_calls() const { return cancelled_calls_.load(); }
     std::vector<uint32_t> throttled_ms() const;
     std::vector<std::string> buckets() const;
+    std::vector<std::string> answers() const;
 
   private:
     static void on_emit(void* ctx, const char* json, size_t len);
@@ -71,6 +77,7 @@ class RecordingHost {
     static int on_cancelled(void* ctx);
     static int on_acquire(void* ctx, const char* bucket);
     static void on_throttled(void* ctx, const char* bucket, uint32_t retry_after_ms);
+    static void on_answered(void* ctx, const char* route, int status);
 
     taskhost_host host_{};
     mutable std::mutex mutex_;
@@ -78,6 +85,7 @@ class RecordingHost {
     std::vector<std::string> logs_;
     std::vector<uint32_t> throttled_;
     std::vector<std::string> buckets_;
+    std::vector<std::string> answers_;
     std::atomic<int> acquire_calls_{0};
     std::atomic<int> cancelled_calls_{0};
     std::atomic<int> cancel_from_{0};

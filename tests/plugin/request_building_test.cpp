@@ -93,6 +93,21 @@ TEST(RequestBuilding, AGetCarriesNoBodyHeaders) {
     EXPECT_TRUE(get.headers(true) == expected);
 }
 
+// The route names the endpoint for the host's metrics: never an id, a name or a query value.
+TEST(RequestBuilding, RoutesAreTemplatesWithoutIdsOrQueries) {
+    const CertCentralRequest put = request_for(minimal_spec("", "https://h/services/v2/"));
+    EXPECT_EQ(put.route, "PUT /domain/{id}/dcv/emails");
+    auto parsed = parse_dcv_resend_spec(to_text(valid_spec_object()));
+    const DcvResendSpec& spec = std::get<DcvResendSpec>(parsed);
+    EXPECT_EQ(build_certcentral_get(spec.connection, "/domain/7?include_dcv=true").route,
+              "GET /domain/{id}");
+    EXPECT_EQ(route_template("GET", "/domain?filters%5Bsearch%5D=example.com"), "GET /domain");
+    EXPECT_EQ(route_template("GET", "/domain/12/dcv/emails?x=1"), "GET /domain/{id}/dcv/emails");
+    EXPECT_EQ(route_template("GET", "/domain/example.com/Admin@x/%2F"),
+              "GET /domain/{id}/{id}/{id}");
+    EXPECT_EQ(route_template("GET", "/order/certificate/"), "GET /order/certificate/");
+}
+
 TEST(RequestBuilding, PercentEncodesEverythingButUnreservedCharacters) {
     EXPECT_EQ(percent_encode("filters[search]"), "filters%5Bsearch%5D");
     EXPECT_EQ(percent_encode("Sub-1.example_~com"), "Sub-1.example_~com");

@@ -3,7 +3,8 @@
 // by the account's rate_limits: concurrent tasks on one key stay under a sandbox that enforces
 // the same tight window, so none of them meets a 429.
 // DaemonManifests: with daemon.manifests_dir, the daemon plans and applies the manifests there
-// and answers the last plan and apply per file on GET /v1/manifests.
+// and answers the last plan and apply per file on GET /v1/manifests; the watch's requests show
+// in GET /metrics.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
@@ -101,6 +102,12 @@ TEST(DaemonManifests, AppliesTheManifestsDirectoryAndReportsEachFile) {
     ASSERT_TRUE(status->getObject("files")->has(daemon.root() + "/manifests/dcv.json"))
         << taskhost_test::read_file(daemon.root() + "/manifests/dcv.json");
     EXPECT_EQ(server.accepted_resends().size(), 1u) << "the manifest's one resend went out";
+    // The watch's requests are counted like an API task's (issue 11's metrics).
+    const std::string metrics = daemon.get("/metrics").body;
+    EXPECT_NE(metrics.find("taskhost_plugin_requests_total{plugin=\"digicert_dcv\",route=\"PUT "
+                           "/domain/{id}/dcv/emails\",status=\"204\"} 1\n"),
+              std::string::npos)
+        << metrics;
     const taskhost_test::ProcessResult stopped = daemon.stop();
     EXPECT_EQ(stopped.exit_code, 0);
     // The watch's send is audited like an API task, naming its source, account and domain.

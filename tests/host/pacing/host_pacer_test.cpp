@@ -179,6 +179,30 @@ TEST(HostPacer, ThrottledHoldsEveryTaskOnTheBucketForRetryAfter) {
     EXPECT_EQ(pacer.stats().at("k").throttles, 1u);
 }
 
+// taskhost_pacer_wait_seconds_total: the time callers spent in acquire, per bucket, added up
+// whatever they got (a turn, or cancelled).
+TEST(HostPacer, StatsAddUpTheTimeCallersWaitedInAcquirePerBucket) {
+    HostPacer pacer;
+    const std::vector<RateWindow> windows = {{1, seconds(3600)}};
+    ASSERT_EQ(pacer.acquire("k", windows, nullptr), HostPacer::Turn::kGo);
+    ASSERT_EQ(pacer.acquire("other", windows, nullptr), HostPacer::Turn::kGo);
+    EXPECT_LT(pacer.stats().at("k").waited.count(), 0.1);  // the first turn came at once
+    const auto asked = std::chrono::steady_clock::now();
+    std::atomic<bool> cancel{false};
+    std::thread waiter([&] {
+        EXPECT_EQ(pacer.acquire("k", windows, [&] { return cancel.load(); }),
+                  HostPacer::Turn::kCancelled);
+    });
+    std::this_thread::sleep_for(milliseconds(300));
+    cancel = true;
+    waiter.join();
+    const std::chrono::duration<double> most = std::chrono::steady_clock::now() - asked;
+    const double waited = pacer.stats().at("k").waited.count();
+    EXPECT_GE(waited, 0.3);
+    EXPECT_LE(waited, most.count());
+    EXPECT_LT(pacer.stats().at("other").waited.count(), 0.1);
+}
+
 TEST(HostPacer, WaitIsCancellableAndStopWakesEveryone) {
     HostPacer pacer;
     const std::vector<RateWindow> windows = {{1, seconds(3600)}};

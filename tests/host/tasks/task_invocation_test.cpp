@@ -77,6 +77,29 @@ TEST_F(TaskInvocation, PluginGetsTaskParamsAndTheAccountsConnectionWithKey) {
         R"("timeout_ms":1500,"retry":{"max_attempts":3},"api_key":"<17 bytes>"}})");
 }
 
+// host->answered: offered only with a sink, with or without a pacer; what the plugin passes is
+// made safe before the sink sees it (NULL, oversized or non-printable routes and impossible
+// statuses become "other").
+TEST_F(TaskInvocation, AnswersThePluginReportsReachTheSinkSanitised) {
+    std::vector<std::string> seen;
+    TaskPacing services;
+    services.on_answer = [&seen](const PluginAnswer& answer) {
+        seen.push_back(answer.plugin + " " + answer.route + " " + answer.status);
+    };
+    const InvocationResult result =
+        invoke_task(request("test.echo", "answers"), nullptr, log_, cancel_, &services);
+    EXPECT_EQ(result.plugin_return, 0) << result.outcome_json;
+    EXPECT_EQ(seen, (std::vector<std::string>{"echo_v1 PUT /thing/{id} 204", "echo_v1 other 500",
+                                              "echo_v1 other 404", "echo_v1 other 0",
+                                              "echo_v1 GET /thing/{id} other"}));
+
+    seen.clear();  // without a sink, answered is NULL and the plugin reports nothing
+    const InvocationResult bare =
+        invoke_task(request("test.echo", "answers"), nullptr, log_, cancel_);
+    EXPECT_EQ(bare.plugin_return, 0) << bare.outcome_json;
+    EXPECT_TRUE(seen.empty());
+}
+
 TEST_F(TaskInvocation, DryRunWithoutAKeySendsNoApiKey) {
     TaskRequest r = request("test.echo");
     r.dry_run = true;

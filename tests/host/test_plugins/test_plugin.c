@@ -14,7 +14,9 @@
  *
  * The echo task's "behaviour" param picks what it does: "fail", "unchanged", "slow" (waits
  * for cancellation, up to 60 s), "leak" (a careless plugin that logs and returns the key),
- * "garbage" (emits text that is not JSON); anything else succeeds.
+ * "garbage" (emits text that is not JSON), "answers" (reports request answers through
+ * host->answered: a good route, then a NULL, an oversized and a non-printable one, and an
+ * impossible status); anything else succeeds.
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +140,21 @@ static void log_line(const taskhost_host* host, int level, const char* message) 
     }
 }
 
+/* What a careless plugin could pass to answered, after one well-formed report. */
+static void report_answers(const taskhost_host* host) {
+    if (!TASKHOST_HOST_HAS(host, answered) || host->answered == NULL) {
+        return;
+    }
+    char oversized[200];
+    memset(oversized, 'r', sizeof oversized - 1);
+    oversized[sizeof oversized - 1] = '\0';
+    host->answered(host->ctx, "PUT /thing/{id}", 204);
+    host->answered(host->ctx, NULL, 500);
+    host->answered(host->ctx, oversized, 404);
+    host->answered(host->ctx, "GET /thing/\n{id}", 0);
+    host->answered(host->ctx, "GET /thing/{id}", 999);
+}
+
 int plugin_execute(const char* task_json, const taskhost_host* host) {
     static Buffer b; /* tests run one task per process at a time */
     b.used = 0;
@@ -160,6 +177,8 @@ int plugin_execute(const char* task_json, const taskhost_host* host) {
         add_str(&b, "not json at all");
         emit(host, &b);
         return 1;
+    } else if (member_is(task_json, "behaviour", "\"answers\"")) {
+        report_answers(host);
     } else if (member_is(task_json, "behaviour", "\"slow\"")) {
         log_line(host, TASKHOST_LOG_INFO, "slow task started");
         struct timespec tick = {0, 10 * 1000 * 1000};
