@@ -122,8 +122,8 @@ std::string serve_help() {
     const FlagTable<ServeOptions>& flags = serve_flags();
     return flags.usage() + R"(
 Runs the daemon: loads every plugin in plugin_dir and serves HTTP/1.1 + JSON on a unix socket
-(default /run/taskhost/taskhost.sock, mode 0660, group daemon.group). Logs and one audit line
-per task go to stderr (or daemon.audit_log).
+(default /run/taskhost/taskhost.sock, mode 0660, group daemon.group). Logs go to stderr (or
+--log-file), one audit line per task to the log (or daemon.audit_log); SIGHUP reopens both files.
 
   GET  /v1/health              GET  /v1/plugins             POST /v1/plugins/reload
   POST /v1/tasks[?wait=false]  GET  /v1/tasks/{id}          GET  /v1/manifests

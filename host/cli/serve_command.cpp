@@ -6,12 +6,14 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <ostream>
 
 #include "cli/cli_args.h"
 #include "cli/cli_help.h"
 #include "cli/command_startup.h"
+#include "daemon/log_file.h"
 #include "daemon/systemd_service.h"
 #include "daemon/taskhost_daemon.h"
 #include "tasks/outcome.h"
@@ -109,39 +111,79 @@ int run_daemon(HostConfig config, DaemonLog& log) {
     return kExitOk;
 }
 
-// --log-format and --log-level, taken out of `args` (the rest goes to parse_serve_args).
+// --log-format, --log-level and --log-file, taken out of `args` (the rest goes to
+// parse_serve_args).
 struct LogFlags {
     std::optional<std::string> format;
     std::optional<std::string> level;
+    std::optional<std::string> file;  // made absolute
 };
+
+// Which of the log flags `arg` is ("--log-format" or "--log-format=..."), or "".
+std::string log_flag_name(const std::string& arg) {
+    for (const char* name : {"--log-format", "--log-level", "--log-file"}) {
+        const std::string flag = name;
+        if (arg == flag || arg.rfind(flag + "=", 0) == 0) {
+            return flag;
+        }
+    }
+    return "";
+}
+
+// Checks `value` of log flag `flag` and keeps it in `flags`.
+Check keep_log_flag(const std::string& flag, const std::string& value, LogFlags& flags) {
+    if (flag == "--log-file") {
+        if (value.empty()) {
+            return HostError{flag, "is empty", "write --log-file PATH"};
+        }
+        flags.file = std::filesystem::absolute(value).lexically_normal().string();
+        return std::nullopt;
+    }
+    const bool format = flag == "--log-format";
+    if (format ? !parse_log_format(value) : !parse_log_level(value)) {
+        return HostError{flag, "\"" + printable(value, 32) + "\" is not known",
+                         format ? "write text or json" : "write debug, info, warn or error"};
+    }
+    (format ? flags.format : flags.level) = value;
+    return std::nullopt;
+}
 
 Result<LogFlags> take_log_flags(std::vector<std::string>& args) {
     LogFlags flags;
     std::vector<std::string> rest;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
-        const bool format = arg == "--log-format" || arg.rfind("--log-format=", 0) == 0;
-        const bool level = arg == "--log-level" || arg.rfind("--log-level=", 0) == 0;
-        if (!format && !level) {
+        const std::string flag = log_flag_name(arg);
+        if (flag.empty()) {
             rest.push_back(arg);
             continue;
         }
         const size_t equals = arg.find('=');
         if (equals == std::string::npos && i + 1 >= args.size()) {
             return HostError{arg, "needs a value",
-                             format ? "write --log-format text|json"
-                                    : "write --log-level debug|info|warn|error"};
+                             flag == "--log-format"  ? "write --log-format text|json"
+                             : flag == "--log-level" ? "write --log-level debug|info|warn|error"
+                                                     : "write --log-file PATH"};
         }
         const std::string value = equals != std::string::npos ? arg.substr(equals + 1) : args[++i];
-        if (format ? !parse_log_format(value) : !parse_log_level(value)) {
-            return HostError{format ? "--log-format" : "--log-level",
-                             "\"" + printable(value, 32) + "\" is not known",
-                             format ? "write text or json" : "write debug, info, warn or error"};
+        if (Check bad = keep_log_flag(flag, value, flags)) {
+            return *bad;
         }
-        (format ? flags.format : flags.level) = value;
     }
     args = std::move(rest);
     return flags;
+}
+
+// --log-file over the config's daemon.log_file; nullptr: the log goes to stderr.
+Result<std::unique_ptr<LogFile>> open_log_file(const DaemonSettings& settings,
+                                               const LogFlags& flags) {
+    if (flags.file) {
+        return LogFile::open(*flags.file, "--log-file");
+    }
+    if (settings.log_file) {
+        return LogFile::open(*settings.log_file, "daemon.log_file");
+    }
+    return std::unique_ptr<LogFile>();
 }
 
 // The config's daemon.log_format/log_level, with the flags over them (both already checked).
@@ -160,7 +202,10 @@ std::string serve_command_help() {
            "  --log-format text|json     text: time, level and message per line (default);\n"
            "                             json: one {ts, level, msg, job} object per line\n"
            "  --log-level LEVEL          debug, info (default), warn or error\n"
-           "  (or daemon.log_format / daemon.log_level in the config; the flags win)\n";
+           "  --log-file PATH            append the log to PATH (created 0640) instead of\n"
+           "                             stderr; SIGHUP reopens it (logrotate)\n"
+           "  (or daemon.log_format / daemon.log_level / daemon.log_file in the config; the\n"
+           "  flags win)\n";
 }
 
 int serve_command(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
@@ -194,7 +239,12 @@ int serve_command(const std::vector<std::string>& given, std::ostream& out, std:
     if (!apply_socket_flag(options.value(), config, err)) {
         return kExitUsage;
     }
-    DaemonLog log(err, log_style(config.daemon, log_flags.value()));
+    Result<std::unique_ptr<LogFile>> log_file = open_log_file(config.daemon, log_flags.value());
+    if (!log_file.ok()) {
+        err << "taskhost: " << log_file.error().text() << std::endl;
+        return kExitUsage;
+    }
+    DaemonLog log(err, log_style(config.daemon, log_flags.value()), std::move(log_file.value()));
     return run_daemon(std::move(config), log);
 }
 

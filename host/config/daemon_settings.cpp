@@ -47,7 +47,11 @@ void read_connection_limits(const JsonFields& fields, DaemonSettings& settings) 
     }
 }
 
-void read_log_style(const JsonFields& fields, DaemonSettings& settings) {
+void read_log_style(const JsonFields& fields, const std::string& base_dir,
+                    DaemonSettings& settings) {
+    if (fields.has("log_file")) {
+        settings.log_file = fields.path("log_file", base_dir);
+    }
     if (fields.has("log_format")) {
         settings.log_format = fields.text("log_format");
         if (settings.log_format != "text" && settings.log_format != "json") {
@@ -72,7 +76,7 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
     const JsonFields fields = JsonFields::of(section, file, "$.daemon", daemon_rules());
     fields.only_known({"audit_log", "body_timeout_ms", "drain_timeout_ms", "group",
                        "head_timeout_ms", "keep_alive_timeout_ms", "keep_finished_tasks",
-                       "log_format", "log_level", "manifests_dir", "max_concurrency",
+                       "log_file", "log_format", "log_level", "manifests_dir", "max_concurrency",
                        "max_connections", "max_queue", "plugin_probe_timeout_ms", "socket", "tcp",
                        "watch_plugin_dir"});
     DaemonSettings settings;
@@ -121,7 +125,7 @@ DaemonSettings read_daemon_settings(const Poco::Dynamic::Var& section, const std
         settings.tcp = read_tcp(fields.child("tcp"), base_dir);
     }
     read_connection_limits(fields, settings);
-    read_log_style(fields, settings);
+    read_log_style(fields, base_dir, settings);
     return settings;
 }
 

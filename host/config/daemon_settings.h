@@ -41,6 +41,9 @@ struct DaemonSettings {
     // least level written ("debug", "info", "warn", "error"). --log-format/--log-level win.
     std::string log_format = "text";
     std::string log_level = "info";
+    // absolute; the daemon's log lines go to this file (0640, appended, reopened on SIGHUP)
+    // instead of stderr. --log-file wins.
+    std::optional<std::string> log_file;
 };
 
 // Reads the section at `$.daemon` of config `file`; relative paths are taken from `base_dir`.

@@ -110,8 +110,15 @@ void DaemonLog::write(LogLevel level, const std::string& text, const std::string
         out = at + " " + name + " " + kPrefix + one_line(text) +
               (job.empty() ? "" : " [job=" + one_line(job) + "]");
     }
+    if (file_ != nullptr && file_->write_line(out)) {
+        return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     out_ << out << std::endl;
+}
+
+Check DaemonLog::reopen() {
+    return file_ != nullptr ? file_->reopen() : std::nullopt;
 }
 
 TaskLogStream::TaskLogStream(DaemonLog& log, std::string job)

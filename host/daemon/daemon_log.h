@@ -1,5 +1,6 @@
-// The daemon's log: whole lines on stderr, never interleaved, from any thread. Each line has a
-// time (RFC 3339, UTC, milliseconds) and a level; as text for a terminal
+// The daemon's log: whole lines on stderr, or in the log file (--log-file, daemon.log_file;
+// reopened on SIGHUP), never interleaved, from any thread. Each line has a time (RFC 3339, UTC,
+// milliseconds) and a level; as text for a terminal
 //   2026-11-30T08:51:00.123Z info  taskhost: serving on ...   [job=JOB]
 // or, with --log-format json (daemon.log_format), one JSON object per line for journald and
 // log shippers: {"ts", "level", "msg", "job"?}. Lines below the --log-level are dropped. Every
@@ -8,12 +9,16 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <streambuf>
 #include <string>
+
+#include "daemon/log_file.h"
+#include "util/host_error.h"
 
 namespace taskhost {
 
@@ -32,12 +37,17 @@ const char* log_level_name(LogLevel level);
 
 class DaemonLog {
   public:
-    explicit DaemonLog(std::ostream& out, LogStyle style = LogStyle()) : out_(out), style_(style) {}
+    // To `file` when given (--log-file, daemon.log_file), else to `out` (stderr). A line the
+    // file cannot take goes to `out`.
+    explicit DaemonLog(std::ostream& out, LogStyle style = LogStyle(),
+                       std::unique_ptr<LogFile> file = nullptr)
+        : out_(out), style_(style), file_(std::move(file)) {}
     DaemonLog(const DaemonLog&) = delete;
     DaemonLog& operator=(const DaemonLog&) = delete;
 
-    // Before the daemon's threads start (the config names the style).
-    void set_style(LogStyle style) { style_ = style; }
+    // SIGHUP: the log file, if any, reopened at its path (logrotate moved it away). On failure
+    // lines keep going to the old file.
+    Check reopen();
 
     // "taskhost: " + text, one line (control characters become spaces).
     void line(const std::string& text, LogLevel level = LogLevel::kInfo,
@@ -51,7 +61,8 @@ class DaemonLog {
 
     std::mutex mutex_;
     std::ostream& out_;
-    LogStyle style_;
+    const LogStyle style_;
+    const std::unique_ptr<LogFile> file_;
 };
 
 // An ostream that hands each completed line to a DaemonLog, naming `job`. One per task (not

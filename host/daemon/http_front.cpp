@@ -100,7 +100,10 @@ HttpFront::~HttpFront() {
 
 void HttpFront::wake() {
     const uint64_t one = 1;
-    (void)::write(wake_fd_, &one, sizeof one);
+    // A failed write (EAGAIN) means the eventfd's counter is already set: the loop wakes anyway.
+    if (::write(wake_fd_, &one, sizeof one) != sizeof one) {
+        return;
+    }
 }
 
 void HttpFront::stop_accepting() {
@@ -145,7 +148,10 @@ void HttpFront::run() {
             const uint64_t key = events[i].data.u64;
             if (key == kWakeKey) {
                 uint64_t drained = 0;
-                (void)::read(wake_fd_, &drained, sizeof drained);
+                // Nothing to read (EAGAIN) is as good as reading it: the counter is clear.
+                if (::read(wake_fd_, &drained, sizeof drained) < 0) {
+                    drained = 0;
+                }
                 continue;
             }
             if (key == kListenKey) {

@@ -283,6 +283,9 @@ std::shared_future<std::shared_ptr<const ReloadReport>> TaskhostDaemon::reload(
 }
 
 void TaskhostDaemon::reopen_logs() {
+    if (Check bad = log_.reopen()) {
+        log_.line("the log file was not reopened (lines still go to the old file): " + bad->text());
+    }
     if (Check bad = audit_->reopen()) {
         log_.line("the audit log was not reopened (lines still go to the old file): " +
                   bad->text());

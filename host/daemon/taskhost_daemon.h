@@ -34,7 +34,8 @@ class TaskhostDaemon {
     void reload_in_background(const std::string& trigger);
     // A reload whose report the caller may wait for (SIGHUP under systemd: READY=1 after it).
     std::shared_future<std::shared_ptr<const ReloadReport>> reload(const std::string& trigger);
-    // SIGHUP: the audit log reopened at its path, so logrotate needs no copytruncate.
+    // SIGHUP: the log file and the audit log reopened at their paths, so logrotate needs no
+    // copytruncate.
     void reopen_logs();
     // One line for systemd's STATUS=: "serving: N plugins, M tasks in flight".
     std::string service_status() const;

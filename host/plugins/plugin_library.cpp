@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "plugins/elf_check.h"
+#include "plugins/private_dir_mount.h"
 #include "util/file_trust.h"
 #include "util/sha256.h"
 
@@ -322,6 +323,10 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     if (!dir.ok()) {
         return dir.error();
     }
+    // A noexec mount would refuse every load with the loader's "failed to map segment".
+    if (Check noexec = check_private_dir_executable(dir.value(), path)) {
+        return *noexec;
+    }
     const std::string copy = dir.value() + "/" + std::to_string(::getpid()) + "-" +
                              std::to_string(++copies_made_) + "-" +
                              opened.value().real.filename().string();
@@ -330,11 +335,11 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
         return sha256.error();
     }
     if (Check refused = probe_copy(copy, path)) {
-        return *refused;
+        return explain_map_failure(*refused, dir.value(), path);
     }
     Result<void*> handle = open_copy(copy, path);
     if (!handle.ok()) {
-        return handle.error();
+        return explain_map_failure(handle.error(), dir.value(), path);
     }
     // From here the generation owns the handle, so every refusal below dlcloses it.
     std::shared_ptr<PluginGeneration> generation(new PluginGeneration());

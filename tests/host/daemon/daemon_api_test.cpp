@@ -56,7 +56,10 @@ std::string raw_exchange(const std::string& socket_path, const std::string& raw)
     if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         return "(cannot connect)";
     }
-    (void)::write(fd, raw.data(), raw.size());
+    if (::write(fd, raw.data(), raw.size()) < 0) {
+        ::close(fd);
+        return "(cannot write)";
+    }
     std::string answer;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     for (;;) {

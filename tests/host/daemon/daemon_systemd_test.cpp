@@ -2,7 +2,8 @@
 // sd_notify (READY=1 once serving, RELOADING=1 then READY=1 around SIGHUP, STOPPING=1 at
 // SIGTERM, read from a NOTIFY_SOCKET the test listens on), socket activation (the listening
 // socket systemd-socket-activate passes is served, and its file is left in place at exit), and
-// SIGHUP reopening the audit log at its path (logrotate without copytruncate).
+// SIGHUP reopening the audit log and the log file at their paths (logrotate without
+// copytruncate).
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -148,22 +149,39 @@ int lines_with(const std::string& path, const std::string& id) {
     return count;
 }
 
-TEST(DaemonAuditLog, SighupReopensItAtItsPathAfterARename) {
+// Whether `path` holds a line containing `text` within `limit`.
+bool file_gets(const std::string& path, const std::string& text, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (taskhost_test::read_file(path).find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+// logrotate without copytruncate: both files are moved away, SIGHUP makes the daemon open new
+// ones at the paths, and every line lands in exactly one of the two generations.
+TEST(DaemonLogRotation, SighupReopensTheAuditLogAndTheLogFileAtTheirPaths) {
     DaemonUnderTest daemon;
     install_plugin_atomically(daemon.plugin_dir(), "versioned_v1", "versioned.so");
     const std::string audit = daemon.root() + "/audit.log";
-    DaemonOptions options;
-    options.daemon_json = R"({"watch_plugin_dir": false, "audit_log": ")" + audit + "\"}";
-    ASSERT_TRUE(daemon.start(options)) << daemon.process().err();
+    const std::string log = daemon.root() + "/taskhost.log";
+    daemon.write_config(R"({"watch_plugin_dir": false, "audit_log": ")" + audit + "\"}");
+    taskhost_test::TaskhostProcess serve(
+        {"serve", "--config", daemon.config_path(), "--log-file", log},
+        {{"TASKHOST_TEST_KEY", taskhost_test::kCanaryKey}});
+    ASSERT_TRUE(file_gets(log, "; ready", std::chrono::seconds(30))) << serve.err();
     const std::string task = R"({"task": "test.versioned", "params": {"label": "x"}, "id": ")";
     ASSERT_EQ(daemon.post_task(task + "before\"}").http_status, 200);
 
-    ASSERT_EQ(std::rename(audit.c_str(), (audit + ".1").c_str()), 0);  // logrotate's move
-    daemon.process().send_signal(SIGHUP);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (::access(audit.c_str(), F_OK) != 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    ASSERT_EQ(std::rename(audit.c_str(), (audit + ".1").c_str()), 0);  // logrotate's moves
+    ASSERT_EQ(std::rename(log.c_str(), (log + ".1").c_str()), 0);
+    serve.send_signal(SIGHUP);
+    ASSERT_TRUE(file_gets(log, "(sighup): ", std::chrono::seconds(10)))
+        << taskhost_test::read_file(log + ".1");
+    ASSERT_EQ(::access(audit.c_str(), F_OK), 0);
     ASSERT_EQ(daemon.post_task(task + "after\"}").http_status, 200);
 
     EXPECT_EQ(lines_with(audit + ".1", "before"), 1);
@@ -173,7 +191,23 @@ TEST(DaemonAuditLog, SighupReopensItAtItsPathAfterARename) {
     struct stat st {};
     ASSERT_EQ(::stat(audit.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
-    EXPECT_EQ(daemon.stop().exit_code, 0);
+    ASSERT_EQ(::stat(log.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+
+    serve.send_signal(SIGTERM);
+    const taskhost_test::ProcessResult result = serve.finish(std::chrono::seconds(60));
+    EXPECT_EQ(result.exit_code, 0);
+    // Every line went to a file, none to stderr: before the move in the old file, up to the
+    // SIGHUP's own line; after the reopen in the new one, through the stop.
+    EXPECT_EQ(result.err, "");
+    const std::string old_lines = taskhost_test::read_file(log + ".1");
+    const std::string new_lines = taskhost_test::read_file(log);
+    EXPECT_NE(old_lines.find("; ready"), std::string::npos) << old_lines;
+    EXPECT_NE(old_lines.find("SIGHUP: reopening the logs"), std::string::npos) << old_lines;
+    EXPECT_EQ(old_lines.find("(sighup): "), std::string::npos) << old_lines;
+    EXPECT_EQ(new_lines.find("; ready"), std::string::npos) << new_lines;
+    EXPECT_NE(new_lines.find("SIGTERM: draining"), std::string::npos) << new_lines;
+    EXPECT_NE(new_lines.find("taskhost: stopped"), std::string::npos) << new_lines;
 }
 
 }  // namespace
