@@ -14,6 +14,7 @@ packages=(
   libsystemd-dev systemd
   prometheus lintian dpkg-dev file man-db
   curl time wrk python3-requests
+  debootstrap
 )
 
 missing=()

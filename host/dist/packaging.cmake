@@ -97,7 +97,9 @@ plugin, which resends DigiCert CertCentral domain-control-validation emails,\n\
 the systemd units of the daemon, and the headers to build plugins.")
 # The shared libraries' packages (Poco, OpenSSL, libc, libstdc++) come from dpkg-shlibdeps.
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_DEPENDS "adduser")
+# adduser for the system user; procps for the unit's ExecReload=/bin/kill (a minimal Debian has
+# no /bin/kill: tests/package/fresh_debian_test.sh found it).
+set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_DEPENDS "adduser, procps")
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_RECOMMENDS "logrotate")
 set(CPACK_DEBIAN_UNSPECIFIED_PACKAGE_CONTROL_EXTRA
     ${TASKHOST_DIST_DIR}/debian/postinst

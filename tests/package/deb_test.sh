@@ -24,7 +24,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Version) == "$version" ]] || fail "Version is '$(field Version)', not $version"
 depends=$(field Depends)
 echo "Depends: $depends"
-for needed in adduser libpocofoundation80 libpoconet80 libpoconetssl80 libpocojson80 \
+for needed in adduser procps libpocofoundation80 libpoconet80 libpoconetssl80 libpocojson80 \
     libpocodata80 libpocodatasqlite80 libpocodatapostgresql80 libpococrypto80 libssl3 libc6 libstdc++6; do
     sed 's/, /\n/g; s/ ([^)]*)//g' <<<"$depends" | grep -qxF "$needed" || fail "Depends does not name $needed"
 done
