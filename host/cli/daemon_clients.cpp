@@ -1,5 +1,7 @@
 #include "cli/daemon_clients.h"
 
+#include "cli/daemon_answer.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -29,11 +31,6 @@ using Poco::JSON::Object;
 constexpr int kHttpOk = 200;
 constexpr int kHttpTaskFailed = 422;
 
-Result<Object::Ptr> parse_answer(const DaemonAnswer& answer, const std::string& socket) {
-    return parse_json_object(answer.body, JsonLimits{kMaxDaemonAnswerBytes, 64},
-                             "answer of the daemon on " + socket);
-}
-
 // The spec as the daemon reads it: the fields the user gave, nothing added.
 Object::Ptr spec_object(const UserSpec& spec) {
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -61,7 +58,7 @@ std::vector<ItemColumn> item_columns_from_daemon(const DaemonClient& client,
     if (!answer.ok() || answer.value().http_status != kHttpOk) {
         return {};
     }
-    Result<Object::Ptr> listing = parse_answer(answer.value(), client.socket_path());
+    Result<Object::Ptr> listing = parse_daemon_answer(answer.value(), client.socket_path());
     try {
         const Array::Ptr plugins = listing.ok() ? listing.value()->getArray("plugins") : nullptr;
         for (size_t p = 0; plugins && p < plugins->size(); ++p) {
@@ -91,18 +88,6 @@ void print_outcome(const Object::Ptr& outcome, const std::string& one_line, bool
         return;
     }
     out << one_line << std::endl;
-}
-
-std::string error_text(const Object::Ptr& body) {
-    const Poco::Dynamic::Var error = body->get("error");
-    if (is_json_object(error)) {
-        const Poco::Dynamic::Var msg = error.extract<Object::Ptr>()->get("msg");
-        if (msg.isString()) {
-            return msg.extract<std::string>();
-        }
-    }
-    const Poco::Dynamic::Var msg = body->get("msg");
-    return msg.isString() ? msg.extract<std::string>() : "the daemon refused the request";
 }
 
 std::string socket_for_run(const std::optional<std::string>& socket) {
@@ -143,7 +128,7 @@ int run_through_daemon(const RunOptions& options, std::istream& in, std::ostream
     if (!answer.ok()) {
         return usage_error(answer.error());
     }
-    Result<Object::Ptr> outcome = parse_answer(answer.value(), client.socket_path());
+    Result<Object::Ptr> outcome = parse_daemon_answer(answer.value(), client.socket_path());
     if (!outcome.ok()) {
         return usage_error(outcome.error());
     }
@@ -165,7 +150,7 @@ int run_through_daemon(const RunOptions& options, std::istream& in, std::ostream
         return exit_code_for_outcome(outcome.value(), detailed);
     }
     // The task did not run (invalid input, busy, shutting down): as a usage error in-process.
-    err << "taskhost: " << error_text(outcome.value());
+    err << "taskhost: " << daemon_error_text(outcome.value());
     if (!answer.value().retry_after.empty()) {
         err << " (the daemon says: retry after " << printable(answer.value().retry_after, 16)
             << " s)";
@@ -182,9 +167,10 @@ int plugins_through_daemon(const PluginsOptions& options, std::ostream& out, std
         err << "taskhost: " << answer.error().text() << std::endl;
         return kExitUsage;
     }
-    Result<Object::Ptr> listing = parse_answer(answer.value(), client.socket_path());
+    Result<Object::Ptr> listing = parse_daemon_answer(answer.value(), client.socket_path());
     if (!listing.ok() || answer.value().http_status != kHttpOk) {
-        err << "taskhost: " << (listing.ok() ? error_text(listing.value()) : listing.error().text())
+        err << "taskhost: "
+            << (listing.ok() ? daemon_error_text(listing.value()) : listing.error().text())
             << std::endl;
         return kExitUsage;
     }
@@ -226,9 +212,10 @@ int reload_command(const std::vector<std::string>& args, std::ostream& out, std:
         err << "taskhost: " << answer.error().text() << std::endl;
         return kExitUsage;
     }
-    Result<Object::Ptr> report = parse_answer(answer.value(), socket);
+    Result<Object::Ptr> report = parse_daemon_answer(answer.value(), socket);
     if (!report.ok() || answer.value().http_status != kHttpOk) {
-        err << "taskhost: " << (report.ok() ? error_text(report.value()) : report.error().text())
+        err << "taskhost: "
+            << (report.ok() ? daemon_error_text(report.value()) : report.error().text())
             << std::endl;
         return kExitUsage;
     }

@@ -24,6 +24,9 @@ const FlagTable<ManifestOptions>& plan_flags() {
              "\"state_dir\", else /var/lib/taskhost)"},
             {"--concurrency", "N", kConcurrency, &O::concurrency,
              "tasks checked at once (default 8, at most 64)"},
+            {"--socket", "PATH", kNonEmpty, &O::socket,
+             "send each manifest file to the daemon listening on PATH, which\n"
+             "plans it with its plugins and ledger (one request per file)"},
             {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},
             {"--config", "FILE", kNonEmpty, &O::config, "the config file"},
         }};
@@ -50,6 +53,10 @@ const FlagTable<ManifestOptions>& apply_flags() {
              "at once: each sends only what no other has claimed"},
             {"--concurrency", "N", kConcurrency, &O::concurrency,
              "tasks in flight at once (default 8, at most 64)"},
+            {"--socket", "PATH", kNonEmpty, &O::socket,
+             "send each manifest file to the daemon listening on PATH, which\n"
+             "applies it with its plugins, pacer and ledger: one request per file,\n"
+             "its results in one answer (no --state-dir or --verbose then)"},
             {"--verbose", "", kSwitch, &O::verbose, "also show the plugin's info lines on stderr"},
             {"--config", "FILE", kNonEmpty, &O::config, "the config file"},
         }};
@@ -69,6 +76,10 @@ Result<ManifestOptions> parse_manifest_args(ManifestMode mode,
         ManifestOptions options;
         options.mode = mode;
         options.paths = table.parse(args, options);
+        if (options.socket && (options.state_dir || options.verbose)) {
+            fail(options.state_dir ? "--state-dir" : "--verbose", "does not go with --socket",
+                 "the daemon uses its own ledger and logs; drop one of them");
+        }
         if (options.paths.empty() && !options.help) {
             const std::string& command = table.syntax().command();
             fail("PATH", "is missing",

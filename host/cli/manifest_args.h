@@ -16,6 +16,7 @@ struct ManifestOptions {
     std::vector<std::string> paths;
     std::optional<std::string> config;
     std::optional<std::string> state_dir;
+    std::optional<std::string> socket;  // the daemon plans or applies (one request per file)
     size_t concurrency = kDefaultManifestConcurrency;
     bool force = false;  // apply only
     bool strict = false;

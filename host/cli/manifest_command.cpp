@@ -9,6 +9,7 @@
 #include "cli/command_startup.h"
 #include "cli/manifest_args.h"
 #include "cli/manifest_reporter.h"
+#include "cli/remote_manifest.h"
 #include "ledger/open_ledger.h"
 #include "manifest/manifest_run.h"
 #include "pacing/host_pacer.h"
@@ -33,6 +34,9 @@ int manifest_command(ManifestMode mode, const std::vector<std::string>& args, st
     if (options.help) {
         out << (mode == ManifestMode::kApply ? apply_help() : plan_help());
         return kExitOk;
+    }
+    if (options.socket) {
+        return manifest_through_daemon(options, out, err);
     }
     Result<std::unique_ptr<CommandStartup>> started =
         start_command(options.config, Startup::kPlugins, err);

@@ -10,6 +10,7 @@
 
 #include "daemon/api_response.h"
 #include "daemon/health_route.h"
+#include "daemon/manifest_routes.h"
 #include "daemon/metrics_route.h"
 #include "daemon/task_routes.h"
 #include "plugins/plugin_catalog_json.h"
@@ -109,6 +110,17 @@ bool is_task_post(const HttpRequest& request) {
     return request.method == "POST" && request.path() == "/v1/tasks";
 }
 
+bool is_manifest_post(const HttpRequest& request) {
+    return request.method == "POST" &&
+           (request.path() == "/v1/manifests/plan" || request.path() == "/v1/manifests/apply");
+}
+
+// The routes that read their body whole and may take long: a worker of the waiting lane, and
+// the connection kept for the next request.
+bool is_work_post(const HttpRequest& request) {
+    return is_task_post(request) || is_manifest_post(request);
+}
+
 // Who may use the TCP listener: checked on the loop as soon as the head is read.
 std::optional<HttpAnswer> refuse_without_token(const HttpRequest& head, const std::string& token) {
     const std::string bearer = "Bearer ";
@@ -137,8 +149,8 @@ class ApiRequestHandler {
         // A body that no route reads would be read as the next request on this connection
         // (POST /v1/health carrying "POST /v1/plugins/reload ..." ran a reload, issue 9): a
         // request with a body keeps its connection only on POST /v1/tasks, which reads its
-        // body whole; an error answer to it closes it too (send_error).
-        if (request.carries_body && !is_task_post(request)) {
+        // body whole (and POST /v1/manifests/*); an error answer to it closes it too.
+        if (request.carries_body && !is_work_post(request)) {
             response.close = true;
         }
         try {
@@ -270,6 +282,16 @@ class ApiRequestHandler {
 
     void get_task_route(Call& call) { get_task(context_, call.id, call.response); }
 
+    void plan_manifest_route(Call& call) {
+        post_manifest(context_, ManifestMode::kPlan, call.request, call.response, call.query,
+                      call.caller);
+    }
+
+    void apply_manifest_route(Call& call) {
+        post_manifest(context_, ManifestMode::kApply, call.request, call.response, call.query,
+                      call.caller);
+    }
+
     void cancel_task_route(Call& call) {
         cancel_task(context_, call.id, call.caller, call.response);
     }
@@ -349,6 +371,8 @@ const std::vector<ApiRequestHandler::Route>& ApiRequestHandler::routes() {
         {"GET", "/v1/plugins", &ApiRequestHandler::plugins},
         {"POST", "/v1/plugins/reload", &ApiRequestHandler::reload},
         {"GET", "/v1/manifests", &ApiRequestHandler::manifests},
+        {"POST", "/v1/manifests/plan", &ApiRequestHandler::plan_manifest_route},
+        {"POST", "/v1/manifests/apply", &ApiRequestHandler::apply_manifest_route},
         {"GET", "/v1/history", &ApiRequestHandler::history},
         {"POST", "/v1/tasks", &ApiRequestHandler::post_task_route},
         {"GET", "/v1/tasks/{id}", &ApiRequestHandler::get_task_route},
@@ -374,7 +398,7 @@ HttpLane DaemonApi::lane(const HttpRequest& head) const {
     if (head.method == "GET" && head.path() == "/v1/health") {
         return HttpLane::kHealth;
     }
-    return is_task_post(head) ? HttpLane::kWaiting : HttpLane::kQuick;
+    return is_work_post(head) ? HttpLane::kWaiting : HttpLane::kQuick;
 }
 
 HttpAnswer DaemonApi::answer(HttpRequest& request) {

@@ -11,6 +11,8 @@
 //   GET  /v1/tasks/{id}           an async task's status and, once done, its outcome
 //   DELETE /v1/tasks/{id}         cancels a queued or running task: 202, or 409 when done
 //   GET  /v1/manifests            the last plan and apply of each manifest in manifests_dir
+//   POST /v1/manifests/plan|apply a posted manifest planned or applied by the daemon, every
+//                                 task's result in one answer (manifest_routes.h)
 //   GET  /metrics                 Prometheus text format 0.0.4 (metrics_route.h)
 // Unknown route 404, wrong method 405 (with Allow), oversized body 413; every error body has
 // the outcome's shape (see api_response.h). On the TCP listener every request needs

@@ -21,6 +21,12 @@ Object::Ptr ManifestTaskResult::to_json() const {
     json->set("msg", msg);
     json->set("reason", reason);
     json->set("in_doubt", in_doubt);
+    if (invalid) {
+        json->set("invalid", true);
+    }
+    if (!subject.empty()) {
+        json->set("subject", subject);
+    }
     if (verdict.last_sent_at) {
         json->set("last_sent_at", format_utc(*verdict.last_sent_at));
     }

@@ -55,6 +55,11 @@ Slot problem_slot(const ManifestProblem& problem) {
 
 std::vector<Slot> slots_in_order(const std::vector<Manifest>& manifests) {
     std::vector<Slot> slots;
+    size_t total = 0;
+    for (const Manifest& manifest : manifests) {
+        total += manifest.tasks.size() + manifest.problems.size();
+    }
+    slots.reserve(total);  // a Slot is large and copied, not moved, when the vector grows
     for (const Manifest& manifest : manifests) {
         size_t next_problem = 0;
         const auto problem_before = [&](std::optional<size_t> index) {
@@ -177,6 +182,7 @@ bool expand_for_each(std::vector<Slot>& slots, std::deque<ManifestTask>& listed,
     bool any_problem = false;
     size_t total = slots.size();
     std::vector<Slot> expanded;
+    expanded.reserve(slots.size());
     for (size_t i = 0, next = 0; i < slots.size(); ++i) {
         Slot& slot = slots[i];
         if (!slot.for_each) {
@@ -311,22 +317,29 @@ ManifestRun::ManifestRun(const HostConfig& config, const PluginCatalog& catalog,
 Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths,
                                            const ManifestRunObserver& observer,
                                            const CancelToken& cancel) {
-    const auto started = std::chrono::steady_clock::now();
-    const bool apply = settings_.mode == ManifestMode::kApply;
     Result<std::vector<Manifest>> manifests = load_manifests(paths);
     if (!manifests.ok()) {
         return manifests.error();
     }
-    std::vector<Slot> slots = slots_in_order(manifests.value());
+    return run_manifests(manifests.value(), observer, cancel);
+}
+
+ManifestRunReport ManifestRun::run_manifests(const std::vector<Manifest>& manifests,
+                                             const ManifestRunObserver& observer,
+                                             const CancelToken& cancel) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool apply = settings_.mode == ManifestMode::kApply;
+    std::vector<Slot> slots = slots_in_order(manifests);
     bool any_problem = resolve_slots(slots, catalog_, config_, apply);
 
     AccountKeys keys;
     AccountBuckets buckets;
     TaskStepContext context;
     context.apply = apply;
-    context.source = settings_.watched ? TaskSource::kWatch
-                     : apply           ? TaskSource::kApply
-                                       : TaskSource::kPlan;
+    context.source = settings_.watched  ? TaskSource::kWatch
+                     : settings_.posted ? TaskSource::kApi
+                     : apply            ? TaskSource::kApply
+                                        : TaskSource::kPlan;
     context.force = settings_.force;
     context.ledger = &ledger_;
     context.pacer = &pacer_;
@@ -343,7 +356,7 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
     mark_duplicates(slots);
 
     ManifestRunReport report;
-    report.summary.manifests = manifests.value().size();
+    report.summary.manifests = manifests.size();
     const bool refuse_all = settings_.strict && any_problem;
     report.summary.strict_refused = refuse_all;
 
@@ -354,6 +367,7 @@ Result<ManifestRunReport> ManifestRun::run(const std::vector<std::string>& paths
     const std::vector<Slot*> runnable = answer_unrunnable(slots, refuse_all, results);
     run_slots(runnable, context, settings_.concurrency, results);
 
+    report.results.reserve(slots.size());
     for (Slot& slot : slots) {
         count(report.summary, *slot.result, apply);
         report.results.push_back(std::move(*slot.result));

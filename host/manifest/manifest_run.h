@@ -44,6 +44,7 @@ struct ManifestRunSettings {
     bool strict = false;  // any problem in any manifest: nothing runs
     size_t concurrency = kDefaultManifestConcurrency;
     bool watched = false;  // run by the daemon's manifest watch (the tasks' source says so)
+    bool posted = false;   // posted to the daemon's API (POST /v1/manifests/apply): source api
     AnswerSink on_answer;  // each request answer a task's plugin reports (the daemon's metrics)
 };
 
@@ -85,6 +86,10 @@ class ManifestRun {
     Result<ManifestRunReport> run(const std::vector<std::string>& paths,
                                   const ManifestRunObserver& observer,
                                   const CancelToken& cancel = CancelToken::with_signals());
+    // The same over manifests already parsed (a manifest posted to the daemon): never an
+    // error, since a manifest that could not be read is one invalid result.
+    ManifestRunReport run_manifests(const std::vector<Manifest>& manifests,
+                                    const ManifestRunObserver& observer, const CancelToken& cancel);
 
   private:
     const HostConfig& config_;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ledger/utc_time.h"
+#include "manifest/manifest_run_json.h"
 #include "manifest/manifest_sources.h"
 #include "util/bounded_json.h"
 
@@ -20,19 +21,6 @@ bool is_manifest_file_name(const std::string& name) {
     const std::string suffix = ".json";
     return name.size() > suffix.size() &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-Object::Ptr summary_json(const ManifestRunSummary& s) {
-    Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    json->set("tasks", static_cast<uint64_t>(s.tasks));
-    json->set("sent", static_cast<uint64_t>(s.sent));
-    json->set("would_send", static_cast<uint64_t>(s.would_send));
-    json->set("unchanged", static_cast<uint64_t>(s.unchanged));
-    json->set("failed", static_cast<uint64_t>(s.failed));
-    json->set("invalid", static_cast<uint64_t>(s.invalid));
-    json->set("in_doubt", static_cast<uint64_t>(s.in_doubt));
-    json->set("elapsed_ms", s.elapsed_ms);
-    return json;
 }
 
 }  // namespace

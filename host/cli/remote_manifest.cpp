@@ -1,0 +1,115 @@
+#include "cli/remote_manifest.h"
+
+#include <chrono>
+#include <ostream>
+
+#include "cli/daemon_answer.h"
+#include "cli/daemon_client.h"
+#include "cli/manifest_reporter.h"
+#include "manifest/manifest_run_json.h"
+#include "manifest/manifest_sources.h"
+#include "tasks/outcome.h"
+#include "util/bounded_json.h"
+
+namespace taskhost {
+namespace {
+
+// The daemon keeps at most 1 MiB of a request's body.
+constexpr size_t kMaxPostedManifestBytes = 1024 * 1024;
+
+// The name the daemon gives the manifest in results: the file's base name, its characters
+// limited to those the route accepts.
+std::string posted_name(const std::string& file) {
+    std::string name = file.substr(file.find_last_of('/') + 1);
+    for (char& c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        c = ok ? c : '_';
+    }
+    if (name.empty() || name.front() == '.') {
+        name = "manifest" + name;
+    }
+    return name.substr(0, 128);
+}
+
+std::string route_for(const ManifestOptions& options, const std::string& file) {
+    const bool apply = options.mode == ManifestMode::kApply;
+    std::string route = apply ? "/v1/manifests/apply" : "/v1/manifests/plan";
+    route += "?name=" + posted_name(file) + "&concurrency=" + std::to_string(options.concurrency);
+    route += options.strict ? "&strict=true" : "";
+    route += apply && options.force ? "&force=true" : "";
+    return route;
+}
+
+void add_up(ManifestRunSummary& total, const ManifestRunSummary& one) {
+    total.manifests += one.manifests;
+    total.tasks += one.tasks;
+    total.sent += one.sent;
+    total.would_send += one.would_send;
+    total.unchanged += one.unchanged;
+    total.failed += one.failed;
+    total.invalid += one.invalid;
+    total.in_doubt += one.in_doubt;
+    total.strict_refused = total.strict_refused || one.strict_refused;
+}
+
+// One file through the daemon: its report, or why the daemon could not give one.
+Result<ManifestRunReport> post_file(const DaemonClient& client, const ManifestOptions& options,
+                                    const std::string& file) {
+    Result<std::string> text = read_bounded_file(file, kMaxPostedManifestBytes, "manifest " + file);
+    if (!text.ok()) {
+        return HostError{text.error().where, text.error().problem,
+                         "split it (the daemon takes at most 1 MiB per manifest), or apply it "
+                         "without --socket"};
+    }
+    Result<DaemonAnswer> answer = client.request("POST", route_for(options, file), text.value());
+    if (!answer.ok()) {
+        return answer.error();
+    }
+    Result<Poco::JSON::Object::Ptr> body =
+        parse_daemon_answer(answer.value(), client.socket_path());
+    if (!body.ok()) {
+        return body.error();
+    }
+    if (answer.value().http_status != 200) {
+        return HostError{"the daemon on " + client.socket_path(),
+                         "refused manifest " + file + ": " + daemon_error_text(body.value()),
+                         "see the daemon's answer above"};
+    }
+    return report_from_json(body.value());
+}
+
+}  // namespace
+
+int manifest_through_daemon(const ManifestOptions& options, std::ostream& out, std::ostream& err) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool detailed = options.detailed_exitcodes;
+    Result<std::vector<std::string>> files = expand_manifest_paths(options.paths);
+    if (!files.ok()) {
+        err << "taskhost: " << files.error().text() << std::endl;
+        return exit_code_for_usage_error(detailed);
+    }
+    const DaemonClient client(*options.socket);
+    ManifestReporter reporter(out, err, options.mode, options.json, false, false);
+    const ManifestRunObserver observer = reporter.observer();
+    ManifestRunSummary total;
+    for (const std::string& file : files.value()) {
+        Result<ManifestRunReport> report = post_file(client, options, file);
+        if (!report.ok()) {
+            err << "taskhost: " << report.error().text() << std::endl;
+            return exit_code_for_usage_error(detailed);
+        }
+        observer.started(report.value().results.size());
+        for (const ManifestTaskResult& result : report.value().results) {
+            observer.finished(result, "");
+        }
+        add_up(total, report.value().summary);
+    }
+    total.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+    reporter.summary(total);
+    return exit_code_for_run(total, detailed);
+}
+
+}  // namespace taskhost

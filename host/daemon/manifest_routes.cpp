@@ -1,0 +1,129 @@
+#include "daemon/manifest_routes.h"
+
+#include <cstdlib>
+
+#include "daemon/api_response.h"
+#include "manifest/manifest.h"
+#include "manifest/manifest_run_json.h"
+#include "util/bounded_json.h"
+
+namespace taskhost {
+namespace {
+
+struct PostedRun {
+    std::string name = "posted.json";
+    ManifestRunSettings settings;
+};
+
+bool is_flag_value(const std::string& value) {
+    return value == "true" || value == "false";
+}
+
+// A name for messages and results only (never opened): short, printable, no path tricks.
+bool is_manifest_name(const std::string& name) {
+    if (name.empty() || name.size() > 128 || name.front() == '.') {
+        return false;
+    }
+    for (const char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Result<PostedRun> posted_run(ManifestMode mode, const std::map<std::string, std::string>& query) {
+    PostedRun run;
+    run.settings.mode = mode;
+    run.settings.posted = true;
+    for (const auto& [name, value] : query) {
+        const std::string where = "query parameter " + printable(name, 64);
+        if (name == "name" && is_manifest_name(value)) {
+            run.name = value;
+        } else if (name == "concurrency") {
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || n < 1 || n > kMaxManifestConcurrency) {
+                return HostError{where, "is not a number from 1 to 64", "write concurrency=8"};
+            }
+            run.settings.concurrency = n;
+        } else if (name == "strict" && is_flag_value(value)) {
+            run.settings.strict = value == "true";
+        } else if (name == "force" && mode == ManifestMode::kApply && is_flag_value(value)) {
+            run.settings.force = value == "true";
+        } else if (name == "name" || name == "strict" || name == "force") {
+            return HostError{where, "has a value it cannot take here",
+                             "name: letters, digits, '.', '_' and '-' (at most 128); strict and "
+                             "force (apply only): true or false"};
+        } else {
+            return HostError{where, "is not known here",
+                             "use name, concurrency, strict or force (apply)"};
+        }
+    }
+    return run;
+}
+
+void audit_posted(DaemonContext& context, const ManifestTaskResult& result,
+                  const ApiCaller& caller) {
+    AuditEntry entry;
+    entry.peer = caller.peer;
+    entry.peer_address = caller.address;
+    entry.job = "manifest";
+    entry.facts.task = result.task;
+    entry.facts.id = result.manifest + ": " + result.name;
+    entry.facts.account = result.account;
+    entry.facts.source = "api";
+    entry.facts.subject = result.subject;
+    entry.status = result.status;
+    context.audit.record(entry);
+    context.metrics.task_recorded(entry);
+}
+
+void refuse(HttpAnswer& response, int status, const std::string& kind, const HostError& error,
+            bool retryable) {
+    send_error(response, ApiError{status, kind, error.text(), error.fix, retryable, {}});
+}
+
+}  // namespace
+
+void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest& request,
+                   HttpAnswer& response, const std::map<std::string, std::string>& query,
+                   const ApiCaller& caller) {
+    if (context.draining.load()) {
+        refuse(response, 503, "shutting_down",
+               HostError{"the daemon", "is shutting down", "post the manifest once it is back"},
+               true);
+        return;
+    }
+    if (request.body_too_large) {
+        response.close = true;  // the rest of the body is never read
+        refuse(response, 413, "too_large",
+               HostError{"the manifest", "is larger than 1 MiB",
+                         "split it into several files, or run taskhost apply without --socket"},
+               false);
+        return;
+    }
+    Result<PostedRun> run = posted_run(mode, query);
+    if (!run.ok()) {
+        refuse(response, 400, "invalid_input", run.error(), false);
+        return;
+    }
+    const std::vector<Manifest> manifests{parse_manifest(request.body, run.value().name)};
+    PostedRun& posted = run.value();
+    posted.settings.on_answer = context.metrics.answer_sink();
+    const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
+    ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, posted.settings);
+    ManifestRunObserver observer;
+    if (mode == ManifestMode::kApply) {
+        observer.finished = [&context, &caller](const ManifestTaskResult& result,
+                                                const std::string&) {
+            audit_posted(context, result, caller);
+        };
+    }
+    const ManifestRunReport report = engine.run_manifests(manifests, observer, CancelToken());
+    send_json(response, 200, to_json(report_json(report)));
+}
+
+}  // namespace taskhost

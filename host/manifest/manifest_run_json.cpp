@@ -1,0 +1,133 @@
+#include "manifest/manifest_run_json.h"
+
+#include <Poco/JSON/Array.h>
+
+#include "ledger/utc_time.h"
+
+namespace taskhost {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+HostError bad_field(const std::string& where) {
+    return HostError{"the daemon's report field " + where, "is missing or of the wrong type",
+                     "use a taskhost client of the daemon's version"};
+}
+
+bool read_count(const Object::Ptr& json, const char* name, size_t& into) {
+    if (!json->has(name) || !json->get(name).isInteger()) {
+        return false;
+    }
+    into = json->getValue<size_t>(name);
+    return true;
+}
+
+Result<ManifestRunSummary> summary_from_json(const Object::Ptr& json) {
+    ManifestRunSummary s;
+    if (json.isNull()) {
+        return bad_field("summary");
+    }
+    for (const auto& [name, field] : {std::pair{"manifests", &s.manifests},
+                                      {"tasks", &s.tasks},
+                                      {"sent", &s.sent},
+                                      {"would_send", &s.would_send},
+                                      {"unchanged", &s.unchanged},
+                                      {"failed", &s.failed},
+                                      {"invalid", &s.invalid},
+                                      {"in_doubt", &s.in_doubt}}) {
+        if (!read_count(json, name, *field)) {
+            return bad_field(std::string("summary.") + name);
+        }
+    }
+    s.strict_refused = json->optValue<bool>("strict_refused", false);
+    s.elapsed_ms = json->optValue<int64_t>("elapsed_ms", 0);
+    return s;
+}
+
+std::optional<WallClock::time_point> time_field(const Object::Ptr& json, const char* name) {
+    return json->has(name) ? parse_utc(json->optValue<std::string>(name, "")) : std::nullopt;
+}
+
+Result<ManifestTaskResult> result_from_json(const Object::Ptr& json) {
+    if (json.isNull() || !json->has("status") || !json->has("manifest")) {
+        return bad_field("results[]");
+    }
+    ManifestTaskResult r;
+    r.manifest = json->optValue<std::string>("manifest", "");
+    if (json->has("index") && json->get("index").isInteger()) {
+        r.index = json->getValue<size_t>("index");
+    }
+    r.name = json->optValue<std::string>("name", "");
+    r.task = json->optValue<std::string>("task", "");
+    r.account = json->optValue<std::string>("account", "");
+    r.subject = json->optValue<std::string>("subject", "");
+    r.status = json->optValue<std::string>("status", "");
+    r.changed = json->optValue<bool>("changed", false);
+    r.failed = json->optValue<bool>("failed", false);
+    r.msg = json->optValue<std::string>("msg", "");
+    r.reason = json->optValue<std::string>("reason", "");
+    r.in_doubt = json->optValue<bool>("in_doubt", false);
+    r.invalid = json->optValue<bool>("invalid", false);
+    r.verdict.reason = r.reason;
+    r.verdict.in_doubt = r.in_doubt;
+    r.verdict.last_sent_at = time_field(json, "last_sent_at");
+    r.verdict.next_due_at = time_field(json, "next_due_at");
+    r.outcome = json->getObject("outcome");
+    r.error = json->getObject("error");
+    return r;
+}
+
+}  // namespace
+
+Object::Ptr summary_json(const ManifestRunSummary& s) {
+    Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("manifests", static_cast<uint64_t>(s.manifests));
+    json->set("tasks", static_cast<uint64_t>(s.tasks));
+    json->set("sent", static_cast<uint64_t>(s.sent));
+    json->set("would_send", static_cast<uint64_t>(s.would_send));
+    json->set("unchanged", static_cast<uint64_t>(s.unchanged));
+    json->set("failed", static_cast<uint64_t>(s.failed));
+    json->set("invalid", static_cast<uint64_t>(s.invalid));
+    json->set("in_doubt", static_cast<uint64_t>(s.in_doubt));
+    json->set("strict_refused", s.strict_refused);
+    json->set("elapsed_ms", s.elapsed_ms);
+    return json;
+}
+
+Object::Ptr report_json(const ManifestRunReport& report) {
+    Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("summary", summary_json(report.summary));
+    Array::Ptr results = new Array;
+    for (const ManifestTaskResult& result : report.results) {
+        results->add(result.to_json());
+    }
+    json->set("results", results);
+    return json;
+}
+
+Result<ManifestRunReport> report_from_json(const Object::Ptr& json) {
+    if (json.isNull()) {
+        return bad_field("(the whole answer)");
+    }
+    Result<ManifestRunSummary> summary = summary_from_json(json->getObject("summary"));
+    if (!summary.ok()) {
+        return summary.error();
+    }
+    ManifestRunReport report;
+    report.summary = summary.value();
+    Array::Ptr results = json->getArray("results");
+    if (results.isNull()) {
+        return bad_field("results");
+    }
+    for (size_t i = 0; i < results->size(); ++i) {
+        Result<ManifestTaskResult> result = result_from_json(results->getObject(i));
+        if (!result.ok()) {
+            return result.error();
+        }
+        report.results.push_back(std::move(result.value()));
+    }
+    return report;
+}
+
+}  // namespace taskhost
