@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+
 #include "util/bounded_json.h"
 
 namespace taskhost {
@@ -31,6 +33,18 @@ void append_escaped(SecretBuffer& out, std::string_view text) {
     }
 }
 
+// This thread's spec buffer, emptied (wiped) and with room for `capacity` bytes: the pages of
+// the last spec when they are large enough, else new ones (a page at least).
+SecretBuffer& spec_buffer(size_t capacity) {
+    thread_local SecretBuffer buffer;
+    buffer.clear();
+    if (buffer.capacity() < capacity) {
+        constexpr size_t kAtLeast = 4000;  // one page with the NUL
+        buffer = SecretBuffer(std::max(capacity, kAtLeast));
+    }
+    return buffer;
+}
+
 }  // namespace
 
 PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key) {
@@ -48,7 +62,7 @@ PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key) 
     const bool connection_empty = connection == "{";
     const std::string_view secret = key != nullptr ? key->view() : std::string_view();
     // Room for every byte of the key escaped: filled once, never grown.
-    SecretBuffer json(outer.size() + connection.size() + 2 * secret.size() + 32);
+    SecretBuffer& json = spec_buffer(outer.size() + connection.size() + 2 * secret.size() + 32);
     json.append(outer).append(",\"connection\":").append(connection);
     if (key != nullptr) {
         json.append(connection_empty ? "\"api_key\":\"" : ",\"api_key\":\"");
@@ -56,7 +70,7 @@ PluginTaskSpec build_plugin_spec(const TaskRequest& request, const ApiKey* key) 
         json.append('"');
     }
     json.append("}}");
-    return PluginTaskSpec(std::move(json));
+    return PluginTaskSpec(json);
 }
 
 }  // namespace taskhost

@@ -35,6 +35,19 @@ std::string text_field(const Object::Ptr& outcome, const std::string& key) {
     return value.isString() ? value.extract<std::string>() : std::string();
 }
 
+// The subject's id and name from the params the task's describe names ("subject_params").
+void subject_from_params(const TaskRequest& request, std::string& id, std::string& name) {
+    Object::Ptr names;
+    if (request.offer.task != nullptr && request.offer.task->raw) {
+        const Poco::Dynamic::Var declared = request.offer.task->raw->get("subject_params");
+        if (is_json_object(declared)) {
+            names = declared.extract<Object::Ptr>();
+        }
+    }
+    id = param_named(request, names, "id");
+    name = param_named(request, names, "name");
+}
+
 }  // namespace
 
 TaskIdentity task_identity(const TaskRequest& request, const std::string& manifest,
@@ -49,15 +62,7 @@ TaskIdentity task_identity(const TaskRequest& request, const std::string& manife
     identity.params_digest = params_digest(identity.canonical_params);
     identity.manifest = manifest;
     identity.name = name.empty() ? request.id : name;
-    Object::Ptr names;
-    if (request.offer.task != nullptr && request.offer.task->raw) {
-        const Poco::Dynamic::Var declared = request.offer.task->raw->get("subject_params");
-        if (is_json_object(declared)) {
-            names = declared.extract<Object::Ptr>();
-        }
-    }
-    identity.subject_id = param_named(request, names, "id");
-    identity.subject_name = param_named(request, names, "name");
+    subject_from_params(request, identity.subject_id, identity.subject_name);
     return identity;
 }
 
@@ -95,9 +100,14 @@ Object::Ptr not_sent_outcome(const TaskRequest& request, const LedgerVerdict& ve
 
 std::string subject_of(const TaskRequest& request, const Object::Ptr& outcome) {
     const Completion done = outcome ? completion_from(outcome) : Completion{};
-    const TaskIdentity identity = task_identity(request, "", "");
-    for (const std::string* candidate :
-         {&done.subject_name, &identity.subject_name, &done.subject_id, &identity.subject_id}) {
+    // Only the subject fields of the task's identity: not its canonical params, key and digest
+    // (a JSON rendering and a hash per task, computed for the ledger already).
+    std::string param_id;
+    std::string param_name;
+    subject_from_params(request, param_id, param_name);
+    const std::string* const candidates[] = {&done.subject_name, &param_name, &done.subject_id,
+                                             &param_id};
+    for (const std::string* candidate : candidates) {
         if (!candidate->empty()) {
             return *candidate;
         }

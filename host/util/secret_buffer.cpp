@@ -63,6 +63,13 @@ SecretBuffer& SecretBuffer::append(std::string_view text) {
     return *this;
 }
 
+void SecretBuffer::clear() noexcept {
+    if (data_ != nullptr) {
+        wipe_memory(data_, mapped_);
+    }
+    size_ = 0;
+}
+
 void SecretBuffer::release() noexcept {
     if (data_ != nullptr) {
         wipe_memory(data_, mapped_);

@@ -2,7 +2,9 @@
 // a core dump leaves out: whole pages from mmap, marked MADV_DONTDUMP, locked in RAM when the
 // process may (best effort, so the key is not swapped out), filled once (it never grows, so no
 // reallocation leaves a copy behind), and wiped and unmapped when released. One mapping per
-// buffer: made per task, never per request.
+// buffer, never per request; a buffer that is filled again and again (the task spec of one
+// worker thread, tasks/plugin_spec.h) is wiped by clear() between uses and keeps its pages, so
+// that a run does not map, lock and unmap (a TLB shootdown across its threads) once per task.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +30,9 @@ class SecretBuffer {
     // Throws std::length_error past the capacity.
     SecretBuffer& append(std::string_view text);
     SecretBuffer& append(char c) { return append(std::string_view(&c, 1)); }
+    // Wipes every byte of the pages and empties the buffer; the pages stay mapped and locked
+    // for the next fill.
+    void clear() noexcept;
 
     // The buffer's own pages, to fill in place (read(2) into them); capacity() bytes.
     char* data() { return data_; }

@@ -5,9 +5,12 @@
 
 #include <cstdlib>
 #include <ios>
+#include <thread>
+#include <vector>
 
 #include "config/account_key.h"
 #include "host_test_support.h"
+#include "tasks/task_runner.h"
 
 namespace taskhost {
 namespace {
@@ -133,6 +136,34 @@ TEST(AccountKey, UnsetOrEmptyEnvironmentVariableIsRefusedNamingIt) {
     ASSERT_FALSE(empty.ok());
     EXPECT_NE(empty.error().problem.find("empty"), std::string::npos);
     ::unsetenv("TASKHOST_TEST_KEY");
+}
+
+// A run reads each account's key once (issue 12: not once per task): every task of the run gets
+// the same locked copy, even when the file changes or goes meanwhile.
+TEST(AccountKey, AccountKeysReadsAnAccountsKeyOncePerRun) {
+    TempDir dir;
+    write_file(dir / "k", kCanaryKey, 0600);
+    const AccountConfig account = file_account(dir / "k");
+    AccountKeys keys;
+    HostError error;
+    const ApiKey* first = keys.get(account, error);
+    ASSERT_NE(first, nullptr) << error.text();
+    ASSERT_EQ(::unlink((dir / "k").c_str()), 0);  // a second read would fail now
+    std::vector<const ApiKey*> seen(16);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < seen.size(); ++i) {
+        threads.emplace_back([&, i] {
+            HostError own;
+            seen[i] = keys.get(account, own);
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    for (const ApiKey* key : seen) {
+        EXPECT_EQ(key, first);
+    }
+    EXPECT_EQ(first->view(), kCanaryKey);
 }
 
 }  // namespace

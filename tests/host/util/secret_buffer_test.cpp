@@ -72,5 +72,19 @@ TEST(SecretBuffer, AnEmptyOneMapsNothing) {
     EXPECT_FALSE(empty.excluded_from_dumps());
 }
 
+TEST(SecretBuffer, ClearWipesItsPagesAndKeepsThemForTheNextFill) {
+    SecretBuffer buffer(64);
+    buffer.append("secret");
+    const char* pages = buffer.c_str();
+    buffer.clear();
+    EXPECT_TRUE(buffer.empty());
+    EXPECT_EQ(buffer.capacity(), 64u);
+    EXPECT_EQ(std::string(pages, 6), std::string(6, '\0'));  // wiped in place
+    EXPECT_NE(vm_flags_at(pages).find(" dd "), std::string::npos) << "still mapped, still dd";
+    buffer.append("again");
+    EXPECT_EQ(buffer.c_str(), pages);
+    EXPECT_EQ(buffer.view(), "again");
+}
+
 }  // namespace
 }  // namespace taskhost
