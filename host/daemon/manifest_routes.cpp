@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "daemon/api_response.h"
+#include "daemon/manifest_audit.h"
 #include "manifest/manifest.h"
 #include "manifest/manifest_run_json.h"
 #include "util/bounded_json.h"
@@ -67,16 +68,9 @@ Result<PostedRun> posted_run(ManifestMode mode, const std::map<std::string, std:
 
 void audit_posted(DaemonContext& context, const ManifestTaskResult& result,
                   const ApiCaller& caller) {
-    AuditEntry entry;
+    AuditEntry entry = manifest_audit_entry(result, "manifest", "api");
     entry.peer = caller.peer;
     entry.peer_address = caller.address;
-    entry.job = "manifest";
-    entry.facts.task = result.task;
-    entry.facts.id = result.manifest + ": " + result.name;
-    entry.facts.account = result.account;
-    entry.facts.source = "api";
-    entry.facts.subject = result.subject;
-    entry.status = result.status;
     context.audit.record(entry);
     context.metrics.task_recorded(entry);
 }

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "config/account_key.h"
+#include "daemon/manifest_audit.h"
 #include "daemon/systemd_service.h"
 #include "daemon/task_routes.h"
 #include "ledger/open_ledger.h"
@@ -126,15 +127,7 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
 
 // The manifest watch's sends go to the audit log like API tasks (source "watch"); plans do not.
 void TaskhostDaemon::audit_watched(const ManifestTaskResult& result) {
-    AuditEntry entry;
-    entry.job = "watch";
-    entry.facts.task = result.task;
-    entry.facts.id = result.manifest + ": " + result.name;
-    entry.facts.account = result.account;
-    entry.facts.source = "watch";
-    entry.facts.subject = result.subject;
-    entry.status = result.status;
-    entry.http_status = 0;
+    const AuditEntry entry = manifest_audit_entry(result, "watch", "watch");
     audit_->record(entry);
     metrics_.task_recorded(entry);
 }

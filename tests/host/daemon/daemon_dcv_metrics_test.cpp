@@ -17,15 +17,14 @@
 namespace taskhost {
 namespace {
 
+using taskhost_test::has_line;
+using taskhost_test::kPromtool;
+using taskhost_test::promtool_check;
+
 using taskhost_test::DaemonOptions;
 using taskhost_test::DaemonUnderTest;
 
-constexpr const char* kPromtool = "/usr/bin/promtool";
 constexpr const char* kPut = "PUT /domain/{id}/dcv/emails";
-
-bool has_line(const std::string& body, const std::string& line) {
-    return ("\n" + body).find("\n" + line + "\n") != std::string::npos;
-}
 
 // The value of the first sample whose line starts with `prefix`; -1 when there is none.
 double sample_value(const std::string& body, const std::string& prefix) {
@@ -41,21 +40,6 @@ double sample_value(const std::string& body, const std::string& prefix) {
 std::string requests_line(const std::string& route, int status, int count) {
     return R"(taskhost_plugin_requests_total{plugin="digicert_dcv",route=")" + route +
            R"(",status=")" + std::to_string(status) + "\"} " + std::to_string(count);
-}
-
-// promtool check metrics on `body`: its exit code and what it printed.
-std::pair<int, std::string> promtool_check(const std::string& dir, const std::string& body) {
-    const std::string file = dir + "/metrics.txt";
-    taskhost_test::write_file(file, body);
-    const std::string command = std::string(kPromtool) + " check metrics < " + file + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buffer[512];
-    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
-        out += buffer;
-    }
-    const int status = pipe != nullptr ? ::pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 TEST(DaemonDcvMetrics, CountsCertCentralRequestsByRouteAndStatusAndThePacersWait) {

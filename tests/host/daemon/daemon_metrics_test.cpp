@@ -19,13 +19,15 @@
 
 namespace {
 
+using taskhost_test::has_line;
+using taskhost_test::kPromtool;
+using taskhost_test::promtool_check;
+
 using taskhost::DaemonAnswer;
 using taskhost_test::DaemonOptions;
 using taskhost_test::DaemonUnderTest;
 using taskhost_test::install_plugin_atomically;
 using taskhost_test::parse_json;
-
-constexpr const char* kPromtool = "/usr/bin/promtool";
 
 std::pair<int, std::string> tcp_get(uint16_t port, const std::string& path,
                                     const std::string& token) {
@@ -45,25 +47,6 @@ std::pair<int, std::string> tcp_get(uint16_t port, const std::string& path,
 uint16_t free_port() {
     Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
     return probe.address().port();
-}
-
-bool has_line(const std::string& body, const std::string& line) {
-    return ("\n" + body).find("\n" + line + "\n") != std::string::npos;
-}
-
-// promtool check metrics on `body`: its exit code and what it printed.
-std::pair<int, std::string> promtool_check(const std::string& dir, const std::string& body) {
-    const std::string file = dir + "/metrics.txt";
-    taskhost_test::write_file(file, body);
-    const std::string command = std::string(kPromtool) + " check metrics < " + file + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string out;
-    char buffer[512];
-    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
-        out += buffer;
-    }
-    const int status = pipe != nullptr ? ::pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 class DaemonMetrics : public ::testing::Test {

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -115,6 +116,24 @@ void wait_for_manifest_runs(const DaemonUnderTest& daemon, int runs) {
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+}
+
+std::pair<int, std::string> promtool_check(const std::string& dir, const std::string& body) {
+    const std::string file = dir + "/metrics.txt";
+    write_file(file, body);
+    const std::string command = std::string(kPromtool) + " check metrics < " + file + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::string out;
+    char buffer[512];
+    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
+        out += buffer;
+    }
+    const int status = pipe != nullptr ? ::pclose(pipe) : -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+bool has_line(const std::string& body, const std::string& line) {
+    return ("\n" + body).find("\n" + line + "\n") != std::string::npos;
 }
 
 }  // namespace taskhost_test

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "cli/daemon_client.h"
 #include "host_test_support.h"
@@ -71,5 +72,12 @@ class DaemonServingVersioned : public ::testing::Test {
 
 // Waits (up to 20 s) until the daemon's manifest watch has made `runs` runs (GET /v1/manifests).
 void wait_for_manifest_runs(const DaemonUnderTest& daemon, int runs = 1);
+
+// Debian's promtool (package prometheus), which checks GET /metrics' text format.
+constexpr const char* kPromtool = "/usr/bin/promtool";
+// `promtool check metrics` on `body` (written into `dir`): its exit code and what it printed.
+std::pair<int, std::string> promtool_check(const std::string& dir, const std::string& body);
+// Whether `body` has `line` as one whole line.
+bool has_line(const std::string& body, const std::string& line);
 
 }  // namespace taskhost_test
