@@ -20,6 +20,9 @@ Result<std::unique_ptr<CommandStartup>> start_command(const std::optional<std::s
     }
     PluginProbeOptions probe;
     probe.timeout = std::chrono::milliseconds(started->config.daemon.plugin_probe_timeout_ms);
+    // A cold `taskhost run` of an unchanged plugin spawns no probe (probe_verdict_cache.h).
+    probe.verdicts =
+        std::make_shared<ProbeVerdictCache>(started->config.state_dir + "/" + kProbeCacheDirName);
     started->library.set_probe_options(probe);
     Result<PluginCatalog> catalog =
         PluginCatalog::scan(started->config.plugin_dir, started->library);

@@ -1,6 +1,17 @@
 #include "daemon/plugin_reloader.h"
 
 namespace taskhost {
+namespace {
+
+// The daemon probes changed files through a warm probe server (plugins/plugin_probe_warm.h).
+PluginProbeOptions with_warm_probe(PluginProbeOptions probe) {
+    if (probe.warm == nullptr) {
+        probe.warm = std::make_shared<WarmProbe>();
+    }
+    return probe;
+}
+
+}  // namespace
 
 PluginReloader::PluginReloader(std::string plugin_dir, PluginRegistry& registry, DaemonLog& log,
                                PluginProbeOptions probe)
@@ -8,7 +19,7 @@ PluginReloader::PluginReloader(std::string plugin_dir, PluginRegistry& registry,
       registry_(registry),
       log_(log),
       stop_probes_(probe.cancel),
-      library_(std::move(probe)) {
+      library_(with_warm_probe(std::move(probe))) {
     thread_ = std::thread([this] { run(); });
 }
 

@@ -253,8 +253,10 @@ Result<EntryPoints> resolve_entry_points(void* handle, const std::string& path) 
 
 // The probe's verdict on the private copy, before this process maps it. The describe JSON the
 // probe got must pass the checks (JSON, ABI) that this process's own describe passes later.
-Check PluginLibrary::probe_copy(const std::string& copy, const std::string& path) {
-    Result<std::string> described = probe_plugin(copy, path, probe_, last_probe_time_);
+Check PluginLibrary::probe_copy(const std::string& copy, const std::string& path,
+                                const std::string& copy_sha256) {
+    Result<std::string> described =
+        probe_plugin_cached(copy, path, copy_sha256, probe_, last_probe_time_);
     if (!described.ok()) {
         ::unlink(copy.c_str());
         return described.error();
@@ -334,7 +336,7 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     if (!sha256.ok()) {
         return sha256.error();
     }
-    if (Check refused = probe_copy(copy, path)) {
+    if (Check refused = probe_copy(copy, path, sha256.value())) {
         return explain_map_failure(*refused, dir.value(), path);
     }
     Result<void*> handle = open_copy(copy, path);

@@ -5,7 +5,8 @@
 //    while mapped crashes the process;
 //  - before that dlopen, probe the copy in a short-lived child with a time limit
 //    (plugin_probe.h): a plugin whose load or describe crashes, exits or hangs is refused, and
-//    never runs in this process;
+//    never runs in this process (unless these exact bytes already passed it with this probe and
+//    host: probe_verdict_cache.h);
 //  - remove the copy's file once opened, resolve both ABI symbols, check describe.
 // Each successful load is a PluginGeneration held by shared_ptr: whoever runs a task holds its
 // generation until the task ends, and the library is dlclosed when the last holder lets go.
@@ -85,7 +86,8 @@ class PluginLibrary {
 
   private:
     Result<std::string> ensure_private_dir();
-    Check probe_copy(const std::string& copy, const std::string& path);
+    Check probe_copy(const std::string& copy, const std::string& path,
+                     const std::string& copy_sha256);
 
     PluginProbeOptions probe_;
     std::chrono::microseconds last_probe_time_{0};

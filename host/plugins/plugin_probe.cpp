@@ -5,7 +5,11 @@
 
 #include <cstring>
 #include <optional>
+#include <vector>
 
+#include <taskhost/plugin.h>
+
+#include "plugins/plugin_description.h"
 #include "plugins/plugin_probe_program.h"
 #include "plugins/plugin_probe_protocol.h"
 #include "plugins/plugin_probe_run.h"
@@ -23,6 +27,7 @@ struct ProbeSaid {
     bool described = false;
     std::optional<std::string> refused;  // the kind
     std::string payload;                 // the JSON, or the refusal's text
+    std::vector<std::string> libraries;  // what the load brought in ("library PATH")
 };
 
 bool starts_at(const std::string& text, size_t at, const char* prefix) {
@@ -46,6 +51,8 @@ ProbeSaid parse_output(const std::string& out) {
         at = end + 1;
         if (starts_at(line, 0, TASKHOST_PROBE_STAGE)) {
             said.stage = line.substr(std::strlen(TASKHOST_PROBE_STAGE));
+        } else if (starts_at(line, 0, TASKHOST_PROBE_LIBRARY)) {
+            said.libraries.push_back(line.substr(std::strlen(TASKHOST_PROBE_LIBRARY)));
         } else if (starts_at(line, 0, TASKHOST_PROBE_REFUSED)) {
             said.refused = line.substr(std::strlen(TASKHOST_PROBE_REFUSED));
             said.payload = out.substr(at);
@@ -162,15 +169,51 @@ Result<std::string> probe_plugin(const std::string& copy, const std::string& pat
     if (!program.ok()) {
         return program.error();
     }
+    std::optional<ProbeRun> warm;
+    if (options.warm != nullptr) {
+        warm = options.warm->run(copy, options.timeout, options.cancel, kMaxOutput);
+    }
     const ProbeRun run =
-        run_probe(program.value(), copy, options.timeout, options.cancel, kMaxOutput);
+        warm ? std::move(*warm)
+             : run_probe(program.value(), copy, options.timeout, options.cancel, kMaxOutput);
     took = run.took;
     if (run.start_error) {
         return HostError{"plugin probe " + program.value(),
                          "cannot be started: " + *run.start_error,
                          "check it is the " TASKHOST_PROBE_PROGRAM " built with this taskhost"};
     }
-    return verdict(path, run, options.timeout);
+    Result<std::string> answer = verdict(path, run, options.timeout);
+    if (answer.ok() && options.warm != nullptr) {
+        options.warm->preload(program.value(), parse_output(run.output).libraries);
+    }
+    return answer;
+}
+
+Result<std::string> probe_plugin_cached(const std::string& copy, const std::string& path,
+                                        const std::string& copy_sha256,
+                                        const PluginProbeOptions& options,
+                                        std::chrono::microseconds& took) {
+    took = std::chrono::microseconds(0);
+    if (options.verdicts == nullptr || copy_sha256.empty()) {
+        return probe_plugin(copy, path, options, took);
+    }
+    Result<std::string> program = locate_probe_program(options.program);
+    if (!program.ok()) {
+        return program.error();
+    }
+    const std::string key = probe_verdict_key(copy_sha256, program.value());
+    if (std::optional<std::string> passed = options.verdicts->find(key)) {
+        return *passed;
+    }
+    PluginProbeOptions located = options;
+    located.program = program.value();
+    Result<std::string> described = probe_plugin(copy, path, located, took);
+    if (described.ok() && parse_plugin_description(described.value().c_str(), TASKHOST_ABI_VERSION,
+                                                   kWhat + " " + path)
+                              .ok()) {
+        options.verdicts->remember(key, described.value());
+    }
+    return described;
 }
 
 }  // namespace taskhost

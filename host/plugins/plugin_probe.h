@@ -6,8 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
+#include "plugins/plugin_probe_warm.h"
+#include "plugins/probe_verdict_cache.h"
 #include "util/cancellation.h"
 #include "util/host_error.h"
 
@@ -24,6 +27,13 @@ struct PluginProbeOptions {
     // Cancelled: a probe under way is killed at once and the file refused ("the host is
     // stopping"); the daemon's reloader cancels it when it stops.
     CancelToken cancel;
+    // Passes already seen (probe_verdict_cache.h), shared by the copies of these options: each
+    // PluginLibrary starts with a cache in memory; the CLI gives one with a directory. Null:
+    // every file is probed.
+    std::shared_ptr<ProbeVerdictCache> verdicts = std::make_shared<ProbeVerdictCache>();
+    // The warm probe server (plugin_probe_warm.h), the daemon's reloader sets one. Null: each
+    // probe is a new process.
+    std::shared_ptr<WarmProbe> warm;
 };
 
 // Probes `copy` (the private copy of the plugin file `path`, which errors name) and answers the
@@ -31,5 +41,13 @@ struct PluginProbeOptions {
 Result<std::string> probe_plugin(const std::string& copy, const std::string& path,
                                  const PluginProbeOptions& options,
                                  std::chrono::microseconds& took);
+
+// probe_plugin, unless options.verdicts holds a pass for these bytes (`copy_sha256`, the
+// SHA-256 of `copy`) with this probe and host: then no probe runs and `took` is 0. A pass whose
+// describe JSON is usable (JSON, ABI) is remembered; a refusal never is.
+Result<std::string> probe_plugin_cached(const std::string& copy, const std::string& path,
+                                        const std::string& copy_sha256,
+                                        const PluginProbeOptions& options,
+                                        std::chrono::microseconds& took);
 
 }  // namespace taskhost

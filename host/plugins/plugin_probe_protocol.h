@@ -4,6 +4,8 @@
  *   "stage load\n"        before dlopen (the plugin's constructors run in it)
  *   "stage symbols\n"     before dlsym of both ABI symbols
  *   "stage describe\n"    before plugin_describe is called
+ *   "library PATH\n"     after plugin_describe returned, one per object loaded in the probe
+ *                         (the plugin's dependencies): what a warm probe server preloads
  * then exactly one verdict, whose payload runs to the end of the output:
  *   "described\n" JSON    exit status 0: what plugin_describe returned
  *   "refused KIND\n" TEXT exit status 1: KIND is one of the TASKHOST_PROBE_REFUSED_* below,
@@ -27,6 +29,24 @@
 #define TASKHOST_PROBE_REFUSED_NO_EXECUTE "no-execute"   /* no plugin_execute symbol */
 #define TASKHOST_PROBE_REFUSED_NULL "null"               /* plugin_describe returned NULL */
 #define TASKHOST_PROBE_REFUSED_TOO_LARGE "too-large"     /* describe longer than the bound */
+
+#define TASKHOST_PROBE_LIBRARY "library "
+
+/* The warm probe server (taskhost-plugin-probe --serve PARENT_PID [LIBRARY...]; the host's side
+ * is plugin_probe_warm.h). Its stdout is a SOCK_SEQPACKET socket, one message each:
+ *   server: "ready"                  once the LIBRARY arguments are loaded (RTLD_GLOBAL)
+ *   host:   "probe TIMEOUT_MS FILE"  with the write end of a pipe (SCM_RIGHTS): a forked child
+ *                                    probes FILE with that pipe as its answer channel, exactly
+ *                                    as the probe program does
+ *   host:   "kill"                   the child under way is killed
+ *   server: "ended LATE STATUS"      the child was reaped: LATE 1 when the server killed it at
+ *                                    TIMEOUT_MS, STATUS its waitpid status
+ * The server exits when the host closes its end (or dies: PR_SET_PDEATHSIG). */
+#define TASKHOST_PROBE_SERVE "--serve"
+#define TASKHOST_PROBE_SERVER_READY "ready"
+#define TASKHOST_PROBE_SERVER_PROBE "probe "
+#define TASKHOST_PROBE_SERVER_KILL "kill"
+#define TASKHOST_PROBE_SERVER_ENDED "ended "
 
 /* The longest describe JSON a probe hands over (and the host accepts). */
 #define TASKHOST_PROBE_MAX_DESCRIBE_BYTES (1024 * 1024)

@@ -87,12 +87,11 @@ struct SpawnSetup {
     SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
-// The child's pid, or -1 with `error` set.
-pid_t spawn(const std::string& program, const std::string& file, int stdout_fd,
-            std::string& error) {
+}  // namespace
+
+pid_t spawn_probe_process(std::vector<std::string> args, int stdout_fd, std::string& error) {
     SpawnSetup setup(stdout_fd);
-    const std::string parent = std::to_string(::getpid());
-    std::vector<std::string> args{program, file, parent};
+    const std::string program = args.at(0);
     std::vector<char*> argv;
     for (std::string& arg : args) {
         argv.push_back(&arg[0]);
@@ -114,11 +113,9 @@ pid_t spawn(const std::string& program, const std::string& file, int stdout_fd,
     return pid;
 }
 
-enum class Ending { kEof, kLate, kCancelled, kOverflow };
-
-// Reads `fd` until EOF, the deadline, cancellation or more than `max` bytes.
-Ending read_output(int fd, Clock::time_point deadline, const CancelToken& cancel, size_t max,
-                   std::string& output) {
+ProbeEnding read_probe_output(int fd, Clock::time_point deadline, const CancelToken& cancel,
+                              size_t max, std::string& output) {
+    using Ending = ProbeEnding;
     for (;;) {
         if (cancel.requested()) {
             return Ending::kCancelled;
@@ -151,6 +148,8 @@ Ending read_output(int fd, Clock::time_point deadline, const CancelToken& cancel
     }
 }
 
+namespace {
+
 // Whether the child ended (not yet reaped) before the deadline or cancellation.
 bool ended_in_time(pid_t pid, Clock::time_point deadline, const CancelToken& cancel) {
     auto pause = std::chrono::microseconds(200);
@@ -168,8 +167,8 @@ bool ended_in_time(pid_t pid, Clock::time_point deadline, const CancelToken& can
     }
 }
 
-// Kills the child's process group (anything the plugin started too) while the child, alive or
-// a zombie, still holds its id, then reaps the child.
+}  // namespace
+
 int end_and_reap(pid_t pid) {
     ::kill(-pid, SIGKILL);
     ::kill(pid, SIGKILL);
@@ -178,8 +177,6 @@ int end_and_reap(pid_t pid) {
     }
     return status;
 }
-
-}  // namespace
 
 ProbeRun run_probe(const std::string& program, const std::string& file,
                    std::chrono::milliseconds limit, const CancelToken& cancel, size_t max_output) {
@@ -191,18 +188,20 @@ ProbeRun run_probe(const std::string& program, const std::string& file,
         return run;
     }
     std::string error;
-    const pid_t pid = spawn(program, file, pipe.write_end(), error);
+    const pid_t pid =
+        spawn_probe_process({program, file, std::to_string(::getpid())}, pipe.write_end(), error);
     pipe.close_write();
     if (pid < 0) {
         run.start_error = error;
         return run;
     }
     const Clock::time_point deadline = start + limit;
-    const Ending ending = read_output(pipe.read_end(), deadline, cancel, max_output, run.output);
+    const ProbeEnding ending =
+        read_probe_output(pipe.read_end(), deadline, cancel, max_output, run.output);
     pipe.close_read();
-    const bool ended = ending == Ending::kEof && ended_in_time(pid, deadline, cancel);
+    const bool ended = ending == ProbeEnding::kEof && ended_in_time(pid, deadline, cancel);
     run.status = end_and_reap(pid);
-    run.overflowed = ending == Ending::kOverflow;
+    run.overflowed = ending == ProbeEnding::kOverflow;
     run.cancelled = !ended && !run.overflowed && cancel.requested();
     run.late = !ended && !run.overflowed && !run.cancelled;
     run.took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "util/cancellation.h"
 
@@ -28,5 +29,19 @@ struct ProbeRun {
 
 ProbeRun run_probe(const std::string& program, const std::string& file,
                    std::chrono::milliseconds limit, const CancelToken& cancel, size_t max_output);
+
+// The pieces, for the warm probe (plugin_probe_warm.h) too.
+// Starts `args` (args[0] the program) as run_probe starts the probe, `stdout_fd` its stdout: the
+// child's pid, or -1 with `error` set.
+pid_t spawn_probe_process(std::vector<std::string> args, int stdout_fd, std::string& error);
+
+enum class ProbeEnding { kEof, kLate, kCancelled, kOverflow };
+// Reads `fd` until EOF, the deadline, cancellation or more than `max` bytes.
+ProbeEnding read_probe_output(int fd, std::chrono::steady_clock::time_point deadline,
+                              const CancelToken& cancel, size_t max, std::string& output);
+
+// Kills the child's process group (anything the plugin started too) while the child, alive or
+// a zombie, still holds its id, then reaps the child: its waitpid status.
+int end_and_reap(pid_t pid);
 
 }  // namespace taskhost

@@ -9,9 +9,15 @@
  *     taskhost-plugin-probe /usr/lib/taskhost/plugins/some_plugin.so
  *
  * Plain C with libc and libdl only: it starts in about a millisecond.
+ *
+ * taskhost-plugin-probe --serve PARENT_PID [LIBRARY...] is the warm probe server instead
+ * (probe_server.c): the daemon keeps one, so that a reload's probe is a fork, not a new process
+ * that must load the plugin's dependencies again.
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +29,7 @@
 #include <taskhost/plugin.h>
 
 #include "plugins/plugin_probe_protocol.h"
+#include "probe_server.h"
 
 /* In a sanitizer build the probe is instrumented like the plugins it loads (an instrumented
  * plugin needs the runtime in the process). Its runtime must not catch the plugin's crash and
@@ -66,7 +73,7 @@ static void refuse(int out, const char* kind, const char* text) {
 }
 
 /* No core file from a crashing plugin, and no probe left running when the host goes. */
-static void confine(const char* parent_pid) {
+void confine(const char* parent_pid) {
     const struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -79,7 +86,7 @@ static void confine(const char* parent_pid) {
 }
 
 /* The verdict channel: stdout as started, moved off fd 1, which then points at stderr. */
-static int take_stdout(void) {
+int take_stdout(void) {
     const int out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     if (out < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
         fprintf(stderr, TASKHOST_PROBE_PROGRAM ": stdout and stderr must be open\n");
@@ -88,16 +95,29 @@ static int take_stdout(void) {
     return out;
 }
 
-int main(int argc, char** argv) {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: " TASKHOST_PROBE_PROGRAM " PLUGIN_FILE [PARENT_PID]\n");
-        return 2;
-    }
-    confine(argc == 3 ? argv[2] : NULL);
-    const int out = take_stdout();
+/* "library PATH" for each object loaded but the plugin itself (its dependencies, and what the
+ * probe had loaded anyway): what a warm probe server preloads. */
+struct library_list {
+    int out;
+    const char* plugin;
+};
 
+static int say_library(struct dl_phdr_info* info, size_t size, void* data) {
+    const struct library_list* list = (const struct library_list*)data;
+    const char* name = info->dlpi_name;
+    (void)size;
+    if (name != NULL && name[0] == '/' && strcmp(name, list->plugin) != 0 &&
+        strchr(name, '\n') == NULL) {
+        say(list->out, TASKHOST_PROBE_LIBRARY, strlen(TASKHOST_PROBE_LIBRARY));
+        say(list->out, name, strlen(name));
+        say(list->out, "\n", 1);
+    }
+    return 0;
+}
+
+void probe_file(int out, const char* file) {
     stage(out, TASKHOST_PROBE_STAGE_LOAD);
-    void* handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    void* handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
         refuse(out, TASKHOST_PROBE_REFUSED_LOAD, dlerror());
     }
@@ -123,7 +143,25 @@ int main(int argc, char** argv) {
     if (size > TASKHOST_PROBE_MAX_DESCRIBE_BYTES) {
         refuse(out, TASKHOST_PROBE_REFUSED_TOO_LARGE, NULL);
     }
+    struct library_list list = {out, file};
+    dl_iterate_phdr(say_library, &list);
     say(out, TASKHOST_PROBE_DESCRIBED, strlen(TASKHOST_PROBE_DESCRIBED));
     /* _exit: no atexit handler or library destructor of the plugin runs. */
     _exit(say(out, json, size) == 0 ? 0 : 2);
+}
+
+int main(int argc, char** argv) {
+    if (argc >= 3 && strcmp(argv[1], TASKHOST_PROBE_SERVE) == 0) {
+        return serve(argv[2], argc - 3, argv + 3);
+    }
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: " TASKHOST_PROBE_PROGRAM
+                        " PLUGIN_FILE [PARENT_PID]\n"
+                        "       " TASKHOST_PROBE_PROGRAM " " TASKHOST_PROBE_SERVE
+                        " PARENT_PID [LIBRARY...]\n");
+        return 2;
+    }
+    confine(argc == 3 ? argv[2] : NULL);
+    probe_file(take_stdout(), argv[1]);
+    return 2;
 }

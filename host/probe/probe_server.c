@@ -1,0 +1,173 @@
+/*
+ * The warm probe server (taskhost-plugin-probe --serve, plugin_probe_protocol.h): the daemon's
+ * reloads probe each changed plugin file in a child forked from this server, which loaded the
+ * last plugin's dependencies (Poco, OpenSSL, ...) once, so the child's dlopen relocates only the
+ * plugin itself. The isolation is the probe program's: the child is a separate process (its
+ * memory a copy; the control socket closed before the plugin's code runs), in a process group
+ * of its own, killed with that group at the time limit, when the host asks or when this server
+ * goes; no core dumps, not dumpable, the empty environment the host started the server with. A
+ * crash, exit or hang of the plugin ends only the child: the server reports its status and
+ * serves the next request. Single-threaded, so fork is safe here.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plugins/plugin_probe_protocol.h"
+#include "probe_server.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+static long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void send_text(int control, const char* text) {
+    send(control, text, strlen(text), MSG_NOSIGNAL);
+}
+
+/* One message, and the descriptor passed with it (-1 if none): its length, or -1 at EOF. */
+static ssize_t receive(int control, char* text, size_t size, int* fd) {
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } ancillary;
+    struct iovec part = {text, size - 1};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = ancillary.space;
+    message.msg_controllen = sizeof ancillary.space;
+    ssize_t got;
+    do {
+        got = recvmsg(control, &message, MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    *fd = -1;
+    if (got <= 0) {
+        return -1;
+    }
+    text[got] = '\0';
+    struct cmsghdr* header = CMSG_FIRSTHDR(&message);
+    if (header != NULL && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+        memcpy(fd, CMSG_DATA(header), sizeof(int));
+    }
+    return got;
+}
+
+static int child_ended(pid_t pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+}
+
+/* Waits for the child, a message from the host or the deadline; then kills the child's group
+ * (a zombie still holds its id) and reaps it. Returns 1 when the host has gone. */
+static int watch(int control, pid_t pid, long timeout_ms) {
+    const int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    const long deadline = now_ms() + timeout_ms;
+    int late = 0;
+    int gone = 0;
+    while (!child_ended(pid)) {
+        const long left = deadline - now_ms();
+        if (left <= 0) {
+            late = 1;
+            break;
+        }
+        struct pollfd ready[2] = {{control, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        /* Without a pidfd (an old kernel), look again every millisecond. */
+        const int polled = poll(ready, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? (int)left : 1);
+        if (polled > 0 && ready[0].revents != 0) {
+            char text[64];
+            int fd;
+            gone = receive(control, text, sizeof text, &fd) < 0;
+            if (fd >= 0) {
+                close(fd);
+            }
+            break; /* "kill", or the host went */
+        }
+    }
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (pidfd >= 0) {
+        close(pidfd);
+    }
+    if (!gone) {
+        char text[64];
+        snprintf(text, sizeof text, TASKHOST_PROBE_SERVER_ENDED "%d %d", late, status);
+        send_text(control, text);
+    }
+    return gone;
+}
+
+/* Forks the child that probes `file` with `out` as its answer channel. */
+static pid_t start_child(int control, int out, const char* file) {
+    const pid_t server = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(control);
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (getppid() != server) {
+            _exit(1);
+        }
+        probe_file(out, file);
+    }
+    if (pid > 0) {
+        setpgid(pid, pid);
+    }
+    close(out);
+    return pid;
+}
+
+int serve(const char* parent_pid, int count, char** libraries) {
+    confine(parent_pid);
+    const int control = take_stdout();
+    for (int i = 0; i < count; ++i) {
+        dlopen(libraries[i], RTLD_NOW | RTLD_GLOBAL); /* one that fails is only not preloaded */
+    }
+    send_text(control, TASKHOST_PROBE_SERVER_READY);
+    const size_t prefix = strlen(TASKHOST_PROBE_SERVER_PROBE);
+    for (;;) {
+        static char request[8192];
+        int out;
+        if (receive(control, request, sizeof request, &out) < 0) {
+            return 0;
+        }
+        char* file = NULL;
+        const long timeout_ms = strtol(request + prefix, &file, 10);
+        if (out < 0 || strncmp(request, TASKHOST_PROBE_SERVER_PROBE, prefix) != 0 ||
+            timeout_ms <= 0 || *file != ' ') {
+            if (out >= 0) {
+                close(out);
+            }
+            continue; /* a late "kill", or nonsense */
+        }
+        const pid_t pid = start_child(control, out, file + 1);
+        if (pid < 0) {
+            send_text(control, TASKHOST_PROBE_SERVER_ENDED "0 768"); /* exit status 3 */
+            continue;
+        }
+        if (watch(control, pid, timeout_ms)) {
+            return 0;
+        }
+    }
+}
