@@ -178,10 +178,10 @@ Result<LogFlags> take_log_flags(std::vector<std::string>& args) {
 Result<std::unique_ptr<LogFile>> open_log_file(const DaemonSettings& settings,
                                                const LogFlags& flags) {
     if (flags.file) {
-        return LogFile::open(*flags.file, "--log-file");
+        return LogFile::open(*flags.file, {"--log-file"});
     }
     if (settings.log_file) {
-        return LogFile::open(*settings.log_file, "daemon.log_file");
+        return LogFile::open(*settings.log_file, {"daemon.log_file"});
     }
     return std::unique_ptr<LogFile>();
 }

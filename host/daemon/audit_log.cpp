@@ -13,21 +13,6 @@
 #include "util/bounded_json.h"
 
 namespace taskhost {
-namespace {
-
-Result<int> open_audit_file(const std::string& path) {
-    const int fd =
-        ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        const int err = errno;
-        return HostError{"daemon.audit_log " + path,
-                         std::string("cannot be opened: ") + std::strerror(err),
-                         "create its directory, or point \"audit_log\" somewhere writable"};
-    }
-    return fd;
-}
-
-}  // namespace
 
 std::string audit_line(const AuditEntry& entry) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -72,56 +57,30 @@ std::string audit_line(const AuditEntry& entry) {
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::optional<std::string>& path,
                                                  DaemonLog& fallback) {
     if (!path) {
-        return std::unique_ptr<AuditLog>(new AuditLog(-1, std::nullopt, fallback));
+        return std::unique_ptr<AuditLog>(new AuditLog(nullptr, fallback));
     }
-    Result<int> fd = open_audit_file(*path);
-    if (!fd.ok()) {
-        return fd.error();
+    Result<std::unique_ptr<LogFile>> file =
+        LogFile::open(*path, {"daemon.audit_log", 0600,
+                              "create its directory, or point \"audit_log\" somewhere writable"});
+    if (!file.ok()) {
+        return file.error();
     }
-    return std::unique_ptr<AuditLog>(new AuditLog(fd.value(), path, fallback));
+    return std::unique_ptr<AuditLog>(new AuditLog(std::move(file.value()), fallback));
 }
 
 Check AuditLog::reopen() {
-    if (!path_) {
-        return std::nullopt;
-    }
-    Result<int> fd = open_audit_file(*path_);
-    if (!fd.ok()) {
-        return fd.error();
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    ::close(fd_);
-    fd_ = fd.value();
-    return std::nullopt;
+    return file_ ? file_->reopen() : std::nullopt;
 }
 
-AuditLog::~AuditLog() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
+AuditLog::~AuditLog() = default;
 
 void AuditLog::record(const AuditEntry& entry) {
     const std::string line = audit_line(entry);
-    if (!path_) {
+    if (!file_) {
         fallback_.line("audit " + line);
-        return;
-    }
-    const std::string text = line + "\n";
-    std::lock_guard<std::mutex> lock(mutex_);
-    // O_APPEND and one write per line: lines from concurrent tasks never mix.
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t wrote = ::write(fd_, text.data() + done, text.size() - done);
-        if (wrote < 0 && errno == EINTR) {
-            continue;
-        }
-        if (wrote <= 0) {
-            fallback_.line("audit log write failed (" + std::string(std::strerror(errno)) +
-                           "): " + line);
-            return;
-        }
-        done += static_cast<size_t>(wrote);
+    } else if (!file_->write_line(line)) {
+        fallback_.line("audit log write failed (" + std::string(std::strerror(errno)) +
+                       "): " + line);
     }
 }
 

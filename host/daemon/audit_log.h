@@ -12,6 +12,7 @@
 #include <string>
 
 #include "daemon/daemon_log.h"
+#include "daemon/log_file.h"
 #include "daemon/peer_credentials.h"
 #include "daemon/task_execution.h"
 #include "util/host_error.h"
@@ -44,12 +45,10 @@ class AuditLog {
     Check reopen();
 
   private:
-    AuditLog(int fd, std::optional<std::string> path, DaemonLog& fallback)
-        : fd_(fd), path_(std::move(path)), fallback_(fallback) {}
+    AuditLog(std::unique_ptr<LogFile> file, DaemonLog& fallback)
+        : file_(std::move(file)), fallback_(fallback) {}
 
-    std::mutex mutex_;
-    int fd_;  // -1: the daemon's log
-    const std::optional<std::string> path_;
+    const std::unique_ptr<LogFile> file_;  // null: the daemon's log
     DaemonLog& fallback_;
 };
 

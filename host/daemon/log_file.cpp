@@ -9,26 +9,25 @@
 namespace taskhost {
 namespace {
 
-Result<int> open_log_file(const std::string& path, const std::string& where) {
+Result<int> open_log_file(const std::string& path, const LogFile::Kind& kind) {
     const int fd =
-        ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+        ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kind.mode);
     if (fd < 0) {
         const int err = errno;
-        return HostError{where + " " + path, std::string("cannot be opened: ") + std::strerror(err),
-                         "create its directory and let the daemon's user write it, or choose "
-                         "another path"};
+        return HostError{kind.where + " " + path,
+                         std::string("cannot be opened: ") + std::strerror(err), kind.fix};
     }
     return fd;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<LogFile>> LogFile::open(const std::string& path, const std::string& where) {
-    Result<int> fd = open_log_file(path, where);
+Result<std::unique_ptr<LogFile>> LogFile::open(const std::string& path, Kind kind) {
+    Result<int> fd = open_log_file(path, kind);
     if (!fd.ok()) {
         return fd.error();
     }
-    return std::unique_ptr<LogFile>(new LogFile(fd.value(), path, where));
+    return std::unique_ptr<LogFile>(new LogFile(fd.value(), path, std::move(kind)));
 }
 
 LogFile::~LogFile() {
@@ -53,7 +52,7 @@ bool LogFile::write_line(const std::string& text) {
 }
 
 Check LogFile::reopen() {
-    Result<int> fd = open_log_file(path_, where_);
+    Result<int> fd = open_log_file(path_, kind_);
     if (!fd.ok()) {
         return fd.error();
     }

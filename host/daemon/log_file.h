@@ -1,8 +1,10 @@
-// The daemon's optional log file (--log-file, daemon.log_file): appended to, created 0640 (the
-// daemon's group may read it, as logrotate's "create 0640" does), one write(2) per line so lines
-// from several threads never mix, and reopened at its path on SIGHUP so logrotate can move it
-// away without copytruncate.
+// A file the daemon appends lines to and reopens at its path on SIGHUP, so logrotate can move it
+// away without copytruncate: the optional log file (--log-file, daemon.log_file; created 0640,
+// the daemon's group may read it, as logrotate's "create 0640" does) and the audit log
+// (audit_log.h; 0600). One write(2) per line, so lines from several threads never mix.
 #pragma once
+
+#include <sys/types.h>
 
 #include <memory>
 #include <mutex>
@@ -14,8 +16,15 @@ namespace taskhost {
 
 class LogFile {
   public:
-    // `where` names the setting in errors ("--log-file" or "daemon.log_file").
-    static Result<std::unique_ptr<LogFile>> open(const std::string& path, const std::string& where);
+    // How the file is created, and what an error says: `where` names the setting
+    // ("--log-file", "daemon.audit_log"), `fix` what to do when it cannot be opened.
+    struct Kind {
+        std::string where;
+        mode_t mode = 0640;
+        std::string fix =
+            "create its directory and let the daemon's user write it, or choose another path";
+    };
+    static Result<std::unique_ptr<LogFile>> open(const std::string& path, Kind kind);
     ~LogFile();
     LogFile(const LogFile&) = delete;
     LogFile& operator=(const LogFile&) = delete;
@@ -27,13 +36,13 @@ class LogFile {
     Check reopen();
 
   private:
-    LogFile(int fd, std::string path, std::string where)
-        : fd_(fd), path_(std::move(path)), where_(std::move(where)) {}
+    LogFile(int fd, std::string path, Kind kind)
+        : fd_(fd), path_(std::move(path)), kind_(std::move(kind)) {}
 
     std::mutex mutex_;
     int fd_;
     const std::string path_;
-    const std::string where_;
+    const Kind kind_;
 };
 
 }  // namespace taskhost
