@@ -98,10 +98,12 @@ run_ctest build-asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_str
 step "build and test under ThreadSanitizer"
 cmake -S . -B build-tsan -G Ninja -DTASKHOST_TSAN=ON -DTASKHOST_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build-tsan -j"$jobs" --target taskhost_daemon_tests taskhost_daemon_dcv_tests \
-  host_pacing_tests manifest_apply_tests ledger_unit_tests digicert_dcv_plugin_test
+  host_pacing_tests manifest_apply_tests ledger_unit_tests digicert_dcv_plugin_test \
+  settings_schema_concurrency_tests
 tsan_tests='^(Daemon[A-Za-z]*|TaskQueue|TaskSubmission|PluginReload(er)?|ReloadUnderLoad|SocketTrust'
 tsan_tests+='|BucketSchedule|HostPacer|Manifest(Apply|Examples|ExamplesApply|WatchTest)'
-tsan_tests+='|NextSharedTurn|JournalVerdictRules|Concurrency|Pacing|Generations)\.'
+tsan_tests+='|NextSharedTurn|JournalVerdictRules|Concurrency|Pacing|Generations'
+tsan_tests+='|SettingsSchemaConcurrency)\.'
 rm -rf build-tsan/tsan-reports
 mkdir -p build-tsan/tsan-reports
 run_ctest build-tsan \

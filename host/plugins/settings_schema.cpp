@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <filesystem>
+#include <locale>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,18 +17,27 @@ namespace {
 
 // A schema's pattern compiled once per process, not once per checked value (compiling was 5% of
 // an apply's CPU, issue 8). Bounded: the patterns come from the loaded plugins' schemas, a few.
+// std::regex narrows characters through the shared ctype<char> facet, whose cache fills lazily on
+// first use of each character: two workers compiling at once raced there (ThreadSanitizer, CI), and
+// matching a \b narrows 'w'. So the cache is filled once before the first compile, and compiling
+// happens under the lock (once per pattern; serialising it costs nothing that matters).
 std::shared_ptr<const std::regex> compiled(const std::string& pattern) {
     constexpr size_t kMaxPatterns = 64;
     static std::mutex mutex;
     static std::map<std::string, std::shared_ptr<const std::regex>> patterns;
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (const auto found = patterns.find(pattern); found != patterns.end()) {
-            return found->second;
-        }
-    }
-    auto regex = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);  // may throw
     std::lock_guard<std::mutex> lock(mutex);
+    if (const auto found = patterns.find(pattern); found != patterns.end()) {
+        return found->second;
+    }
+    static const bool narrow_cache_filled = [] {
+        const auto& ctype = std::use_facet<std::ctype<char>>(std::locale());
+        for (int c = 0; c < 256; ++c) {
+            ctype.narrow(static_cast<char>(c), '\0');
+        }
+        return true;
+    }();
+    (void)narrow_cache_filled;
+    auto regex = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);  // may throw
     if (patterns.size() >= kMaxPatterns) {
         patterns.clear();
     }
