@@ -11,7 +11,7 @@ packages=(
   python3-jsonschema
   ansible-core puppet
   postgresql
-  libsystemd-dev systemd
+  systemd
   prometheus lintian dpkg-dev file man-db
   curl time wrk python3-requests
   debootstrap

@@ -3,10 +3,11 @@
 #include <Poco/Net/ServerSocketImpl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include <cstring>
+
+#include "daemon/sd_daemon_protocol.h"
 
 namespace taskhost {
 namespace {
@@ -31,7 +32,7 @@ HostError activation_error(const std::string& problem) {
 }  // namespace
 
 void notify_service(const std::string& state) {
-    ::sd_notify(0, state.c_str());
+    notify_systemd(state);
 }
 
 void notify_reloading() {
@@ -43,18 +44,19 @@ void notify_reloading() {
 }
 
 Result<std::optional<Poco::Net::ServerSocket>> take_activated_socket() {
-    const int count = ::sd_listen_fds(1);
-    if (count < 0) {
-        return activation_error(std::string("LISTEN_FDS cannot be read: ") + std::strerror(-count));
+    const Result<int> passed = take_listen_fds();
+    if (!passed.ok()) {
+        return passed.error();
     }
+    const int count = passed.value();
     if (count == 0) {
         return std::optional<Poco::Net::ServerSocket>();
     }
     if (count != 1) {
         return activation_error("systemd passed " + std::to_string(count) + " sockets");
     }
-    const int fd = SD_LISTEN_FDS_START;
-    if (::sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
+    const int fd = kFirstPassedFd;
+    if (!is_listening_unix_stream(fd)) {
         return activation_error("the passed socket is not a listening unix stream socket");
     }
     return std::optional<Poco::Net::ServerSocket>(PassedServerSocket(fd));

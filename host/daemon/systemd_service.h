@@ -1,7 +1,7 @@
-// The daemon as a systemd service (sd-daemon(3), libsystemd): readiness and reload state
-// through sd_notify, and the listening unix socket systemd passes on socket activation.
-// Without NOTIFY_SOCKET sd_notify does nothing; without LISTEN_FDS/LISTEN_PID for this process
-// the daemon binds its own socket.
+// The daemon as a systemd service (sd-daemon(3)'s protocols, daemon/sd_daemon_protocol.h):
+// readiness and reload state through the notify socket, and the listening unix socket systemd
+// passes on socket activation. Without NOTIFY_SOCKET notifying does nothing; without
+// LISTEN_FDS/LISTEN_PID for this process the daemon binds its own socket.
 #pragma once
 
 #include <Poco/Net/ServerSocket.h>
