@@ -5,6 +5,7 @@
 #   bin/taskhost, bin/taskhost-plugin-probe     the probe must sit next to taskhost
 #   lib/taskhost/plugins/digicert_dcv.so        kDefaultPluginDir, stripped (.gnu_debuglink)
 #   lib/debug/<prefix>/lib/taskhost/plugins/    its debug info, where gdb looks for it (-dbg)
+#   lib/taskhost/ledger-postgresql.so           loaded only for a PostgreSQL ledger (../lib/taskhost/)
 #   include/taskhost/                           plugin.h (the ABI) and plugin_sdk.hpp
 #   share/taskhost/manifests/                   manifest.schema.json and examples/
 #   share/doc/taskhost/examples/config.json     an example /etc/taskhost/config.json

@@ -12,6 +12,7 @@
 #include "ledger/ledger_schema.h"
 #include "ledger/ledger_tables.h"
 #include "ledger/legacy_journal.h"
+#include "ledger/postgresql_connector.h"
 #include "ledger/sql_ledger.h"
 #include "util/bounded_json.h"
 #include "util/file_trust.h"
@@ -162,6 +163,9 @@ Check check_pq_value(const std::string& value, const std::string& field) {
 }
 
 Result<SqlTarget> postgresql_target(const PostgresSettings& pg) {
+    if (Check bad = load_postgresql_connector()) {
+        return *bad;
+    }
     Result<std::string> password = read_password(pg);
     if (!password.ok()) {
         return password.error();

@@ -1,6 +1,5 @@
 #include "ledger/sql_connection.h"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 
@@ -14,12 +13,10 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
+// PostgreSQL's connector is registered by ledger/postgresql_connector.h, loaded on demand.
 void register_connectors() {
     static std::once_flag once;
-    std::call_once(once, [] {
-        Poco::Data::SQLite::Connector::registerConnector();
-        Poco::Data::PostgreSQL::Connector::registerConnector();
-    });
+    std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
 }
 
 // Worth running the same transaction again: another writer held the lock past the wait, or the

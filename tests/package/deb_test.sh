@@ -32,7 +32,7 @@ done
 # The contents: every file of the layout, owned by root, the units and /etc included.
 dpkg-deb -c "$deb" >"$PACKAGE_TMP/contents.txt"
 for path in ./usr/bin/taskhost ./usr/bin/taskhost-plugin-probe \
-    ./usr/lib/taskhost/plugins/digicert_dcv.so \
+    ./usr/lib/taskhost/plugins/digicert_dcv.so ./usr/lib/taskhost/ledger-postgresql.so \
     ./usr/include/taskhost/plugin.h ./usr/include/taskhost/plugin_sdk.hpp \
     ./usr/lib/systemd/system/taskhost.service ./usr/lib/systemd/system/taskhost.socket \
     ./etc/logrotate.d/taskhost ./usr/share/man/man1/taskhost.1.gz \
@@ -52,7 +52,8 @@ fi
 
 # The binaries are stripped in the package (CPACK_STRIP_FILES), the plugin keeps its debuglink.
 dpkg-deb -x "$deb" "$PACKAGE_TMP/x"
-for binary in usr/bin/taskhost usr/bin/taskhost-plugin-probe usr/lib/taskhost/plugins/digicert_dcv.so; do
+for binary in usr/bin/taskhost usr/bin/taskhost-plugin-probe usr/lib/taskhost/plugins/digicert_dcv.so \
+    usr/lib/taskhost/ledger-postgresql.so; do
     section_names "$PACKAGE_TMP/x/$binary" | grep -qx '.debug_info' && fail "$binary is not stripped in the package"
 done
 section_names "$PACKAGE_TMP/x/usr/lib/taskhost/plugins/digicert_dcv.so" | grep -qx '.gnu_debuglink' ||

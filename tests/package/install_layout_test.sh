@@ -20,6 +20,7 @@ usr/include/taskhost/plugin_sdk.hpp
 usr/lib/debug/usr/lib/taskhost/plugins/digicert_dcv.so.debug
 usr/lib/systemd/system/taskhost.service
 usr/lib/systemd/system/taskhost.socket
+usr/lib/taskhost/ledger-postgresql.so
 usr/lib/taskhost/plugins/digicert_dcv.so
 usr/share/bash-completion/completions/taskhost
 usr/share/doc/taskhost-dbg/changelog.gz
@@ -57,6 +58,28 @@ build_id() { readelf -n "$1" | sed -n 's/.*Build ID: //p'; }
 [[ -n $(build_id "$plugin") && $(build_id "$plugin") == "$(build_id "$debug")" ]] ||
     fail "digicert_dcv.so and digicert_dcv.so.debug have different build ids"
 echo "digicert_dcv.so: stripped, debuglink and build id $(build_id "$plugin") match its .debug"
+
+# What every taskhost process maps: neither libpq (and the ~20 libraries it brings) nor
+# libsystemd. The PostgreSQL connector is the module in lib/taskhost/, loaded only for a
+# PostgreSQL ledger (issue 12: 44 libraries and 24 MiB for a cold run before, 15 after).
+for library in libpq libsystemd libPocoDataPostgreSQL libkrb5 libldap libgnutls; do
+    ldd "$root/usr/bin/taskhost" | grep -q "$library" && fail "taskhost links $library (ldd above)"
+done
+ldd "$root/usr/lib/taskhost/ledger-postgresql.so" | grep -q 'libPocoDataPostgreSQL' ||
+    fail "ledger-postgresql.so does not link Poco's PostgreSQL connector"
+# The installed taskhost finds the module beside it (../lib/taskhost/): with a PostgreSQL ledger
+# on a server that is not there, what fails is the connection, not the module.
+pg_config=$PACKAGE_TMP/pg-config.json
+cat >"$pg_config" <<JSON
+{"plugin_dir": "$root/usr/lib/taskhost/plugins", "state_dir": "$PACKAGE_TMP/state",
+ "ledger": {"postgresql": {"host": "$PACKAGE_TMP/no-server", "dbname": "taskhost",
+                           "user": "taskhost", "connect_timeout_seconds": 2}}}
+JSON
+pg_answer=$("$root/usr/bin/taskhost" ledger migrate --config "$pg_config" 2>&1) &&
+    fail "ledger migrate succeeded without a server: $pg_answer"
+grep -q 'PostgreSQL ledger module' <<<"$pg_answer" && fail "the installed taskhost did not load its module: $pg_answer"
+grep -q 'PostgreSQL ledger' <<<"$pg_answer" || fail "unexpected answer without a server: $pg_answer"
+echo "taskhost: no libpq or libsystemd mapped; the PostgreSQL module loads from lib/taskhost"
 
 # The example config, pointed at this install, passes taskhost's checks: the plugin loads
 # through the probe found beside the installed binary, and the account checks against the
