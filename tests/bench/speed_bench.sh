@@ -34,6 +34,8 @@
 #   python Session   the same through one requests.Session
 #   taskhost run     cold: a new process per task (median wall, its CPU, peak RSS); the target
 #                    compares it with ONE curl call (the curl loop's mean wall)
+#   floor            the same PUT from tests/bench/poco_put_floor (Poco's HTTPSClientSession and
+#                    nothing else), run as the cold run is: what any Poco client pays per call
 #   apply            `taskhost apply` of TASKS distinct domains, --concurrency 16, the account's
 #                    rate_limits 1000000/1 s (pacing never waits), check_recipients false (one
 #                    PUT per task, as curl), the SQLite ledger in a fresh state dir on disk
@@ -113,6 +115,7 @@ taskhost=$build/host/taskhost
 probe=$build/host/taskhost-plugin-probe
 plugin=$build/plugin/digicert_dcv/digicert_dcv.so
 sandbox=$build/tests/sandbox/digicert-sandbox
+floor=$build/tests/bench/poco_put_floor
 for f in "$taskhost" "$probe" "$plugin" "$sandbox"; do
   [ -e "$f" ] || die "$f is missing: cmake --build $build --target taskhost taskhost-plugin-probe digicert_dcv digicert-sandbox"
 done
@@ -363,6 +366,27 @@ cold_row() {
   cold_cpu_ms=$(awk -v c="$cpu" 'BEGIN { printf "%.1f", c * 1000 }')
   row "taskhost run, cold (median of $COLD_RUNS)" "$COLD_RUNS" "$wall" "$cold_wall_ms" "ms/task" "$cold_rss" "$delta_hs" "cold"
   remark "taskhost run, cold: median wall $cold_wall_ms ms, CPU (user+sys) $cold_cpu_ms ms, walls ${walls[*]} s"
+}
+
+# The floor of any Poco client: one PUT through HTTPSClientSession and nothing else
+# (tests/bench/poco_put_floor.cpp), run as the cold run is. What it costs, taskhost run cannot
+# go under: the mission builds the plugin on Poco's HTTPSClientSession.
+floor_row() {
+  local i started walls=() rss=() wall
+  [ -x "$floor" ] || { remark "poco floor: $floor not built"; return; }
+  mark_sandbox
+  for ((i = 1; i <= COLD_RUNS; i++)); do
+    started=$(now)
+    /usr/bin/time -v -o "$work/floor.time" "$floor" "$base_url" "$ca_file" "$work/sandbox.key" \
+      $((first_id + i % domains)) "d$((i % domains)).bench.example" >"$work/floor.out" 2>&1 ||
+      fail "poco_put_floor: $(tail -n 2 "$work/floor.out")"
+    walls+=("$(elapsed "$started" "$(now)")")
+    rss+=("$(time_rss "$work/floor.time")")
+  done
+  expect_sent "poco_put_floor" "$COLD_RUNS"
+  wall=$(printf '%s\n' "${walls[@]}" | median)
+  floor_wall_ms=$(awk -v w="$wall" 'BEGIN { printf "%.1f", w * 1000 }')
+  row "floor: one PUT via Poco HTTPSClientSession alone (median)" "$COLD_RUNS" "$wall" "$floor_wall_ms" "ms/task" "$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)" "$delta_hs" "-"
 }
 
 # apply_once CONFIG STATE MANIFEST CONCURRENCY COUNT: sets apply_s, apply_rss; checks every task.
@@ -630,6 +654,7 @@ python_row "python requests.Session loop" session "$SESSION_REQUESTS" "-"
 session_tps=$py_tps
 note "taskhost run, cold"
 cold_row
+floor_row
 note "taskhost apply, pacing off"
 apply_row
 note "the daemon"
