@@ -15,6 +15,7 @@
 #include "host_services.h"
 #include "outcome_writer.h"
 #include "request_pacer.h"
+#include "secret_string.h"
 #include "session_pool.h"
 #include "taskhost/plugin.h"
 #include "taskhost/plugin_sdk.hpp"
@@ -92,7 +93,9 @@ const char* describe_plugin() {
 }
 
 int execute_task(const char* task_json, const taskhost_host* host) {
-    return taskhost::sdk::execute_guarded(task_json, host, kFailures, run_task);
+    const int failed = taskhost::sdk::execute_guarded(task_json, host, kFailures, run_task);
+    scrub_thread_cache();  // every copy of the key this call made is freed by now
+    return failed;
 }
 
 }  // namespace

@@ -14,15 +14,28 @@ void wipe_bytes(void* data, std::size_t size) {
     }
 }
 
-void scrub_freed_blocks(std::size_t size) {
-    constexpr std::size_t kBlocks = 16;
-    void* blocks[kBlocks] = {};
-    for (void*& block : blocks) {
-        block = std::malloc(size);
-        wipe_bytes(block, size);
+void scrub_freed_blocks(std::size_t size, std::size_t count) {
+    constexpr std::size_t kMaxBlocks = 16;
+    void* blocks[kMaxBlocks] = {};
+    count = count < kMaxBlocks ? count : kMaxBlocks;
+    for (std::size_t i = 0; i < count; ++i) {
+        blocks[i] = std::malloc(size);
+        wipe_bytes(blocks[i], size);
     }
-    for (void* block : blocks) {
-        std::free(block);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::free(blocks[i]);
+    }
+}
+
+void scrub_thread_cache() {
+    // glibc's defaults (tunables glibc.malloc.tcache_count and tcache_max): 7 chunks per size
+    // class, user sizes up to 1032 bytes in steps of 16. One more per class reaches the chunk
+    // that the next allocation would take from the arena's own lists.
+    constexpr std::size_t kCachedPerClass = 7 + 1;
+    constexpr std::size_t kSmallest = 24;
+    constexpr std::size_t kLargest = 1032;
+    for (std::size_t size = kSmallest; size <= kLargest; size += 16) {
+        scrub_freed_blocks(size, kCachedPerClass);
     }
 }
 
