@@ -350,6 +350,8 @@ Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& st
                 [](Poco::Data::Session& db) { db << "PRAGMA journal_mode = WAL", now; })) {
             return *bad;
         }
+        // The session has run every pragma the writer's on_open holds: it becomes the writer.
+        ledger->adopt_writer_session(setup.take_session());
     }
     return OpenedLedger{std::move(ledger), setup.target().display + ": " + report};
 }

@@ -80,6 +80,18 @@ Poco::Data::Session& SqlConnection::session() {
     return *session_;
 }
 
+std::unique_ptr<Poco::Data::Session> SqlConnection::take_session() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    session_commit_.reset();
+    return std::move(session_);
+}
+
+void SqlConnection::adopt_session(std::unique_ptr<Poco::Data::Session> session) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    session_ = std::move(session);
+    session_commit_.reset();
+}
+
 Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)>& work) {
     std::lock_guard<std::mutex> lock(mutex_);
     try {

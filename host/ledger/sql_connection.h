@@ -49,6 +49,13 @@ class SqlConnection {
     Check in_transaction(const std::function<void(Poco::Data::Session&)>& work,
                          Commit commit = Commit::kDurable);
 
+    // Hands this connection's open session (if any) to another connection of the same target
+    // whose on_open statements it has already run: open_ledger.cpp's setup connection becomes
+    // the ledger's writer instead of closing (SQLite would checkpoint and delete the WAL, which
+    // the writer would recreate and sync with its directory again: issue 12's cold run).
+    std::unique_ptr<Poco::Data::Session> take_session();
+    void adopt_session(std::unique_ptr<Poco::Data::Session> session);
+
     const SqlTarget& target() const { return target_; }
     HostError error(const std::string& problem) const;
 

@@ -40,6 +40,10 @@ class SqlLedger : public Ledger {
     SharedBudget* budget() override { return options_.absent ? nullptr : &budget_; }
 
     const GroupCommit& commits() const { return group_; }
+    // The writer starts from an already open session (see SqlConnection::adopt_session).
+    void adopt_writer_session(std::unique_ptr<Poco::Data::Session> session) {
+        writer_.adopt_session(std::move(session));
+    }
 
   private:
     SqlLedgerOptions options_;
