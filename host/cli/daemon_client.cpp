@@ -1,5 +1,6 @@
 #include "cli/daemon_client.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -25,9 +26,13 @@ Result<DaemonAnswer> DaemonClient::request(const std::string& method, const std:
                          "daemon.socket, and that you are in the socket's group"};
     }
     try {
+        // On a socket it is given (not one it connects) HTTPClientSession never applies its own
+        // timeouts: they go on the socket.
+        const Poco::Timespan timeout(answer_timeout_.count(), 0);
+        socket.setReceiveTimeout(timeout);
+        socket.setSendTimeout(timeout);
         Poco::Net::HTTPClientSession session(socket);
-        // A task may run as long as its plugin allows: no read timeout of our own.
-        session.setTimeout(Poco::Timespan(24 * 3600, 0));
+        session.setTimeout(timeout);
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
         request.setHost("localhost");
         request.setKeepAlive(false);
@@ -50,6 +55,12 @@ Result<DaemonAnswer> DaemonClient::request(const std::string& method, const std:
             }
         }
         return answer;
+    } catch (const Poco::TimeoutException&) {
+        return HostError{where,
+                         "gave no answer within " + std::to_string(answer_timeout_.count()) + " s",
+                         "check that taskhost serve runs and is not stuck (systemctl status "
+                         "taskhost, its log): a socket-activated service that cannot start "
+                         "leaves its socket accepting without answering"};
     } catch (const Poco::Exception& e) {
         return HostError{where, "the request failed: " + e.displayText(),
                          "check that taskhost serve is running there (see its log)"};

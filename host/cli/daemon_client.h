@@ -3,6 +3,7 @@
 // `taskhost run --socket`, `plugins --socket`, `reload`, and by the tests.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "util/host_error.h"
@@ -17,9 +18,16 @@ struct DaemonAnswer {
 
 constexpr size_t kMaxDaemonAnswerBytes = 8 * 1024 * 1024;
 
+// How long a client waits for the daemon's answer. A task may run as long as its plugin allows,
+// so a task's request waits a day; a question about the daemon itself (status) waits less: a
+// socket-activated service that cannot start leaves its socket accepting and never answering.
+inline constexpr std::chrono::seconds kTaskAnswerTimeout{24 * 3600};
+
 class DaemonClient {
   public:
-    explicit DaemonClient(std::string socket_path) : socket_path_(std::move(socket_path)) {}
+    explicit DaemonClient(std::string socket_path,
+                          std::chrono::seconds answer_timeout = kTaskAnswerTimeout)
+        : socket_path_(std::move(socket_path)), answer_timeout_(answer_timeout) {}
 
     // `body` empty: no body. Connection problems are a HostError naming the socket and the fix.
     Result<DaemonAnswer> request(const std::string& method, const std::string& path,
@@ -29,6 +37,7 @@ class DaemonClient {
 
   private:
     std::string socket_path_;
+    std::chrono::seconds answer_timeout_;
 };
 
 }  // namespace taskhost

@@ -141,6 +141,8 @@ const FlagTable<StatusOptions>& status_flags() {
              "print {\"health\", \"plugins\", \"manifests\"}: the daemon's answers"},
             {"--config", "FILE", kNonEmpty, &StatusOptions::config,
              "the config file (read only for daemon.socket)"},
+            {"--timeout", "SECONDS", number_of("seconds", 1, 3600), &StatusOptions::timeout_seconds,
+             "how long to wait for each of the daemon's answers (default 30)"},
         }};
     return table;
 }
@@ -151,7 +153,8 @@ std::string status_help() {
 Asks the daemon how it is: health (ok, or unavailable and every reason: no plugin loaded, a
 plugin refused at start, the last manifest apply failed), the plugins serving and refused, the
 tasks running and queued, and the last manifest run of each file. Exit code 0 when healthy, 1
-when not, 2 when the daemon could not be reached or on a usage error.
+when not, 2 when the daemon could not be reached or gave no answer within --timeout, or on a
+usage error.
 
 )" + flags.flags_help();
 }
@@ -172,8 +175,10 @@ int status_command(const std::vector<std::string>& args, std::ostream& out, std:
         return kExitOk;
     }
     Result<std::string> socket = socket_of(options, err);
-    Result<DaemonStatus> status = socket.ok() ? read_status(DaemonClient(socket.value()))
-                                              : Result<DaemonStatus>(socket.error());
+    Result<DaemonStatus> status =
+        socket.ok() ? read_status(DaemonClient(socket.value(),
+                                               std::chrono::seconds(options.timeout_seconds)))
+                    : Result<DaemonStatus>(socket.error());
     if (!status.ok()) {
         err << "taskhost: " << status.error().text() << std::endl;
         return kExitUsage;

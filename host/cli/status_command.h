@@ -18,6 +18,7 @@ struct StatusOptions {
     std::optional<std::string> socket;
     bool json = false;
     bool help = false;
+    size_t timeout_seconds = 30;  // for each of the daemon's answers
 };
 
 const FlagTable<StatusOptions>& status_flags();

@@ -1,7 +1,12 @@
 // `taskhost status` against a running daemon: health with every reason, the plugins serving
 // and refused, tasks in flight, the last manifest runs; --json; exit 0 healthy, 1 not, 2 when
-// nothing answers on the socket.
+// nothing answers on the socket, or something accepts and never answers (--timeout).
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "daemon_test_support.h"
@@ -73,6 +78,32 @@ TEST(StatusCommand, ExitsTwoWhenNoDaemonAnswers) {
         taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path()});
     EXPECT_EQ(result.exit_code, 2) << result.out;
     EXPECT_NE(result.err.find(daemon.socket_path()), std::string::npos) << result.err;
+}
+
+// What a socket-activated service that cannot start looks like to a client (found on a fresh
+// Debian, issue 11): systemd holds the socket, accepts the connection and nothing ever answers.
+TEST(StatusCommand, ExitsTwoWhenTheSocketAcceptsButNothingAnswersWithinTheTimeout) {
+    DaemonUnderTest daemon;  // never started: the test listens on its socket path itself
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, daemon.socket_path().c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);  // the kernel accepts; nobody reads or writes
+    const auto started = std::chrono::steady_clock::now();
+    const taskhost_test::ProcessResult result =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--timeout", "1"});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    ::close(listener);
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.err.find("gave no answer within 1 s"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("systemctl status taskhost"), std::string::npos) << result.err;
+    EXPECT_LT(waited, std::chrono::seconds(30)) << "status waited far past --timeout";
+
+    const taskhost_test::ProcessResult refused =
+        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--timeout", "0"});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << refused.err;
 }
 
 }  // namespace
