@@ -62,11 +62,15 @@ echo "digicert_dcv.so: stripped, debuglink and build id $(build_id "$plugin") ma
 # What every taskhost process maps: neither libpq (and the ~20 libraries it brings) nor
 # libsystemd. The PostgreSQL connector is the module in lib/taskhost/, loaded only for a
 # PostgreSQL ledger (issue 12: 44 libraries and 24 MiB for a cold run before, 15 after).
+# (ldd's output is kept first: grep -q stops reading early, and under pipefail ldd's SIGPIPE
+# would decide the check.)
+taskhost_needs=$(ldd "$root/usr/bin/taskhost")
 for library in libpq libsystemd libPocoDataPostgreSQL libkrb5 libldap libgnutls; do
-    ldd "$root/usr/bin/taskhost" | grep -q "$library" && fail "taskhost links $library (ldd above)"
+    grep -q "$library" <<<"$taskhost_needs" && fail "taskhost links $library: $taskhost_needs"
 done
-ldd "$root/usr/lib/taskhost/ledger-postgresql.so" | grep -q 'libPocoDataPostgreSQL' ||
-    fail "ledger-postgresql.so does not link Poco's PostgreSQL connector"
+module_needs=$(ldd "$root/usr/lib/taskhost/ledger-postgresql.so")
+grep -q 'libPocoDataPostgreSQL' <<<"$module_needs" ||
+    fail "ledger-postgresql.so does not link Poco's PostgreSQL connector: $module_needs"
 # The installed taskhost finds the module beside it (../lib/taskhost/): with a PostgreSQL ledger
 # on a server that is not there, what fails is the connection, not the module.
 pg_config=$PACKAGE_TMP/pg-config.json
