@@ -1,5 +1,7 @@
 #include "ledger/group_commit.h"
 
+#include "ledger/sqlite_tables.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -82,8 +84,10 @@ void GroupCommit::lead() {
     const bool sync_after = durable && wal_sync_ != nullptr;
     const Check result = connection_.in_transaction(
         [&](Poco::Data::Session& db) {
-            const int64_t now_ms = database_now_ms(db, dialect);
-            WriteBatch batch(dialect);  // afresh for each try of the transaction
+            SqliteStatements* native = connection_.native_statements();
+            const int64_t now_ms =
+                native != nullptr ? sqlite_now_ms(*native) : database_now_ms(db, dialect);
+            WriteBatch batch(dialect, native);  // afresh for each try of the transaction
             for (const auto& pending : group) {
                 if (pending->wants != nullptr) {
                     batch.want(*pending->wants);

@@ -1,5 +1,7 @@
 #include "ledger/ledger_tables.h"
 
+#include "ledger/journal_row.h"
+
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
@@ -9,14 +11,6 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 using Poco::Int64;
-
-std::optional<WallClock::time_point> time_or_none(Int64 ms) {
-    return ms > 0 ? std::optional<WallClock::time_point>(from_epoch_ms(ms)) : std::nullopt;
-}
-
-Int64 ms_or_zero(const std::optional<WallClock::time_point>& at) {
-    return at ? Int64(to_epoch_ms(*at)) : Int64(0);
-}
 
 // Rows per multi-row statement: far under SQLite's 32766 and PostgreSQL's 65535 parameters.
 constexpr size_t kRowsPerStatement = 100;
@@ -50,11 +44,6 @@ class Placeholders {
     bool numbered_;
     int count_ = 0;
 };
-
-const char* const kJournalColumns =
-    "key, account, task, params, params_digest, manifest, name, subject_id, subject_name,"
-    " last_sent_at, sending_since, sending_owner, lease_until, last_result, last_result_at,"
-    " last_in_doubt";
 
 }  // namespace
 
@@ -190,27 +179,11 @@ std::map<std::string, JournalEntry> select_journal_entries(
         }
         select.execute();
         for (size_t i = 0; i < key.size(); ++i) {
-            JournalEntry entry;
-            TaskIdentity& id = entry.identity;
-            id.key = key[i];
-            id.account = account[i];
-            id.task = task[i];
-            id.canonical_params = params[i];
-            id.params_digest = digest[i];
-            id.manifest = manifest[i];
-            id.name = name[i];
-            id.subject_id = subject_id[i];
-            id.subject_name = subject_name[i];
-            entry.last_sent_at = time_or_none(last_sent[i]);
-            entry.sending_since = time_or_none(sending[i]);
-            entry.sending_owner = owner[i];
-            entry.lease_until = time_or_none(lease[i]);
-            if (!last_result[i].empty()) {
-                entry.last_result = last_result[i];
-            }
-            entry.last_result_at = time_or_none(result_at[i]);
-            entry.last_in_doubt = in_doubt[i] != 0;
-            entries.emplace(id.key, std::move(entry));
+            JournalRow row{key[i],          account[i],     task[i],      params[i],
+                           digest[i],       manifest[i],    name[i],      subject_id[i],
+                           subject_name[i], last_sent[i],   sending[i],   owner[i],
+                           lease[i],        last_result[i], result_at[i], in_doubt[i]};
+            entries.emplace(key[i], journal_entry(std::move(row)));
         }
     }
     return entries;
@@ -228,35 +201,27 @@ void upsert_journal_entries(Poco::Data::Session& db, const SqlDialect& dialect,
         subject_name, owner, last_result;
     std::vector<Int64> last_sent, sending, lease, result_at, in_doubt;
     for (const JournalEntry* e : rows) {
-        const TaskIdentity& id = e->identity;
-        key.push_back(id.key);
-        account.push_back(id.account);
-        task.push_back(id.task);
-        params.push_back(id.canonical_params);
-        digest.push_back(id.params_digest);
-        manifest.push_back(id.manifest);
-        name.push_back(id.name);
-        subject_id.push_back(id.subject_id);
-        subject_name.push_back(id.subject_name);
-        last_sent.push_back(ms_or_zero(e->last_sent_at));
-        sending.push_back(ms_or_zero(e->sending_since));
-        owner.push_back(e->sending_owner);
-        lease.push_back(ms_or_zero(e->lease_until));
-        last_result.push_back(e->last_result.value_or(""));
-        result_at.push_back(ms_or_zero(e->last_result_at));
-        in_doubt.push_back(e->last_in_doubt ? 1 : 0);
+        JournalRow row = journal_row(*e);
+        key.push_back(std::move(row.key));
+        account.push_back(std::move(row.account));
+        task.push_back(std::move(row.task));
+        params.push_back(std::move(row.params));
+        digest.push_back(std::move(row.params_digest));
+        manifest.push_back(std::move(row.manifest));
+        name.push_back(std::move(row.name));
+        subject_id.push_back(std::move(row.subject_id));
+        subject_name.push_back(std::move(row.subject_name));
+        last_sent.push_back(row.last_sent_at);
+        sending.push_back(row.sending_since);
+        owner.push_back(std::move(row.sending_owner));
+        lease.push_back(row.lease_until);
+        last_result.push_back(std::move(row.last_result));
+        result_at.push_back(row.last_result_at);
+        in_doubt.push_back(row.last_in_doubt);
     }
     Placeholders p(dialect);
     db << std::string("INSERT INTO taskhost_journal (") + kJournalColumns + ") VALUES (" +
-              p.list(16) +
-              ") ON CONFLICT (key) DO UPDATE SET account = excluded.account,"
-              " task = excluded.task, params = excluded.params,"
-              " params_digest = excluded.params_digest, manifest = excluded.manifest,"
-              " name = excluded.name, subject_id = excluded.subject_id,"
-              " subject_name = excluded.subject_name, last_sent_at = excluded.last_sent_at,"
-              " sending_since = excluded.sending_since, sending_owner = excluded.sending_owner,"
-              " lease_until = excluded.lease_until, last_result = excluded.last_result,"
-              " last_result_at = excluded.last_result_at, last_in_doubt = excluded.last_in_doubt",
+              p.list(16) + kJournalUpsertTail,
         use(key), use(account), use(task), use(params), use(digest), use(manifest), use(name),
         use(subject_id), use(subject_name), use(last_sent), use(sending), use(owner), use(lease),
         use(last_result), use(result_at), use(in_doubt), now;
@@ -288,8 +253,7 @@ void insert_history_rows(Poco::Data::Session& db, const SqlDialect& dialect,
         msg.push_back(r.msg);
     }
     Placeholders p(dialect);
-    db << "INSERT INTO taskhost_history (at, account, task, task_id, subject_id, subject_name,"
-          " params_digest, status, reason, in_doubt, source, host, uid, pid, msg) VALUES (" +
+    db << std::string("INSERT INTO taskhost_history (") + kHistoryColumns + ") VALUES (" +
               p.list(15) + ")",
         use(at), use(account), use(task), use(task_id), use(subject_id), use(subject_name),
         use(digest), use(status), use(reason), use(in_doubt), use(source), use(host), use(uid),

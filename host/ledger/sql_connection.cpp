@@ -1,6 +1,7 @@
 #include "ledger/sql_connection.h"
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 
 #include <chrono>
@@ -67,6 +68,14 @@ HostError SqlConnection::error(const std::string& problem) const {
     return HostError{target_.display, problem + "; nothing was sent", target_.fix};
 }
 
+void SqlConnection::run(Poco::Data::Session& db, const std::string& sql) {
+    if (native_) {
+        native_->run(sql);
+    } else {
+        db << sql, now;
+    }
+}
+
 Poco::Data::Session& SqlConnection::session() {
     if (!session_) {
         auto opened =
@@ -76,20 +85,36 @@ Poco::Data::Session& SqlConnection::session() {
         }
         session_ = std::move(opened);
         session_commit_.reset();
+        start_native();
     }
     return *session_;
+}
+
+void SqlConnection::start_native() {
+    if (session_ && target_.dialect->connector == "SQLite") {
+        native_ =
+            std::make_unique<SqliteStatements>(Poco::Data::SQLite::Utility::dbHandle(*session_));
+    }
+}
+
+void SqlConnection::close_session() {
+    native_.reset();
+    session_.reset();
 }
 
 std::unique_ptr<Poco::Data::Session> SqlConnection::take_session() {
     std::lock_guard<std::mutex> lock(mutex_);
     session_commit_.reset();
+    native_.reset();
     return std::move(session_);
 }
 
 void SqlConnection::adopt_session(std::unique_ptr<Poco::Data::Session> session) {
     std::lock_guard<std::mutex> lock(mutex_);
+    native_.reset();
     session_ = std::move(session);
     session_commit_.reset();
+    start_native();
 }
 
 Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)>& work) {
@@ -100,7 +125,7 @@ Check SqlConnection::with_session(const std::function<void(Poco::Data::Session&)
     } catch (const HostErrorException& bad) {
         return bad.error();
     } catch (const std::exception& bad) {
-        session_.reset();
+        close_session();
         return error("cannot be reached or written: " + database_message(bad, target_.secret));
     }
 }
@@ -122,20 +147,20 @@ Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session
                                              ? target_.dialect->durable_commit
                                              : target_.dialect->relaxed_commit;
             if (!setting.empty() && session_commit_ != commit) {
-                db << setting, now;
+                run(db, setting);
                 session_commit_ = commit;
             }
-            db << target_.dialect->begin_write, now;
+            run(db, target_.dialect->begin_write);
             begun = true;
             work(db);
-            db << "COMMIT", now;
+            run(db, "COMMIT");
             return std::nullopt;
         } catch (const HostErrorException& bad) {
             if (begun) {
                 try {
-                    *session_ << "ROLLBACK", now;
+                    run(*session_, "ROLLBACK");
                 } catch (const std::exception&) {
-                    session_.reset();
+                    close_session();
                 }
             }
             return bad.error();
@@ -143,7 +168,7 @@ Check SqlConnection::in_transaction(const std::function<void(Poco::Data::Session
             last = database_message(bad, target_.secret);
             // A failed statement may leave the transaction open or the session broken: start
             // again from a new session.
-            session_.reset();
+            close_session();
             if (!transient(last)) {
                 break;
             }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "ledger/sql_dialect.h"
+#include "ledger/sqlite_statements.h"
 #include "util/host_error.h"
 
 namespace taskhost {
@@ -59,12 +60,21 @@ class SqlConnection {
     const SqlTarget& target() const { return target_; }
     HostError error(const std::string& problem) const;
 
+    // On SQLite, the session's statements prepared once and kept (sqlite_statements.h), for
+    // the hot path; null on other databases. Only for use inside with_session's or
+    // in_transaction's `work`, which hold this connection.
+    SqliteStatements* native_statements() { return native_.get(); }
+
   private:
     Poco::Data::Session& session();
+    void start_native();
+    void close_session();  // the prepared statements first, then the session
+    void run(Poco::Data::Session& db, const std::string& sql);  // BEGIN, COMMIT, ...
 
     SqlTarget target_;
     std::mutex mutex_;
     std::unique_ptr<Poco::Data::Session> session_;
+    std::unique_ptr<SqliteStatements> native_;
     std::optional<Commit> session_commit_;  // what the session's last commit setting was
 };
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "ledger/ledger_tables.h"
+#include "ledger/sqlite_tables.h"
 
 namespace taskhost {
 
@@ -19,10 +20,14 @@ void WriteBatch::fetch(Poco::Data::Session& db) {
     for (const auto& [key, identity] : wanted_) {
         identities.push_back(&identity);
     }
-    if (dialect_.lock_new_rows) {
-        ensure_journal_entries(db, dialect_, identities);
+    if (native_ != nullptr) {
+        entries_ = sqlite_select_journal_entries(*native_, identities);
+    } else {
+        if (dialect_.lock_new_rows) {
+            ensure_journal_entries(db, dialect_, identities);
+        }
+        entries_ = select_journal_entries(db, dialect_, identities, true);
     }
-    entries_ = select_journal_entries(db, dialect_, identities, true);
     for (const auto& [key, identity] : wanted_) {
         if (entries_.count(key) == 0) {  // a new row, written by flush when changed
             JournalEntry entry;
@@ -64,7 +69,16 @@ void WriteBatch::flush(Poco::Data::Session& db, int64_t now_ms) {
         for (const std::string& key : changed_) {  // key order
             rows.push_back(&entries_.at(key));
         }
-        upsert_journal_entries(db, dialect_, rows);
+        if (native_ != nullptr) {
+            sqlite_upsert_journal_entries(*native_, rows);
+        } else {
+            upsert_journal_entries(db, dialect_, rows);
+        }
+    }
+    if (native_ != nullptr) {
+        sqlite_insert_history_rows(*native_, history_);
+        sqlite_answer_turns(*native_, answers_, now_ms);
+        return;
     }
     if (!history_.empty()) {
         insert_history_rows(db, dialect_, history_);

@@ -21,12 +21,15 @@
 
 #include "ledger/ledger_records.h"
 #include "ledger/sql_dialect.h"
+#include "ledger/sqlite_statements.h"
 
 namespace taskhost {
 
 class WriteBatch {
   public:
-    explicit WriteBatch(const SqlDialect& dialect) : dialect_(dialect) {}
+    // `native`: SQLite's kept statements (sqlite_tables.h), run instead of Poco::Data's.
+    WriteBatch(const SqlDialect& dialect, SqliteStatements* native)
+        : dialect_(dialect), native_(native) {}
 
     // Phase 1.
     void want(const TaskIdentity& identity);
@@ -42,6 +45,7 @@ class WriteBatch {
 
   private:
     const SqlDialect& dialect_;
+    SqliteStatements* native_;
     std::map<std::string, TaskIdentity> wanted_;
     std::map<std::string, JournalEntry> entries_;
     std::set<std::string> changed_;
