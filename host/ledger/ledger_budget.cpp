@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include "ledger/budget_rows.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -52,32 +54,19 @@ int64_t longest_window_ms(const std::vector<RateWindow>& windows) {
     return longest;
 }
 
-// Takes `count` turns in one statement: the one asked for (`*turn`, the longer expiry) and the
-// reserve (`extra`), told apart by their expiry (RETURNING's order is not promised).
-void take_turns(Poco::Data::Session& db, const std::string& bucket, int64_t count, int64_t now_ms,
+// Takes `count` turns: the one asked for (`*turn`, the longer expiry) and the reserve (`extra`),
+// told apart by their expiry (RETURNING's order is not promised).
+void take_turns(BudgetRows& rows, const std::string& bucket, int64_t count, int64_t now_ms,
                 uint64_t* turn, std::vector<uint64_t>& extra) {
-    std::string values;
-    for (int64_t i = 0; i < count; ++i) {
-        values += (i == 0 ? "($1, $2, 0, $3)" : ", ($1, $2, 0, $4)");
-    }
-    std::vector<Int64> ids, expires;
-    const Int64 turn_expiry = now_ms + kPendingExpiryMs;
-    Poco::Data::Statement insert(db);
-    insert << "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
-              " VALUES " +
-                  values + " RETURNING id, expires_at",
-        into(ids), into(expires), bind(bucket), bind(Int64(now_ms)), bind(turn_expiry);
-    if (count > 1) {
-        insert, bind(Int64(now_ms + kReservedExpiryMs));
-    }
-    insert.execute();
+    const int64_t turn_expiry = now_ms + kPendingExpiryMs;
     bool handed = false;
-    for (size_t i = 0; i < ids.size(); ++i) {
-        if (!handed && expires[i] == turn_expiry) {
-            *turn = static_cast<uint64_t>(ids[i]);
+    for (const auto& [id, expires] :
+         rows.take(bucket, count, now_ms, turn_expiry, now_ms + kReservedExpiryMs)) {
+        if (!handed && expires == turn_expiry) {
+            *turn = static_cast<uint64_t>(id);
             handed = true;
         } else {
-            extra.push_back(static_cast<uint64_t>(ids[i]));
+            extra.push_back(static_cast<uint64_t>(id));
         }
     }
 }
@@ -97,32 +86,13 @@ Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow
         [&](Poco::Data::Session& db, int64_t group_now_ms, WriteBatch&) {
             now_ms = group_now_ms;
             extra.clear();
-            for (uint64_t id : stale) {  // reserved and never handed out: given back
-                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND "
-                      "answered_at "
-                      "= 0",
-                    bind(Int64(id)), bind(bucket), now;
-            }
-            db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, 0)"
-                  " ON CONFLICT (bucket) DO NOTHING",
-                bind(bucket), now;
-            Int64 held = 0;
-            db << "SELECT held_until FROM taskhost_pacing_bucket WHERE bucket = $1" +
-                      dialect.for_update,
-                into(held), bind(bucket), now;
-            const Int64 forget_before = now_ms - longest_window_ms(windows) - margin_.count();
-            db << "DELETE FROM taskhost_pacing_turn WHERE bucket = $1 AND"
-                  " ((answered_at > 0 AND answered_at < $2) OR (answered_at = 0 AND expires_at < "
-                  "$3))",
-                bind(bucket), bind(forget_before), bind(Int64(now_ms)), now;
+            BudgetRows rows(db, dialect, connection_.native_statements());
+            rows.give_back(bucket, stale);  // reserved and never handed out
+            const int64_t held = rows.lock_bucket(bucket);
+            const int64_t forget_before = now_ms - longest_window_ms(windows) - margin_.count();
             SharedWindowState state;
-            // One statement, so one snapshot: on PostgreSQL (READ COMMITTED) a completion committed
-            // between two reads would be counted in neither, and one turn too many granted.
-            std::vector<Int64> times;
-            db << "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 ORDER BY "
-                  "answered_at",
-                into(times), bind(bucket), now;
-            for (Int64 t : times) {
+            const std::vector<int64_t> times = rows.window_times(bucket, forget_before, now_ms);
+            for (const int64_t t : times) {
                 if (t == 0) {
                     ++state.pending;
                 } else {
@@ -133,7 +103,7 @@ Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow
             next = next_shared_turn(windows, margin_.count(), state, now_ms);
             if (take && next && *next <= now_ms) {
                 const int64_t count = reserve_count(windows, margin_.count(), state, now_ms);
-                take_turns(db, bucket, count, now_ms, turn, extra);
+                take_turns(rows, bucket, count, now_ms, turn, extra);
             }
         },
         nullptr, /*durable=*/false);
@@ -153,14 +123,12 @@ LedgerBudget::~LedgerBudget() {
     if (left.empty()) {
         return;
     }
+    const SqlDialect& dialect = *connection_.target().dialect;
     connection_.in_transaction(
-        [&left](Poco::Data::Session& db) {
+        [&](Poco::Data::Session& db) {
+            BudgetRows rows(db, dialect, connection_.native_statements());
             for (const auto& [bucket, reserve] : left) {
-                for (uint64_t id : reserve.turns) {
-                    db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND"
-                          " answered_at = 0",
-                        bind(Int64(id)), bind(bucket), now;
-                }
+                rows.give_back(bucket, {reserve.turns.begin(), reserve.turns.end()});
             }
         },
         SqlConnection::Commit::kRelaxed);
@@ -282,12 +250,7 @@ void LedgerBudget::throttled(const std::string& bucket, milliseconds hold) {
     const std::vector<uint64_t> reserved = drop_reserve(bucket, true);  // none goes after a 429
     const Check bad = connection_.in_transaction(
         [&](Poco::Data::Session& db) {
-            for (uint64_t id : reserved) {
-                db << "DELETE FROM taskhost_pacing_turn WHERE id = $1 AND bucket = $2 AND "
-                      "answered_at "
-                      "= 0",
-                    bind(Int64(id)), bind(bucket), now;
-            }
+            BudgetRows(db, dialect, connection_.native_statements()).give_back(bucket, reserved);
             const int64_t until = database_now_ms(db, dialect) + hold.count();
             db << "INSERT INTO taskhost_pacing_bucket (bucket, held_until) VALUES ($1, $2)"
                   " ON CONFLICT (bucket) DO UPDATE SET held_until = CASE WHEN"
