@@ -50,6 +50,7 @@ int manifest_command(ManifestMode mode, const std::vector<std::string>& args, st
     settings.force = options.force;
     settings.strict = options.strict;
     settings.concurrency = options.concurrency;
+    settings.keep_results = false;  // streamed to the reporter as each finishes
     Result<OpenedLedger> ledger = open_ledger(
         startup.config, options.state_dir.value_or(""),
         mode == ManifestMode::kApply ? LedgerAccess::kReadWrite : LedgerAccess::kReadOnly);

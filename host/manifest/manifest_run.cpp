@@ -217,21 +217,32 @@ bool expand_for_each(std::vector<Slot>& slots, std::deque<ManifestTask>& listed,
     return any_problem;
 }
 
-// Hands each result to the observer (one at a time) and keeps it in its slot.
+// Hands each result to the observer (one at a time), counts it in the summary and, when the
+// report keeps results, keeps it in its slot; the slot's resolved task is let go (a run's memory
+// does not grow with its finished tasks).
 class SlotResults {
   public:
-    explicit SlotResults(const ManifestRunObserver& observer) : observer_(observer) {}
+    SlotResults(const ManifestRunObserver& observer, ManifestRunSummary& summary, bool apply,
+                bool keep)
+        : observer_(observer), summary_(summary), apply_(apply), keep_(keep) {}
 
     void finish(Slot& slot, ManifestTaskResult result, const std::string& log) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (observer_.finished) {
             observer_.finished(result, log);
         }
-        slot.result = std::move(result);
+        count(summary_, result, apply_);
+        slot.resolved.reset();
+        if (keep_) {
+            slot.result = std::move(result);
+        }
     }
 
   private:
     const ManifestRunObserver& observer_;
+    ManifestRunSummary& summary_;
+    const bool apply_;
+    const bool keep_;
     std::mutex mutex_;
 };
 
@@ -360,17 +371,18 @@ ManifestRunReport ManifestRun::run_manifests(const std::vector<Manifest>& manife
     const bool refuse_all = settings_.strict && any_problem;
     report.summary.strict_refused = refuse_all;
 
-    SlotResults results(observer);
+    SlotResults results(observer, report.summary, apply, settings_.keep_results);
     if (observer.started) {
         observer.started(slots.size());
     }
     const std::vector<Slot*> runnable = answer_unrunnable(slots, refuse_all, results);
     run_slots(runnable, context, settings_.concurrency, results);
 
-    report.results.reserve(slots.size());
-    for (Slot& slot : slots) {
-        count(report.summary, *slot.result, apply);
-        report.results.push_back(std::move(*slot.result));
+    if (settings_.keep_results) {
+        report.results.reserve(slots.size());
+        for (Slot& slot : slots) {
+            report.results.push_back(std::move(*slot.result));
+        }
     }
     report.summary.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::steady_clock::now() - started)

@@ -46,6 +46,9 @@ struct ManifestRunSettings {
     bool watched = false;  // run by the daemon's manifest watch (the tasks' source says so)
     bool posted = false;   // posted to the daemon's API (POST /v1/manifests/apply): source api
     AnswerSink on_answer;  // each request answer a task's plugin reports (the daemon's metrics)
+    // false: each result goes to the observer and into the summary's counts, and is not kept in
+    // the report (the CLI streams them: a run of 10,000 tasks holds none of their outcomes).
+    bool keep_results = true;
 };
 
 struct ManifestRunSummary {
