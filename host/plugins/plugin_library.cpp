@@ -69,22 +69,6 @@ bool read_some(int fd, char* buffer, size_t size, ssize_t& got) {
     return got >= 0;
 }
 
-// The sha256 of everything left to read on `fd`.
-Result<std::string> sha256_of(int fd, const std::string& path) {
-    Sha256 sha;
-    char buffer[65536];
-    ssize_t got = 0;
-    while (read_some(fd, buffer, sizeof buffer, got) && got > 0) {
-        sha.update(buffer, static_cast<size_t>(got));
-    }
-    if (got < 0) {
-        const int err = errno;
-        return HostError{kWhat + " " + path, std::string("cannot be read: ") + std::strerror(err),
-                         "check its permissions"};
-    }
-    return sha.hex_digest();
-}
-
 std::string dl_error() {
     const char* text = ::dlerror();
     return text != nullptr ? text : "no reason given";
@@ -151,16 +135,41 @@ Result<OpenedPlugin> open_trusted(const std::string& path) {
     return OpenedPlugin{std::move(real), std::move(source)};
 }
 
-// true: `fd` holds exactly the bytes `current` was loaded from. false: other bytes, and `fd`
-// is back at its start for the copy.
-Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGeneration& current) {
-    Result<std::string> digest = sha256_of(fd, path);
-    if (!digest.ok()) {
-        return digest.error();
+// A changed file up to this size is kept in memory from the read that hashed it and copied from
+// there: one read and one hash per changed file instead of two (issue 12's reload).
+constexpr size_t kKeptBytes = 32 * 1024 * 1024;
+
+// true: `fd` holds exactly the bytes `current` was loaded from. false: other bytes, in `kept`
+// with their sha256 in `kept_sha256` when they fit kKeptBytes, else `kept` is empty and `fd` is
+// back at its start for the copy.
+Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGeneration& current,
+                            std::string& kept, std::string& kept_sha256) {
+    Sha256 sha;
+    char buffer[65536];
+    ssize_t got = 0;
+    bool keep = true;
+    while (read_some(fd, buffer, sizeof buffer, got) && got > 0) {
+        sha.update(buffer, static_cast<size_t>(got));
+        keep = keep && kept.size() + static_cast<size_t>(got) <= kKeptBytes;
+        if (keep) {
+            kept.append(buffer, static_cast<size_t>(got));
+        }
     }
-    if (digest.value() == current.sha256()) {
+    if (got < 0) {
+        const int err = errno;
+        return HostError{kWhat + " " + path, std::string("cannot be read: ") + std::strerror(err),
+                         "check its permissions"};
+    }
+    const std::string digest = sha.hex_digest();
+    if (digest == current.sha256()) {
+        kept.clear();
         return true;
     }
+    if (keep) {
+        kept_sha256 = digest;
+        return false;
+    }
+    kept.clear();
     if (::lseek(fd, 0, SEEK_SET) != 0) {
         const int err = errno;
         return HostError{kWhat + " " + path,
@@ -170,9 +179,11 @@ Result<bool> holds_bytes_of(int fd, const std::string& path, const PluginGenerat
 }
 
 // Copies what is left on `source` (the descriptor that was checked, so the bytes loaded are the
-// bytes judged) to the new file `copy`, and checks the copy is a complete ELF shared object for
-// this machine: these very bytes are what dlopen maps. Answers the sha256 of the bytes copied.
-Result<std::string> copy_privately(int source, const std::string& copy, const std::string& path) {
+// bytes judged), or the bytes already read from it (`kept`, whose sha256 is `kept_sha256`), to
+// the new file `copy`, and checks the copy is a complete ELF shared object for this machine:
+// these very bytes are what dlopen maps. Answers the sha256 of the bytes copied.
+Result<std::string> copy_privately(int source, const std::string& copy, const std::string& path,
+                                   const std::string& kept, const std::string& kept_sha256) {
     Sha256 sha;
     Descriptor target(::open(copy.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
     if (target.get() < 0) {
@@ -180,18 +191,24 @@ Result<std::string> copy_privately(int source, const std::string& copy, const st
         return HostError{"private copy " + copy,
                          std::string("cannot be created: ") + std::strerror(err), "check TMPDIR"};
     }
+    const auto copy_failed = [&](int err) {
+        ::unlink(copy.c_str());
+        return HostError{kWhat + " " + path, std::string("cannot be copied: ") + std::strerror(err),
+                         "check free space in TMPDIR"};
+    };
     char buffer[65536];
-    for (;;) {
+    if (!kept_sha256.empty()) {
+        if (!write_all(target.get(), kept.data(), kept.size())) {
+            return copy_failed(errno);
+        }
+    }
+    while (kept_sha256.empty()) {
         const ssize_t got = ::read(source, buffer, sizeof buffer);
         if (got < 0 && errno == EINTR) {
             continue;
         }
         if (got < 0 || !write_all(target.get(), buffer, static_cast<size_t>(got > 0 ? got : 0))) {
-            const int err = errno;
-            ::unlink(copy.c_str());
-            return HostError{kWhat + " " + path,
-                             std::string("cannot be copied: ") + std::strerror(err),
-                             "check free space in TMPDIR"};
+            return copy_failed(errno);
         }
         if (got == 0) {
             break;
@@ -202,7 +219,7 @@ Result<std::string> copy_privately(int source, const std::string& copy, const st
         ::unlink(copy.c_str());
         return HostError{kWhat + " " + path, bad->problem, bad->fix};
     }
-    return sha.hex_digest();
+    return kept_sha256.empty() ? sha.hex_digest() : kept_sha256;
 }
 
 // dlopen of the private copy, which is removed at once: the mapping stays, and nothing can
@@ -311,8 +328,9 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
         return opened.error();
     }
     const int source = opened.value().source.get();
+    std::string kept, kept_sha256;  // a changed file's bytes, read once
     if (current != nullptr) {
-        Result<bool> unchanged = holds_bytes_of(source, path, *current);
+        Result<bool> unchanged = holds_bytes_of(source, path, *current, kept, kept_sha256);
         if (!unchanged.ok()) {
             return unchanged.error();
         }
@@ -332,7 +350,7 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     const std::string copy = dir.value() + "/" + std::to_string(::getpid()) + "-" +
                              std::to_string(++copies_made_) + "-" +
                              opened.value().real.filename().string();
-    Result<std::string> sha256 = copy_privately(source, copy, path);
+    Result<std::string> sha256 = copy_privately(source, copy, path, kept, kept_sha256);
     if (!sha256.ok()) {
         return sha256.error();
     }

@@ -6,10 +6,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "host_test_support.h"
 #include "plugins/plugin_catalog.h"
 #include "plugins/plugin_library.h"
+#include "util/sha256.h"
 
 namespace taskhost {
 namespace {
@@ -126,6 +129,38 @@ TEST_F(PluginLoader, ReinstalledFileAtTheSamePathLoadsTheNewPlugin) {
     EXPECT_NE(first.value()->sha256(), second.value()->sha256());
     // The first generation is still loaded and still answers with its own describe.
     EXPECT_EQ(first.value()->description().version, "1.0.0");
+}
+
+// A load against the generation in use: the same bytes answer that generation; other bytes,
+// small (kept in memory from the one read that hashed them) or over 32 MiB (read again to copy),
+// load as a new generation whose sha256 is the file's.
+TEST_F(PluginLoader, AgainstTheCurrentGenerationSameBytesAreKeptAndChangedOnesLoadWithTheirHash) {
+    install_test_plugin(plugins(), "echo_v1", "echo.so");
+    const std::string path = plugins() + "/echo.so";
+    Result<std::shared_ptr<const PluginGeneration>> first = library_.load(path);
+    ASSERT_TRUE(first.ok()) << first.error().text();
+    Result<std::shared_ptr<const PluginGeneration>> same = library_.load(path, first.value());
+    ASSERT_TRUE(same.ok()) << same.error().text();
+    EXPECT_EQ(same.value(), first.value());
+
+    std::shared_ptr<const PluginGeneration> current = first.value();
+    for (const size_t padding : {size_t(16), size_t(33) << 20}) {
+        install_test_plugin(plugins(), "echo_v2", ".echo.so.tmp");
+        {
+            std::ofstream pad(plugins() + "/.echo.so.tmp", std::ios::app | std::ios::binary);
+            pad << std::string(padding, 'p');  // after the ELF's last segment: never mapped
+        }
+        ASSERT_EQ(std::rename((plugins() + "/.echo.so.tmp").c_str(), path.c_str()), 0);
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        Result<std::shared_ptr<const PluginGeneration>> changed = library_.load(path, current);
+        ASSERT_TRUE(changed.ok()) << padding << ": " << changed.error().text();
+        EXPECT_NE(changed.value(), current) << padding;
+        EXPECT_EQ(changed.value()->description().version, "2.0.0") << padding;
+        EXPECT_EQ(changed.value()->sha256(), sha256_hex(bytes)) << padding;
+        current = changed.value();
+    }
 }
 
 TEST_F(PluginLoader, PrivateCopyIsRemovedOnceOpenedAndDirectoryIsPrivate) {
