@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config binutils
-  libpoco-dev libssl-dev libpq-dev
+  libpoco-dev libssl-dev libpq-dev libsqlite3-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev clang-format
   python3-jsonschema
