@@ -169,6 +169,7 @@ static struct spare fork_spare(int control) {
             out < 0) {
             _exit(1);
         }
+        send(pair[1], "k", 1, MSG_NOSIGNAL); /* taken: from here a death is the plugin's */
         close(pair[1]);
         probe_file(out, file);
     }
@@ -183,7 +184,8 @@ static struct spare fork_spare(int control) {
     return spare;
 }
 
-/* Hands `file` and `out` to the spare; 0 when it is gone (then it is reaped). */
+/* Hands `file` and `out` to the spare; 0 when it is gone or does not take them (then it is killed
+ * and reaped, and `out` is still the caller's). */
 static int hand_to_spare(struct spare* spare, int out, const char* file) {
     union {
         struct cmsghdr header;
@@ -206,6 +208,16 @@ static int hand_to_spare(struct spare* spare, int out, const char* file) {
     do {
         sent = sendmsg(spare->socket, &message, MSG_NOSIGNAL);
     } while (sent < 0 && errno == EINTR);
+    /* Its word that it took the request: a spare killed just before (by anyone) is found out here
+     * (end of file), not reported as the plugin's crash. */
+    char taken = 0;
+    if (sent >= 0) {
+        struct pollfd ready = {spare->socket, POLLIN, 0};
+        sent = -1;
+        if (poll(&ready, 1, 1000) == 1 && recv(spare->socket, &taken, 1, 0) == 1) {
+            sent = 1;
+        }
+    }
     close(spare->socket);
     spare->socket = -1;
     if (sent < 0) {
