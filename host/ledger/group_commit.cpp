@@ -1,9 +1,9 @@
 #include "ledger/group_commit.h"
 
-#include "ledger/sqlite_tables.h"
-
 #include <algorithm>
 #include <vector>
+
+#include "ledger/sqlite_tables.h"
 
 namespace taskhost {
 

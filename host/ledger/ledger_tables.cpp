@@ -1,10 +1,11 @@
 #include "ledger/ledger_tables.h"
 
-#include "ledger/journal_row.h"
-
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+
+#include "ledger/journal_row.h"
+#include "ledger/placeholders.h"
 
 namespace taskhost {
 namespace {
@@ -14,36 +15,6 @@ using Poco::Int64;
 
 // Rows per multi-row statement: far under SQLite's 32766 and PostgreSQL's 65535 parameters.
 constexpr size_t kRowsPerStatement = 100;
-
-// The placeholders of one statement, in the order they are bound.
-class Placeholders {
-  public:
-    explicit Placeholders(const SqlDialect& dialect) : numbered_(dialect.numbered_placeholders) {}
-
-    std::string next() { return numbered_ ? "$" + std::to_string(++count_) : std::string("?"); }
-
-    // "a, b, c"
-    std::string list(size_t count) {
-        std::string sql;
-        for (size_t i = 0; i < count; ++i) {
-            sql += (i == 0 ? "" : ", ") + next();
-        }
-        return sql;
-    }
-
-    // "(a, b), (c, d)"
-    std::string rows(size_t rows, size_t columns) {
-        std::string sql;
-        for (size_t r = 0; r < rows; ++r) {
-            sql += (r == 0 ? "(" : ", (") + list(columns) + ")";
-        }
-        return sql;
-    }
-
-  private:
-    bool numbered_;
-    int count_ = 0;
-};
 
 }  // namespace
 

@@ -1,20 +1,10 @@
 #include "ledger/sqlite_tables.h"
 
 #include "ledger/journal_row.h"
+#include "ledger/placeholders.h"
 #include "ledger/sql_dialect.h"
 
 namespace taskhost {
-namespace {
-
-std::string placeholders(int count) {
-    std::string list;
-    for (int i = 0; i < count; ++i) {
-        list += i == 0 ? "?" : ", ?";
-    }
-    return list;
-}
-
-}  // namespace
 
 int64_t sqlite_now_ms(SqliteStatements& db) {
     static const std::string sql = "SELECT " + sqlite_dialect().now_ms;
@@ -47,7 +37,8 @@ std::map<std::string, JournalEntry> sqlite_select_journal_entries(
 void sqlite_upsert_journal_entries(SqliteStatements& db,
                                    const std::vector<const JournalEntry*>& rows) {
     static const std::string sql = std::string("INSERT INTO taskhost_journal (") + kJournalColumns +
-                                   ") VALUES (" + placeholders(16) + kJournalUpsertTail;
+                                   ") VALUES (" + Placeholders(sqlite_dialect()).list(16) +
+                                   kJournalUpsertTail;
     for (const JournalEntry* entry : rows) {
         const JournalRow r = journal_row(*entry);
         SqliteStatements::Query upsert(db, sql);
@@ -61,7 +52,7 @@ void sqlite_upsert_journal_entries(SqliteStatements& db,
 
 void sqlite_insert_history_rows(SqliteStatements& db, const std::vector<HistoryRecord>& records) {
     static const std::string sql = std::string("INSERT INTO taskhost_history (") + kHistoryColumns +
-                                   ") VALUES (" + placeholders(15) + ")";
+                                   ") VALUES (" + Placeholders(sqlite_dialect()).list(15) + ")";
     for (const HistoryRecord& r : records) {
         SqliteStatements::Query insert(db, sql);
         insert.bind(int64_t(to_epoch_ms(r.at))).bind(r.account).bind(r.task).bind(r.task_id);

@@ -42,19 +42,28 @@ static void send_text(int control, const char* text) {
     send(control, text, strlen(text), MSG_NOSIGNAL);
 }
 
+/* Room for the one descriptor a message passes. */
+union ancillary {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int))];
+};
+
+/* A message of the one part `part`, with `room` for a passed descriptor. */
+static void fd_message(struct msghdr* message, struct iovec* part, union ancillary* room) {
+    memset(room, 0, sizeof *room);
+    memset(message, 0, sizeof *message);
+    message->msg_iov = part;
+    message->msg_iovlen = 1;
+    message->msg_control = room->space;
+    message->msg_controllen = sizeof room->space;
+}
+
 /* One message, and the descriptor passed with it (-1 if none): its length, or -1 at EOF. */
 static ssize_t receive(int control, char* text, size_t size, int* fd) {
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } ancillary;
+    union ancillary room;
     struct iovec part = {text, size - 1};
     struct msghdr message;
-    memset(&message, 0, sizeof message);
-    message.msg_iov = &part;
-    message.msg_iovlen = 1;
-    message.msg_control = ancillary.space;
-    message.msg_controllen = sizeof ancillary.space;
+    fd_message(&message, &part, &room);
     ssize_t got;
     do {
         got = recvmsg(control, &message, MSG_CMSG_CLOEXEC);
@@ -187,18 +196,10 @@ static struct spare fork_spare(int control) {
 /* Hands `file` and `out` to the spare; 0 when it is gone or does not take them (then it is killed
  * and reaped, and `out` is still the caller's). */
 static int hand_to_spare(struct spare* spare, int out, const char* file) {
-    union {
-        struct cmsghdr header;
-        char space[CMSG_SPACE(sizeof(int))];
-    } ancillary;
-    memset(&ancillary, 0, sizeof ancillary);
+    union ancillary room;
     struct iovec part = {(void*)file, strlen(file)};
     struct msghdr message;
-    memset(&message, 0, sizeof message);
-    message.msg_iov = &part;
-    message.msg_iovlen = 1;
-    message.msg_control = ancillary.space;
-    message.msg_controllen = sizeof ancillary.space;
+    fd_message(&message, &part, &room);
     struct cmsghdr* header = CMSG_FIRSTHDR(&message);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = SCM_RIGHTS;
