@@ -40,13 +40,20 @@
  *                                    as the probe program does
  *   host:   "kill"                   the child under way is killed
  *   server: "ended LATE STATUS"      the child was reaped: LATE 1 when the server killed it at
- *                                    TIMEOUT_MS, STATUS its waitpid status
+ *                                    TIMEOUT_MS, STATUS its waitpid status; or, "ended 0 0" as
+ *                                    soon as a spare child says it has written its whole verdict
+ *                                    and closed the pipe (TASKHOST_PROBE_SPARE_DONE), before its
+ *                                    exit is torn down (issue 12: that took 2 ms of a reload)
  * The server exits when the host closes its end (or dies: PR_SET_PDEATHSIG). */
 #define TASKHOST_PROBE_SERVE "--serve"
 #define TASKHOST_PROBE_SERVER_READY "ready"
 #define TASKHOST_PROBE_SERVER_PROBE "probe "
 #define TASKHOST_PROBE_SERVER_KILL "kill"
 #define TASKHOST_PROBE_SERVER_ENDED "ended "
+/* A spare child to the server, on its own socket: "k" it took the request, "d" its verdict is
+ * written and its pipe closed; it calls _exit(0) next. */
+#define TASKHOST_PROBE_SPARE_TAKEN 'k'
+#define TASKHOST_PROBE_SPARE_DONE 'd'
 
 /* The longest describe JSON a probe hands over (and the host accepts). */
 #define TASKHOST_PROBE_MAX_DESCRIBE_BYTES (1024 * 1024)

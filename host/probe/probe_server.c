@@ -86,22 +86,43 @@ static int child_ended(pid_t pid) {
     return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
 }
 
-/* Waits for the child, a message from the host or the deadline; then kills the child's group
- * (a zombie still holds its id) and reaps it. Returns 1 when the host has gone. */
-static int watch(int control, pid_t pid, long timeout_ms) {
+/* Whether `spare` (its socket, -1 if none) said its verdict is whole: reads its word. A socket
+ * at its end (the child died) is closed and set to -1: from then the child's exit is waited for. */
+static int spare_done(int* spare) {
+    char word = 0;
+    ssize_t got;
+    do {
+        got = recv(*spare, &word, 1, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got == 1 && word == TASKHOST_PROBE_SPARE_DONE) {
+        return 1;
+    }
+    if (got <= 0) {
+        close(*spare);
+        *spare = -1;
+    }
+    return 0;
+}
+
+/* Waits for the child, its word that its verdict is whole (`spare`, -1 when it is no spare), a
+ * message from the host or the deadline; then kills the child's group (a zombie still holds its
+ * id) and reaps it. "ended" goes to the host before the reaping when the child's word came first.
+ * Returns 1 when the host has gone. */
+static int watch(int control, pid_t pid, long timeout_ms, int spare) {
     const int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     const long deadline = now_ms() + timeout_ms;
     int late = 0;
     int gone = 0;
+    int done = 0;
     while (!child_ended(pid)) {
         const long left = deadline - now_ms();
         if (left <= 0) {
             late = 1;
             break;
         }
-        struct pollfd ready[2] = {{control, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        struct pollfd ready[3] = {{control, POLLIN, 0}, {spare, POLLIN, 0}, {pidfd, POLLIN, 0}};
         /* Without a pidfd (an old kernel), look again every millisecond. */
-        const int polled = poll(ready, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? (int)left : 1);
+        const int polled = poll(ready, pidfd >= 0 ? 3 : 2, pidfd >= 0 ? (int)left : 1);
         if (polled > 0 && ready[0].revents != 0) {
             char text[64];
             int fd;
@@ -111,6 +132,16 @@ static int watch(int control, pid_t pid, long timeout_ms) {
             }
             break; /* "kill", or the host went */
         }
+        if (polled > 0 && ready[1].revents != 0 && spare_done(&spare)) {
+            done = 1;
+            break;
+        }
+    }
+    if (done && !gone) {
+        send_text(control, TASKHOST_PROBE_SERVER_ENDED "0 0"); /* it calls _exit(0) next */
+    }
+    if (spare >= 0) {
+        close(spare);
     }
     kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
@@ -120,7 +151,7 @@ static int watch(int control, pid_t pid, long timeout_ms) {
     if (pidfd >= 0) {
         close(pidfd);
     }
-    if (!gone) {
+    if (!gone && !done) {
         char text[64];
         snprintf(text, sizeof text, TASKHOST_PROBE_SERVER_ENDED "%d %d", late, status);
         send_text(control, text);
@@ -145,7 +176,7 @@ static pid_t start_child(int control, int out, const char* file) {
         if (!become_child(control, server)) {
             _exit(1);
         }
-        probe_file(out, file);
+        probe_file(out, file, -1);
     }
     if (pid > 0) {
         setpgid(pid, pid);
@@ -155,8 +186,9 @@ static pid_t start_child(int control, int out, const char* file) {
 }
 
 /* The next probe's child, forked while the server is idle (issue 12: forking a server with Poco
- * and OpenSSL mapped took 1 to 2 ms of every reload). It waits on its own socket for the file
- * and the answer channel, then probes as start_child's child does. */
+ * and OpenSSL mapped took 1 to 2 ms of every reload). It makes its pages its own (warm_pages.c)
+ * and waits on its own socket for the file and the answer channel, then probes as start_child's
+ * child does and says on that socket when its verdict is whole. */
 struct spare {
     pid_t pid;
     int socket;
@@ -174,13 +206,16 @@ static struct spare fork_spare(int control) {
         close(pair[0]);
         static char file[8192];
         int out = -1;
-        if (!become_child(control, server) || receive(pair[1], file, sizeof file, &out) < 0 ||
-            out < 0) {
+        if (!become_child(control, server)) {
             _exit(1);
         }
-        send(pair[1], "k", 1, MSG_NOSIGNAL); /* taken: from here a death is the plugin's */
-        close(pair[1]);
-        probe_file(out, file);
+        warm_pages(pair[1]); /* until a request comes */
+        if (receive(pair[1], file, sizeof file, &out) < 0 || out < 0) {
+            _exit(1);
+        }
+        const char taken = TASKHOST_PROBE_SPARE_TAKEN;
+        send(pair[1], &taken, 1, MSG_NOSIGNAL); /* from here a death is the plugin's */
+        probe_file(out, file, pair[1]);
     }
     close(pair[1]);
     if (pid < 0) {
@@ -194,7 +229,7 @@ static struct spare fork_spare(int control) {
 }
 
 /* Hands `file` and `out` to the spare; 0 when it is gone or does not take them (then it is killed
- * and reaped, and `out` is still the caller's). */
+ * and reaped, and `out` is still the caller's). The spare's socket stays open for its last word. */
 static int hand_to_spare(struct spare* spare, int out, const char* file) {
     union ancillary room;
     struct iovec part = {(void*)file, strlen(file)};
@@ -215,13 +250,14 @@ static int hand_to_spare(struct spare* spare, int out, const char* file) {
     if (sent >= 0) {
         struct pollfd ready = {spare->socket, POLLIN, 0};
         sent = -1;
-        if (poll(&ready, 1, 1000) == 1 && recv(spare->socket, &taken, 1, 0) == 1) {
+        if (poll(&ready, 1, 1000) == 1 && recv(spare->socket, &taken, 1, 0) == 1 &&
+            taken == TASKHOST_PROBE_SPARE_TAKEN) {
             sent = 1;
         }
     }
-    close(spare->socket);
-    spare->socket = -1;
     if (sent < 0) {
+        close(spare->socket);
+        spare->socket = -1;
         kill(-spare->pid, SIGKILL);
         kill(spare->pid, SIGKILL);
         while (waitpid(spare->pid, NULL, 0) < 0 && errno == EINTR) {
@@ -261,12 +297,15 @@ int serve(const char* parent_pid, int count, char** libraries) {
             continue; /* a late "kill", or nonsense */
         }
         pid_t pid = -1;
+        int word = -1; /* the spare's socket, for its word that its verdict is whole */
         if (spare.pid > 0) {
             const pid_t waiting = spare.pid;
             if (hand_to_spare(&spare, out, file + 1)) {
                 pid = waiting;
+                word = spare.socket;
             }
             spare.pid = -1;
+            spare.socket = -1;
         }
         if (pid < 0) { /* no spare, or it was gone: fork one now */
             pid = start_child(control, out, file + 1);
@@ -275,7 +314,7 @@ int serve(const char* parent_pid, int count, char** libraries) {
             send_text(control, TASKHOST_PROBE_SERVER_ENDED "0 768"); /* exit status 3 */
             continue;
         }
-        if (watch(control, pid, timeout_ms)) {
+        if (watch(control, pid, timeout_ms, word)) {
             return 0;
         }
     }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <taskhost/plugin.h>
@@ -115,7 +116,7 @@ static int say_library(struct dl_phdr_info* info, size_t size, void* data) {
     return 0;
 }
 
-void probe_file(int out, const char* file) {
+void probe_file(int out, const char* file, int done) {
     stage(out, TASKHOST_PROBE_STAGE_LOAD);
     void* handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
@@ -146,8 +147,16 @@ void probe_file(int out, const char* file) {
     struct library_list list = {out, file};
     dl_iterate_phdr(say_library, &list);
     say(out, TASKHOST_PROBE_DESCRIBED, strlen(TASKHOST_PROBE_DESCRIBED));
+    if (say(out, json, size) != 0) {
+        _exit(2);
+    }
+    if (done >= 0) {
+        const char word = TASKHOST_PROBE_SPARE_DONE;
+        close(out);
+        send(done, &word, 1, MSG_NOSIGNAL);
+    }
     /* _exit: no atexit handler or library destructor of the plugin runs. */
-    _exit(say(out, json, size) == 0 ? 0 : 2);
+    _exit(0);
 }
 
 int main(int argc, char** argv) {
@@ -162,6 +171,6 @@ int main(int argc, char** argv) {
         return 2;
     }
     confine(argc == 3 ? argv[2] : NULL);
-    probe_file(take_stdout(), argv[1]);
+    probe_file(take_stdout(), argv[1], -1);
     return 2;
 }
