@@ -41,6 +41,8 @@
 #   apply            `taskhost apply` of TASKS distinct domains, --concurrency 16, the account's
 #                    rate_limits 1000000/1 s (pacing never waits), check_recipients false (one
 #                    PUT per task, as curl), the SQLite ledger in a fresh state dir on disk
+#   ledger alone     tests/bench/ledger_cost_bench --mode full, 16 threads, TASKS identities: the
+#                    ledger calls apply makes around each task, without the request (its CPU)
 #   daemon rows      `taskhost serve` (max_concurrency 16) on a unix socket: a `taskhost run
 #                    --socket` process per task; POST /v1/tasks from one Python client on
 #                    kept-alive connections; wrk -t1 -c8 POSTing /v1/tasks to its opt-in TCP
@@ -118,6 +120,7 @@ probe=$build/host/taskhost-plugin-probe
 plugin=$build/plugin/digicert_dcv/digicert_dcv.so
 sandbox=$build/tests/sandbox/digicert-sandbox
 floor=$build/tests/bench/poco_put_floor
+ledger_bench=$build/tests/bench/ledger_cost_bench
 for f in "$taskhost" "$probe" "$plugin" "$sandbox"; do
   [ -e "$f" ] || die "$f is missing: cmake --build $build --target taskhost taskhost-plugin-probe digicert_dcv digicert-sandbox"
 done
@@ -427,6 +430,26 @@ apply_row() {
   remark "apply runs: ${tps[*]} tasks/s; apply's CPU (user+sys) per task: ${cpu[*]} ms"
 }
 
+# The ledger's part of apply, alone: the same calls apply makes around each task (pacing budget,
+# intent, completion and history) from 16 threads for TASKS fresh identities, on the same disk,
+# with no request (tests/bench/ledger_cost_bench --mode full). What apply's record per task costs
+# by itself, in the same sitting: the explanation of apply's row, measured.
+ledger_row() {
+  local out line wall
+  [ -x "$ledger_bench" ] || { remark "ledger alone: $ledger_bench not built"; return; }
+  mkdir -p "$work/ledger-alone"
+  out=$work/ledger-alone.out
+  /usr/bin/time -v -o "$work/ledger.time" "$ledger_bench" --config "$work/off.json" \
+    --state-dir "$work/ledger-alone" --tasks "$TASKS" --threads 16 --mode full >"$out" 2>&1 ||
+    { fail "ledger_cost_bench: $(tail -n 2 "$out")"; return; }
+  line=$(grep -m1 'mode=full' "$out")
+  wall=$(sed -nE 's/.* wall_s=([0-9.]+).*/\1/p' <<<"$line")
+  grep -q ' failures=0 ' <<<"$line" || fail "ledger_cost_bench: $line"
+  ledger_cpu_ms=$(awk -v c="$(time_cpu "$work/ledger.time")" -v n="$TASKS" 'BEGIN { printf "%.2f", 1000 * c / n }')
+  row "apply's ledger calls alone, c16, no request" "$TASKS" "$wall" "$(rate "$TASKS" "$wall")" tasks/s "$(time_rss "$work/ledger.time")" - ledger
+  remark "ledger alone: CPU (user+sys) per task $ledger_cpu_ms ms; $(sed -nE 's/.*(commits=[0-9]+ writes_per_commit=[0-9.]+).*/\1/p' <<<"$line")"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The daemon.
 
@@ -627,14 +650,17 @@ target_text() { # target_text KIND VALUE
 
 # shellcheck disable=SC2059 # one format for every line of the table
 print_table() {
-  local fmt='%-56s %6s %8s %9s %-8s %7s %7s %6s  %s\n' r label n s value unit rss hs kind
+  local fmt='%-56s %6s %8s %9s %-8s %7s %7s %6s  %s\n' r label n s value unit rss hs kind ratio
   echo
   echo "speed_bench: $([ "$short" = 1 ] && echo "--short, ")$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
   printf "$fmt" row n wall_s value unit x_curl rss_MiB hs/1k target
   printf "$fmt" "curl loop (the seed's command, sequential)" "$CURL_REQUESTS" "$curl_s" "$curl_rate" tasks/s 1.0x "$curl_rss" "$curl_hs" ""
   for r in "${rows[@]}"; do
     IFS='|' read -r label n s value unit rss hs kind <<<"$r"
-    printf "$fmt" "$label" "$n" "$s" "$value" "$unit" "$(x_curl "$value" "$unit")" "$rss" "$hs" "$(target_text "$kind" "$value")"
+    # the ledger alone sends nothing: no ratio to a way of sending
+    ratio=-
+    [ "$kind" = ledger ] || ratio=$(x_curl "$value" "$unit")
+    printf "$fmt" "$label" "$n" "$s" "$value" "$unit" "$ratio" "$rss" "$hs" "$(target_text "$kind" "$value")"
   done
   echo "hs/1k: TLS handshakes (the sandbox's connections) per 1000 resends it accepted; x_curl: rate over"
   echo "the curl loop's, for the cold run its wall over one curl call's ($curl_call_ms ms, the loop's mean)."
@@ -667,6 +693,7 @@ cold_row
 floor_row
 note "taskhost apply, pacing off"
 apply_row
+ledger_row
 note "the daemon"
 start_daemon
 daemon_process_row
