@@ -36,6 +36,7 @@
 #include "daemon/task_queue.h"
 #include "manifest/manifest_watch.h"
 #include "pacing/host_pacer.h"
+#include "util/cancellation.h"
 
 namespace taskhost {
 
@@ -56,6 +57,12 @@ struct DaemonContext {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> draining{false};
     std::atomic<int> active_requests{0};
+    // Manifests posted to the API (POST /v1/manifests/*) that are running, and the drain's two
+    // moments for them, as for the daemon's own tasks: once it begins no task of theirs starts;
+    // once its time is up the tasks under way are cancelled (taskhost_daemon.h, shutdown).
+    std::atomic<int> posted_runs{0};
+    CancelToken drain_begun;
+    CancelToken drain_expired;
 };
 
 class DaemonApi : public HttpService {

@@ -80,11 +80,25 @@ void refuse(HttpAnswer& response, int status, const std::string& kind, const Hos
     send_error(response, ApiError{status, kind, error.text(), error.fix, retryable, {}});
 }
 
+// Counts a posted run for the drain while it lives. Counted before the drain is looked at, so
+// that a drain that begins meanwhile either sees the run or is seen by it.
+class PostedRunCount {
+  public:
+    explicit PostedRunCount(std::atomic<int>& runs) : runs_(runs) { ++runs_; }
+    ~PostedRunCount() { --runs_; }
+    PostedRunCount(const PostedRunCount&) = delete;
+    PostedRunCount& operator=(const PostedRunCount&) = delete;
+
+  private:
+    std::atomic<int>& runs_;
+};
+
 }  // namespace
 
 void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest& request,
                    HttpAnswer& response, const std::map<std::string, std::string>& query,
                    const ApiCaller& caller) {
+    const PostedRunCount counted(context.posted_runs);
     if (context.draining.load()) {
         refuse(response, 503, "shutting_down",
                HostError{"the daemon", "is shutting down", "post the manifest once it is back"},
@@ -107,6 +121,8 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     const std::vector<Manifest> manifests{parse_manifest(request.body, run.value().name)};
     PostedRun& posted = run.value();
     posted.settings.on_answer = context.metrics.answer_sink();
+    posted.settings.stop_starting = context.drain_begun;
+    posted.settings.stop_reason = "the daemon is shutting down";
     const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
     ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, posted.settings);
     ManifestRunObserver observer;
@@ -116,7 +132,8 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
             audit_posted(context, result, caller);
         };
     }
-    const ManifestRunReport report = engine.run_manifests(manifests, observer, CancelToken());
+    const ManifestRunReport report =
+        engine.run_manifests(manifests, observer, context.drain_expired);
     send_json(response, 200, to_json(report_json(report)));
 }
 

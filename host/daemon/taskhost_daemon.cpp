@@ -122,7 +122,10 @@ TaskhostDaemon::TaskhostDaemon(HostConfig config, DaemonLog& log, std::unique_pt
                                                                 nullptr,
                                                                 Clock::now(),
                                                                 {false},
-                                                                {0}});
+                                                                {0},
+                                                                {0},
+                                                                CancelToken(),
+                                                                CancelToken()});
 }
 
 // The manifest watch's sends go to the audit log like API tasks (source "watch"); plans do not.
@@ -265,6 +268,19 @@ bool TaskhostDaemon::answers_written(Clock::time_point deadline) const {
     }
 }
 
+bool TaskhostDaemon::work_ended(Clock::time_point deadline) const {
+    if (!queue_->wait_idle(deadline)) {
+        return false;
+    }
+    while (context_->posted_runs.load() > 0) {
+        if (Clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 void TaskhostDaemon::reload_in_background(const std::string& trigger) {
     // The reloader logs each result itself; nobody waits for this future.
     reloader_.request(trigger);
@@ -298,6 +314,7 @@ bool TaskhostDaemon::shutdown() {
     }
     shut_down_ = true;
     context_->draining = true;
+    context_->drain_begun.cancel();  // a posted manifest starts no more tasks
     // Stop accepting: no new connection, and the socket file goes at once so clients fail
     // fast instead of waiting on a daemon that is leaving.
     if (unix_front_) {
@@ -316,13 +333,15 @@ bool TaskhostDaemon::shutdown() {
 
     const auto drain = std::chrono::milliseconds(config_.daemon.drain_timeout_ms);
     bool all_ended = true;
-    if (!queue_->wait_idle(Clock::now() + drain)) {
+    if (!work_ended(Clock::now() + drain)) {
         log_.line("drain: " + std::to_string(queue_->running()) + " running and " +
-                  std::to_string(queue_->queued()) + " queued tasks after " +
+                  std::to_string(queue_->queued()) + " queued tasks and " +
+                  std::to_string(context_->posted_runs.load()) + " posted manifests after " +
                   std::to_string(drain.count()) + " ms; cancelling them");
         board_.cancel_unfinished();
-        pacer_.stop();  // a task waiting for a pacing turn gives up now
-        if (!queue_->wait_idle(Clock::now() + kCancelGrace)) {
+        context_->drain_expired.cancel();  // the posted manifests' tasks under way
+        pacer_.stop();                     // a task waiting for a pacing turn gives up now
+        if (!work_ended(Clock::now() + kCancelGrace)) {
             log_.line("drain: tasks still running " + std::to_string(kCancelGrace.count()) +
                       " s after being cancelled; leaving without them");
             all_ended = false;

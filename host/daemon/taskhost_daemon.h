@@ -42,7 +42,8 @@ class TaskhostDaemon {
 
     // Stops accepting (the socket file goes), lets queued and running tasks finish for up to
     // daemon.drain_timeout_ms, then cancels the rest (plugins see host->cancelled) and waits a
-    // bounded time for them. true: every task ended (none had to be abandoned).
+    // bounded time for them. A posted manifest starts no task once the drain begins; its tasks
+    // under way are treated as the daemon's own. true: every task ended (none abandoned).
     bool shutdown();
 
     const HostConfig& config() const { return config_; }
@@ -60,6 +61,8 @@ class TaskhostDaemon {
                 std::optional<Poco::Net::ServerSocket> tcp_socket,
                 std::optional<std::string> token);
     bool answers_written(std::chrono::steady_clock::time_point deadline) const;
+    // The task queue idle and no posted manifest running, or `deadline` passed.
+    bool work_ended(std::chrono::steady_clock::time_point deadline) const;
 
     const HostConfig config_;
     DaemonLog& log_;

@@ -291,19 +291,18 @@ std::vector<Slot*> answer_unrunnable(std::vector<Slot>& slots, bool refuse_all,
     return runnable;
 }
 
-// Runs `runnable` on up to `concurrency` threads; once cancelled, the tasks not yet started
-// are answered as such.
+// Runs `runnable` on up to `concurrency` threads; once cancelled or told to stop starting, the
+// tasks not yet started are answered as such.
 void run_slots(const std::vector<Slot*>& runnable, const TaskStepContext& context,
                size_t concurrency, SlotResults& results) {
     on_threads(runnable.size(), concurrency, [&](size_t i) {
         Slot& slot = *runnable[i];
-        if (context.cancel.requested()) {
+        if (stops_starting(context)) {
             ManifestTaskResult result = not_run_result(slot);
             result.status = "cancelled";
             result.failed = true;
             result.reason = "not_run";
-            result.msg = "not started: the " + std::string(context.apply ? "apply" : "plan") +
-                         " was cancelled; nothing sent";
+            result.msg = not_started_msg(context);
             results.finish(slot, std::move(result), slot.log);
             return;
         }
@@ -356,6 +355,8 @@ ManifestRunReport ManifestRun::run_manifests(const std::vector<Manifest>& manife
     context.pacer = &pacer_;
     context.on_answer = settings_.on_answer;
     context.cancel = cancel;
+    context.stop_starting = settings_.stop_starting;
+    context.stop_reason = settings_.stop_reason;
     context.keys = &keys;
     context.buckets = &buckets;
     std::deque<ManifestTask> listed;  // the tasks for_each listings gave; slots point here

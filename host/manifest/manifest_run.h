@@ -49,6 +49,11 @@ struct ManifestRunSettings {
     // false: each result goes to the observer and into the summary's counts, and is not kept in
     // the report (the CLI streams them: a run of 10,000 tasks holds none of their outcomes).
     bool keep_results = true;
+    // Once requested, no further task starts (each is answered "cancelled", nothing sent) and
+    // the run's `cancel` decides about those under way: the daemon's drain. `stop_reason` is the
+    // "why" of their messages ("the daemon is shutting down").
+    CancelToken stop_starting;
+    std::string stop_reason;
 };
 
 struct ManifestRunSummary {

@@ -46,11 +46,28 @@ ManifestTaskResult host_failure(ManifestTaskResult result, const HostError& erro
     return result;
 }
 
+}  // namespace
+
+bool stops_starting(const TaskStepContext& context) {
+    return context.cancel.requested() || context.stop_starting.requested();
+}
+
+std::string not_started_msg(const TaskStepContext& context) {
+    const bool stopped = !context.cancel.requested() && context.stop_starting.requested() &&
+                         !context.stop_reason.empty();
+    const std::string why =
+        stopped ? context.stop_reason
+                : std::string("the ") + (context.apply ? "apply" : "plan") + " was cancelled";
+    return "not started: " + why + "; nothing sent";
+}
+
+namespace {
+
 // Apply waits for room here, where no deadline runs, rather than inside the plugin.
 SendGate gate_for_apply(const ResolvedTask& resolved, const TaskStepContext& context) {
     const std::string bucket = context.buckets->bucket_of(resolved.request.account->name);
     if (!bucket.empty() && context.pacer->await_room(bucket, [&context] {
-            return context.cancel.requested();
+            return stops_starting(context);
         }) != HostPacer::Turn::kGo) {
         return SendGate{SendGate::Verdict::kCancelled, {}};
     }
@@ -145,7 +162,7 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
             result.status = "cancelled";
             result.failed = true;
             result.reason = "not_run";
-            result.msg = "not started: the apply was cancelled; nothing sent";
+            result.msg = not_started_msg(context);
             return result;
         case TaskRunResult::Ended::kNotSent:
             return not_sent(std::move(result), ran);

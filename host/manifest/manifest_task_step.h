@@ -36,11 +36,20 @@ struct TaskStepContext {
     Ledger* ledger = nullptr;
     HostPacer* pacer = nullptr;
     CancelToken cancel;
+    // Once requested, no task starts and none waiting for a pacing turn sends; tasks under way
+    // go on (`cancel` stops them). The daemon's drain: `stop_reason` says why in their results.
+    CancelToken stop_starting;
+    std::string stop_reason;
     TaskSource source = TaskSource::kApply;  // kPlan, kApply or kWatch
     AccountKeys* keys = nullptr;
     AccountBuckets* buckets = nullptr;
     AnswerSink on_answer;  // see TaskRunOptions; may be empty
 };
+
+// Whether tasks not yet sending are to stop: cancelled, or told to stop starting.
+bool stops_starting(const TaskStepContext& context);
+// "not started: the apply was cancelled; nothing sent", or with the stop's reason.
+std::string not_started_msg(const TaskStepContext& context);
 
 // Plans or applies `resolved` (from `task`); host and plugin log lines go to `log`.
 ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTask& resolved,
