@@ -123,6 +123,7 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     posted.settings.on_answer = context.metrics.answer_sink();
     posted.settings.stop_starting = context.drain_begun;
     posted.settings.stop_reason = "the daemon is shutting down";
+    posted.settings.caller = ledger_caller(caller);
     const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
     ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, posted.settings);
     ManifestRunObserver observer;

@@ -25,16 +25,6 @@ AuditEntry audit_entry(const ApiCaller& caller, const std::string& job, bool asy
     return entry;
 }
 
-// The history's who: the client's uid and pid on the unix socket, the daemon's own on TCP.
-Caller ledger_caller(const ApiCaller& caller) {
-    Caller who = this_process_caller(TaskSource::kApi, "");
-    if (caller.peer) {
-        who.uid = static_cast<int64_t>(caller.peer->uid);
-        who.pid = static_cast<int64_t>(caller.peer->pid);
-    }
-    return who;
-}
-
 // Runs on a worker: the newest catalog at the moment the task starts, so a task queued across
 // a reload runs in the generation that is newest when it begins.
 void run_job(DaemonContext& context, const TaskSubmission& submission,
@@ -166,6 +156,15 @@ bool enqueue_job(DaemonContext& context, HttpAnswer& response, const TaskSubmiss
 }
 
 }  // namespace
+
+Caller ledger_caller(const ApiCaller& caller) {
+    Caller who = this_process_caller(TaskSource::kApi, "");
+    if (caller.peer) {
+        who.uid = static_cast<int64_t>(caller.peer->uid);
+        who.pid = static_cast<int64_t>(caller.peer->pid);
+    }
+    return who;
+}
 
 void post_task(DaemonContext& context, const HttpRequest& request, HttpAnswer& response,
                const std::map<std::string, std::string>& query, const ApiCaller& caller) {

@@ -17,6 +17,10 @@ struct ApiCaller {
     std::string address;                  // TCP
 };
 
+// The history's who for what `caller` asks: the client's uid and pid on the unix socket, the
+// daemon's own on TCP.
+Caller ledger_caller(const ApiCaller& caller);
+
 // The body comes read whole by the front (at most kMaxTaskBodyBytes kept; longer ones arrive
 // flagged body_too_large and are answered 413).
 void post_task(DaemonContext& context, const HttpRequest& request, HttpAnswer& response,

@@ -357,6 +357,7 @@ ManifestRunReport ManifestRun::run_manifests(const std::vector<Manifest>& manife
     context.cancel = cancel;
     context.stop_starting = settings_.stop_starting;
     context.stop_reason = settings_.stop_reason;
+    context.caller = settings_.caller;
     context.keys = &keys;
     context.buckets = &buckets;
     std::deque<ManifestTask> listed;  // the tasks for_each listings gave; slots point here

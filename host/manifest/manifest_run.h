@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct ManifestRunSettings {
     // "why" of their messages ("the daemon is shutting down").
     CancelToken stop_starting;
     std::string stop_reason;
+    // Who the history names for every task (the daemon's API client: its uid and pid); unset,
+    // this process. Each task's own id is filled in.
+    std::optional<Caller> caller;
 };
 
 struct ManifestRunSummary {

@@ -152,6 +152,11 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
     if (context.apply) {
         run.before_send = [&] { return gate_for_apply(resolved, context); };
     }
+    if (context.caller) {
+        run.caller = *context.caller;
+        run.caller->source = context.source;
+        run.caller->task_id = resolved.request.id;
+    }
     const TaskRunResult ran = run_task(resolved.request, run, log);
     ManifestTaskResult result = with_verdict(base_result(task, resolved), ran.verdict);
     result.subject = subject_of(resolved.request, ran.invocation.outcome);

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -40,6 +41,7 @@ struct TaskStepContext {
     // go on (`cancel` stops them). The daemon's drain: `stop_reason` says why in their results.
     CancelToken stop_starting;
     std::string stop_reason;
+    std::optional<Caller> caller;            // the history's who (ManifestRunSettings::caller)
     TaskSource source = TaskSource::kApply;  // kPlan, kApply or kWatch
     AccountKeys* keys = nullptr;
     AccountBuckets* buckets = nullptr;

@@ -5,6 +5,8 @@
 // wrong; the CLI prints and exits as a local apply does.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <string>
 
 #include "daemon_test_support.h"
@@ -88,6 +90,30 @@ TEST_F(DaemonManifestPost, ApplyThroughTheSocketSendsEachOnceAndASecondApplyNoth
     // Audited as the API's.
     const auto history = daemon_.get("/v1/history?limit=10");
     EXPECT_NE(history.body.find("\"source\":\"api\""), std::string::npos) << history.body;
+}
+
+// The history names who posted the manifest (its uid and pid, from the unix socket), as for a
+// task posted alone, not the daemon that ran it.
+TEST_F(DaemonManifestPost, TheHistoryNamesTheClientThatPostedTheManifest) {
+    const DaemonAnswer applied = daemon_.post("/v1/manifests/apply?name=resends.json", kManifest);
+    ASSERT_EQ(applied.http_status, 200) << applied.body;
+    ASSERT_EQ(server_.accepted_resends().size(), 3u);
+
+    const DaemonAnswer history = daemon_.get("/v1/history?limit=10");
+    ASSERT_EQ(history.http_status, 200) << history.body;
+    const auto records = taskhost_test::parse_json(history.body)->getArray("history");
+    ASSERT_TRUE(records) << history.body;
+    ASSERT_EQ(records->size(), 3u) << history.body;
+    for (size_t i = 0; i < records->size(); ++i) {
+        const auto record = records->getObject(static_cast<unsigned>(i));
+        EXPECT_EQ(record->getValue<int64_t>("pid"), static_cast<int64_t>(::getpid()))
+            << history.body;
+        EXPECT_EQ(record->getValue<int64_t>("uid"), static_cast<int64_t>(::getuid()))
+            << history.body;
+        EXPECT_EQ(record->getValue<std::string>("source"), "api") << history.body;
+        const std::string id = record->getValue<std::string>("task_id");
+        EXPECT_TRUE(id == "one" || id == "two" || id == "three") << history.body;
+    }
 }
 
 TEST_F(DaemonManifestPost, WrongRequestsAreRefusedAndNothingIsSent) {
