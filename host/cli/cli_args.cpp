@@ -89,6 +89,9 @@ const FlagTable<PluginsOptions>& plugins_flags() {
             {"--socket", "PATH", kNonEmpty, &PluginsOptions::socket,
              "ask the daemon listening on PATH what it serves (adds each plugin's\n"
              "generation, last reload error and the last reload)"},
+            {"--timeout", "SECONDS", number_of("seconds", 1, kMaxAnswerSeconds),
+             &PluginsOptions::timeout_seconds,
+             "with --socket: how long to wait for the daemon's answer (default 30)"},
         }};
     return table;
 }
@@ -122,6 +125,10 @@ const FlagTable<ReloadOptions>& reload_flags() {
             {"--json", "", kSwitch, &ReloadOptions::json, "print the daemon's answer as JSON"},
             {"--config", "FILE", kNonEmpty, &ReloadOptions::config,
              "the config file (read only for daemon.socket)"},
+            {"--timeout", "SECONDS", number_of("seconds", 1, kMaxAnswerSeconds),
+             &ReloadOptions::timeout_seconds,
+             "how long to wait for the daemon's answer (default 300: it probes each\n"
+             "changed plugin first)"},
         }};
     return table;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/daemon_client.h"
 #include "cli/flag_table.h"
 #include "tasks/task_request.h"
 #include "util/host_error.h"
@@ -27,7 +28,8 @@ struct RunOptions {
 
 struct PluginsOptions {
     std::optional<std::string> config;
-    std::optional<std::string> socket;  // ask the daemon listening there
+    std::optional<std::string> socket;             // ask the daemon listening there
+    size_t timeout_seconds = kAdminAnswerSeconds;  // with socket: for the daemon's answer
     bool json = false;
     bool help = false;
 };
@@ -44,6 +46,7 @@ struct ServeOptions {
 struct ReloadOptions {
     std::optional<std::string> config;  // only read for daemon.socket when --socket is absent
     std::optional<std::string> socket;
+    size_t timeout_seconds = kReloadAnswerSeconds;  // for the daemon's answer
     bool json = false;
     bool help = false;
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "util/host_error.h"
@@ -22,6 +23,12 @@ constexpr size_t kMaxDaemonAnswerBytes = 8 * 1024 * 1024;
 // so a task's request waits a day; a question about the daemon itself (status) waits less: a
 // socket-activated service that cannot start leaves its socket accepting and never answering.
 inline constexpr std::chrono::seconds kTaskAnswerTimeout{24 * 3600};
+// An admin command's default (its --timeout, in seconds): a question about the daemon answers at
+// once unless the daemon is stuck; a reload probes each changed plugin (each within
+// daemon.plugin_probe_timeout_ms) before it answers.
+inline constexpr size_t kAdminAnswerSeconds = 30;
+inline constexpr size_t kReloadAnswerSeconds = 300;
+inline constexpr size_t kMaxAnswerSeconds = 24 * 3600;
 
 class DaemonClient {
   public:

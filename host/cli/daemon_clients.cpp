@@ -161,7 +161,8 @@ int run_through_daemon(const RunOptions& options, std::istream& in, std::ostream
 }
 
 int plugins_through_daemon(const PluginsOptions& options, std::ostream& out, std::ostream& err) {
-    const DaemonClient client(socket_for_run(options.socket));
+    const DaemonClient client(socket_for_run(options.socket),
+                              std::chrono::seconds(options.timeout_seconds));
     Result<DaemonAnswer> answer = client.request("GET", "/v1/plugins");
     if (!answer.ok()) {
         err << "taskhost: " << answer.error().text() << std::endl;
@@ -206,7 +207,7 @@ int reload_command(const std::vector<std::string>& args, std::ostream& out, std:
         }
         socket = started.value()->config.daemon.socket;
     }
-    const DaemonClient client(socket);
+    const DaemonClient client(socket, std::chrono::seconds(options.value().timeout_seconds));
     Result<DaemonAnswer> answer = client.request("POST", "/v1/plugins/reload");
     if (!answer.ok()) {
         err << "taskhost: " << answer.error().text() << std::endl;

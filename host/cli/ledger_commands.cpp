@@ -23,6 +23,7 @@ struct HistoryOptions {
     std::optional<std::string> account;
     std::optional<std::string> since;
     size_t limit = 1000;
+    size_t timeout_seconds = kAdminAnswerSeconds;  // with socket: for the daemon's answer
     bool json = false;
     bool help = false;
 };
@@ -53,6 +54,9 @@ const FlagTable<HistoryOptions>& history_flags() {
              "the state directory of the embedded SQLite ledger (default: the config's)"},
             {"--socket", "PATH", kNonEmpty, &O::socket,
              "ask the daemon listening on PATH (GET /v1/history) instead"},
+            {"--timeout", "SECONDS", number_of("seconds", 1, kMaxAnswerSeconds),
+             &O::timeout_seconds,
+             "with --socket: how long to wait for the daemon's answer (default 30)"},
         }};
     return table;
 }
@@ -117,7 +121,8 @@ Result<OpenedLedger> ledger_of(const std::optional<std::string>& config,
 
 int history_from_daemon(const HistoryOptions& options, std::ostream& out, std::ostream& err) {
     Result<DaemonAnswer> answer =
-        DaemonClient(*options.socket).request("GET", "/v1/history" + query_of(options));
+        DaemonClient(*options.socket, std::chrono::seconds(options.timeout_seconds))
+            .request("GET", "/v1/history" + query_of(options));
     if (!answer.ok()) {
         return usage(answer.error(), err);
     }

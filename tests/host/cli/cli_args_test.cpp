@@ -143,7 +143,7 @@ TEST(FlagTable, UsageLineWrapsUnderTheCommandAndLongFlagsGetTheirOwnLine) {
     EXPECT_NE(help.find("  -h, --help          show this help\n"), std::string::npos);
     // The help plugins --socket has is listed, in usage and among the flags.
     EXPECT_EQ(plugins_help().rfind("usage: taskhost plugins [--json] [--config FILE] "
-                                   "[--socket PATH]\n",
+                                   "[--socket PATH] [--timeout SECONDS]\n",
                                    0),
               0u)
         << plugins_help();

@@ -106,4 +106,33 @@ TEST(StatusCommand, ExitsTwoWhenTheSocketAcceptsButNothingAnswersWithinTheTimeou
     EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << refused.err;
 }
 
+// The other commands that ask the daemon about itself do the same within their --timeout
+// instead of the day a task's answer may take: reload (default 300 s), plugins and history
+// (default 30 s) with --socket.
+TEST(AdminCommands, ExitTwoWhenTheSocketAcceptsButNothingAnswersWithinTheTimeout) {
+    DaemonUnderTest daemon;  // never started: the test listens on its socket path itself
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, daemon.socket_path().c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 8), 0);  // the kernel accepts; nobody reads or writes
+    for (const char* command : {"reload", "plugins", "history"}) {
+        const auto started = std::chrono::steady_clock::now();
+        const taskhost_test::ProcessResult result = taskhost_test::run_taskhost(
+            {command, "--socket", daemon.socket_path(), "--timeout", "1"});
+        const auto waited = std::chrono::steady_clock::now() - started;
+        EXPECT_EQ(result.exit_code, 2) << command << ": " << result.out << result.err;
+        EXPECT_NE(result.err.find("gave no answer within 1 s"), std::string::npos)
+            << command << ": " << result.err;
+        EXPECT_LT(waited, std::chrono::seconds(30)) << command << " waited far past --timeout";
+
+        const taskhost_test::ProcessResult refused = taskhost_test::run_taskhost(
+            {command, "--socket", daemon.socket_path(), "--timeout", "0"});
+        EXPECT_EQ(refused.exit_code, 2) << command;
+        EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << command << refused.err;
+    }
+    ::close(listener);
+}
+
 }  // namespace
