@@ -21,16 +21,6 @@ using taskhost_test::DaemonUnderTest;
 using taskhost_test::parse_json;
 using Clock = std::chrono::steady_clock;
 
-sandbox::FaultRule stalled_put() {
-    sandbox::FaultRule rule;
-    rule.method = "PUT";
-    rule.path_suffix = "/dcv/emails";
-    rule.action = sandbox::FaultRule::Action::kStall;
-    rule.delay = std::chrono::seconds(60);
-    rule.count = -1;
-    return rule;
-}
-
 bool wait_for_put(const sandbox::SandboxServer& server) {
     const auto until = Clock::now() + std::chrono::seconds(30);
     while (server.request_count("PUT") == 0 && Clock::now() < until) {
@@ -49,16 +39,15 @@ class DaemonCancel : public ::testing::Test {
     DaemonCancel()
         : server_(taskhost_test::sandbox_options(
               {taskhost_test::sandbox_domain(1234567, "example.com")})) {
-        server_.add_fault(stalled_put());
+        server_.add_fault(taskhost_test::every_resend(sandbox::FaultRule::Action::kStall,
+                                                      std::chrono::seconds(60)));
         taskhost_test::install_dcv_plugin(daemon_.plugin_dir());
     }
 
     bool start(const std::string& daemon_json) {
         DaemonOptions options;
         options.daemon_json = daemon_json;
-        options.accounts_json = taskhost_test::sandbox_accounts(
-            server_, "TASKHOST_TEST_KEY",
-            R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+        options.accounts_json = taskhost_test::slow_send_accounts(server_);
         return daemon_.start(options);
     }
 

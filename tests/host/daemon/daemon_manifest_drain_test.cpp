@@ -26,16 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kTasks = 6;
 
-sandbox::FaultRule slow_put(sandbox::FaultRule::Action action, std::chrono::milliseconds delay) {
-    sandbox::FaultRule rule;
-    rule.method = "PUT";
-    rule.path_suffix = "/dcv/emails";
-    rule.action = action;
-    rule.delay = delay;
-    rule.count = -1;
-    return rule;
-}
-
 std::string manifest_json() {
     std::string tasks;
     for (int i = 0; i < kTasks; ++i) {
@@ -66,9 +56,7 @@ class DaemonManifestDrain : public ::testing::Test {
     bool start(const std::string& daemon_json) {
         DaemonOptions options;
         options.daemon_json = daemon_json;
-        options.accounts_json = taskhost_test::sandbox_accounts(
-            server_, "TASKHOST_TEST_KEY",
-            R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+        options.accounts_json = taskhost_test::slow_send_accounts(server_);
         options.state_dir = daemon_.root() + "/state";
         if (!daemon_.start(options)) {
             return false;
@@ -87,6 +75,28 @@ class DaemonManifestDrain : public ::testing::Test {
         });
     }
 
+    // Starts the daemon with `daemon_json` and the apply, and stops the daemon (SIGTERM) once
+    // the first PUT reached the sandbox: how long it took to leave, and the client's output.
+    struct Stopped {
+        Clock::duration took{};
+        taskhost_test::ProcessResult daemon;
+        taskhost_test::ProcessResult client;
+    };
+    Stopped stop_during_the_first_send(const std::string& daemon_json) {
+        Stopped stopped;
+        EXPECT_TRUE(start(daemon_json)) << daemon_.process().err();
+        auto applied = apply_in_background();
+        EXPECT_TRUE(wait_for_puts(1)) << "the first PUT never reached the sandbox";
+        const auto signalled = Clock::now();
+        stopped.daemon = daemon_.stop();
+        stopped.took = Clock::now() - signalled;
+        stopped.client = applied.get();
+        EXPECT_EQ(stopped.daemon.exit_code, 0) << stopped.daemon.err;
+        EXPECT_EQ(stopped.client.out.find(taskhost_test::kCanaryKey), std::string::npos);
+        EXPECT_EQ(stopped.client.err.find(taskhost_test::kCanaryKey), std::string::npos);
+        return stopped;
+    }
+
     bool wait_for_puts(size_t count) const {
         const auto until = Clock::now() + std::chrono::seconds(30);
         while (server_.request_count("PUT") < count && Clock::now() < until) {
@@ -101,56 +111,42 @@ class DaemonManifestDrain : public ::testing::Test {
 };
 
 TEST_F(DaemonManifestDrain, TheTaskUnderWayFinishesWithinTheDrainAndNothingNewStarts) {
-    server_.add_fault(
-        slow_put(sandbox::FaultRule::Action::kLatency, std::chrono::milliseconds(800)));
-    ASSERT_TRUE(start(R"({"drain_timeout_ms": 20000})")) << daemon_.process().err();
-    auto applied = apply_in_background();
-    ASSERT_TRUE(wait_for_puts(1)) << "the first PUT never reached the sandbox";
-
-    const auto signalled = Clock::now();
-    const taskhost_test::ProcessResult stopped = daemon_.stop();
-    const auto took = Clock::now() - signalled;
-    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+    server_.add_fault(taskhost_test::every_resend(sandbox::FaultRule::Action::kLatency,
+                                                  std::chrono::milliseconds(800)));
+    const Stopped stopped = stop_during_the_first_send(R"({"drain_timeout_ms": 20000})");
     // Six tasks of 0.8 s each would take about 5 s; the one under way, under 1 s.
-    EXPECT_LT(took, std::chrono::milliseconds(3500)) << "the daemon ran the rest of the manifest";
+    EXPECT_LT(stopped.took, std::chrono::milliseconds(3500))
+        << "the daemon ran the rest of the manifest";
 
-    const taskhost_test::ProcessResult client = applied.get();
-    const auto lines = taskhost_test::by_name(client.out);
-    ASSERT_EQ(lines.size(), static_cast<size_t>(kTasks)) << client.out << client.err;
-    EXPECT_EQ(lines.at("d0")->getValue<std::string>("status"), "succeeded") << client.out;
+    const auto lines = taskhost_test::by_name(stopped.client.out);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(kTasks))
+        << stopped.client.out << stopped.client.err;
+    EXPECT_EQ(lines.at("d0")->getValue<std::string>("status"), "succeeded") << stopped.client.out;
     for (int i = 1; i < kTasks; ++i) {
         const auto& line = lines.at("d" + std::to_string(i));
-        EXPECT_EQ(line->getValue<std::string>("status"), "cancelled") << client.out;
+        EXPECT_EQ(line->getValue<std::string>("status"), "cancelled") << stopped.client.out;
         EXPECT_NE(line->getValue<std::string>("msg").find("shutting down"), std::string::npos)
-            << client.out;
+            << stopped.client.out;
     }
     EXPECT_EQ(server_.request_count("PUT"), 1u);
     EXPECT_EQ(server_.accepted_resends().size(), 1u);
-    EXPECT_EQ(client.out.find(taskhost_test::kCanaryKey), std::string::npos);
-    EXPECT_EQ(client.err.find(taskhost_test::kCanaryKey), std::string::npos);
 }
 
 TEST_F(DaemonManifestDrain, PastTheDrainTheTaskUnderWayIsCancelledAndTheDaemonLeaves) {
-    server_.add_fault(slow_put(sandbox::FaultRule::Action::kStall, std::chrono::seconds(60)));
-    ASSERT_TRUE(start(R"({"drain_timeout_ms": 200})")) << daemon_.process().err();
-    auto applied = apply_in_background();
-    ASSERT_TRUE(wait_for_puts(1)) << "the first PUT never reached the sandbox";
+    server_.add_fault(
+        taskhost_test::every_resend(sandbox::FaultRule::Action::kStall, std::chrono::seconds(60)));
+    const Stopped stopped = stop_during_the_first_send(R"({"drain_timeout_ms": 200})");
+    EXPECT_LT(stopped.took, std::chrono::milliseconds(200 + 3000))
+        << "the daemon waited for the stalled send: " << stopped.daemon.err;
 
-    const auto signalled = Clock::now();
-    const taskhost_test::ProcessResult stopped = daemon_.stop();
-    const auto took = Clock::now() - signalled;
-    EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
-    EXPECT_LT(took, std::chrono::milliseconds(200 + 3000))
-        << "the daemon waited for the stalled send: " << stopped.err;
-
-    const taskhost_test::ProcessResult client = applied.get();
-    const auto lines = taskhost_test::by_name(client.out);
-    ASSERT_EQ(lines.size(), static_cast<size_t>(kTasks)) << client.out << client.err;
-    EXPECT_EQ(lines.at("d0")->getValue<std::string>("status"), "cancelled") << client.out;
-    EXPECT_TRUE(lines.at("d0")->optValue("in_doubt", false)) << client.out;
+    const auto lines = taskhost_test::by_name(stopped.client.out);
+    ASSERT_EQ(lines.size(), static_cast<size_t>(kTasks))
+        << stopped.client.out << stopped.client.err;
+    EXPECT_EQ(lines.at("d0")->getValue<std::string>("status"), "cancelled") << stopped.client.out;
+    EXPECT_TRUE(lines.at("d0")->optValue("in_doubt", false)) << stopped.client.out;
     for (int i = 1; i < kTasks; ++i) {
         EXPECT_EQ(lines.at("d" + std::to_string(i))->getValue<std::string>("status"), "cancelled")
-            << client.out;
+            << stopped.client.out;
     }
     EXPECT_EQ(server_.request_count("PUT"), 1u);
 }

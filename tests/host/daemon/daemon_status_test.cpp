@@ -80,57 +80,59 @@ TEST(StatusCommand, ExitsTwoWhenNoDaemonAnswers) {
     EXPECT_NE(result.err.find(daemon.socket_path()), std::string::npos) << result.err;
 }
 
+// A listener on `path` that the kernel accepts on and nobody reads or writes; -1 on failure.
+int silent_listener(const std::string& path) {
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (listener < 0 ||
+        ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener, 8) != 0) {
+        return -1;
+    }
+    return listener;
+}
+
+// `command --socket SOCKET --timeout 1` gives up with exit code 2 and says why and what to check;
+// --timeout 0 is refused.
+void expect_gives_up_on_silence(const std::string& command, const std::string& socket) {
+    const auto started = std::chrono::steady_clock::now();
+    const taskhost_test::ProcessResult result =
+        taskhost_test::run_taskhost({command, "--socket", socket, "--timeout", "1"});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.out << result.err;
+    EXPECT_NE(result.err.find("gave no answer within 1 s"), std::string::npos)
+        << command << ": " << result.err;
+    EXPECT_NE(result.err.find("systemctl status taskhost"), std::string::npos)
+        << command << ": " << result.err;
+    EXPECT_LT(waited, std::chrono::seconds(30)) << command << " waited far past --timeout";
+
+    const taskhost_test::ProcessResult refused =
+        taskhost_test::run_taskhost({command, "--socket", socket, "--timeout", "0"});
+    EXPECT_EQ(refused.exit_code, 2) << command;
+    EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << command << refused.err;
+}
+
 // What a socket-activated service that cannot start looks like to a client (found on a fresh
 // Debian, issue 11): systemd holds the socket, accepts the connection and nothing ever answers.
 TEST(StatusCommand, ExitsTwoWhenTheSocketAcceptsButNothingAnswersWithinTheTimeout) {
     DaemonUnderTest daemon;  // never started: the test listens on its socket path itself
-    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un address {};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, daemon.socket_path().c_str(), sizeof address.sun_path - 1);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);  // the kernel accepts; nobody reads or writes
-    const auto started = std::chrono::steady_clock::now();
-    const taskhost_test::ProcessResult result =
-        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--timeout", "1"});
-    const auto waited = std::chrono::steady_clock::now() - started;
+    const int listener = silent_listener(daemon.socket_path());
+    ASSERT_GE(listener, 0);
+    expect_gives_up_on_silence("status", daemon.socket_path());
     ::close(listener);
-    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.err.find("gave no answer within 1 s"), std::string::npos) << result.err;
-    EXPECT_NE(result.err.find("systemctl status taskhost"), std::string::npos) << result.err;
-    EXPECT_LT(waited, std::chrono::seconds(30)) << "status waited far past --timeout";
-
-    const taskhost_test::ProcessResult refused =
-        taskhost_test::run_taskhost({"status", "--socket", daemon.socket_path(), "--timeout", "0"});
-    EXPECT_EQ(refused.exit_code, 2);
-    EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << refused.err;
 }
 
 // The other commands that ask the daemon about itself do the same within their --timeout
 // instead of the day a task's answer may take: reload (default 300 s), plugins and history
 // (default 30 s) with --socket.
 TEST(AdminCommands, ExitTwoWhenTheSocketAcceptsButNothingAnswersWithinTheTimeout) {
-    DaemonUnderTest daemon;  // never started: the test listens on its socket path itself
-    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un address {};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, daemon.socket_path().c_str(), sizeof address.sun_path - 1);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 8), 0);  // the kernel accepts; nobody reads or writes
+    DaemonUnderTest daemon;
+    const int listener = silent_listener(daemon.socket_path());
+    ASSERT_GE(listener, 0);
     for (const char* command : {"reload", "plugins", "history"}) {
-        const auto started = std::chrono::steady_clock::now();
-        const taskhost_test::ProcessResult result = taskhost_test::run_taskhost(
-            {command, "--socket", daemon.socket_path(), "--timeout", "1"});
-        const auto waited = std::chrono::steady_clock::now() - started;
-        EXPECT_EQ(result.exit_code, 2) << command << ": " << result.out << result.err;
-        EXPECT_NE(result.err.find("gave no answer within 1 s"), std::string::npos)
-            << command << ": " << result.err;
-        EXPECT_LT(waited, std::chrono::seconds(30)) << command << " waited far past --timeout";
-
-        const taskhost_test::ProcessResult refused = taskhost_test::run_taskhost(
-            {command, "--socket", daemon.socket_path(), "--timeout", "0"});
-        EXPECT_EQ(refused.exit_code, 2) << command;
-        EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << command << refused.err;
+        expect_gives_up_on_silence(command, daemon.socket_path());
     }
     ::close(listener);
 }

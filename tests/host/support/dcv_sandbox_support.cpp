@@ -31,6 +31,23 @@ void install_dcv_plugin(const std::string& plugin_dir) {
     write_file(plugin_dir + "/digicert_dcv.so", read_file(DIGICERT_DCV_PLUGIN), 0755);
 }
 
+sandbox::FaultRule every_resend(sandbox::FaultRule::Action action,
+                                std::chrono::milliseconds delay) {
+    sandbox::FaultRule rule;
+    rule.method = "PUT";
+    rule.path_suffix = "/dcv/emails";
+    rule.action = action;
+    rule.delay = delay;
+    rule.count = -1;
+    return rule;
+}
+
+std::string slow_send_accounts(const sandbox::SandboxServer& server) {
+    return sandbox_accounts(
+        server, "TASKHOST_TEST_KEY",
+        R"("timeout_ms": 30000, "retry": {"max_attempts": 1, "deadline_ms": 60000})");
+}
+
 std::string sandbox_accounts(const sandbox::SandboxServer& server, const std::string& key_env,
                              const std::string& extra_fields, const std::string& name) {
     return "{\"" + name + "\": {\"base_url\": \"" + server.base_url() + "\", \"ca_file\": \"" +

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,6 +34,13 @@ void install_dcv_plugin(const std::string& plugin_dir);
 std::string sandbox_accounts(const sandbox::SandboxServer& server, const std::string& key_env,
                              const std::string& extra_fields = "",
                              const std::string& name = "sandbox");
+
+// A fault on every resend (PUT .../dcv/emails): `action` after `delay` (kStall: no answer at all,
+// kLatency: the answer after it).
+sandbox::FaultRule every_resend(sandbox::FaultRule::Action action, std::chrono::milliseconds delay);
+// The accounts of a daemon whose sends may be slow or stalled on purpose: one attempt, a 30 s
+// timeout, so that only a cancel ends a stalled one early.
+std::string slow_send_accounts(const sandbox::SandboxServer& server);
 
 // A fresh sandbox for each test (the default fixture's domains, the canary key as a manager's)
 // and a host directory with the real plugin installed; the test writes the config.
