@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/daemon_client.h"
 #include "cli/flag_table.h"
 
 namespace taskhost {
@@ -18,7 +19,7 @@ struct StatusOptions {
     std::optional<std::string> socket;
     bool json = false;
     bool help = false;
-    size_t timeout_seconds = 30;  // for each of the daemon's answers
+    size_t timeout_seconds = kAdminAnswerSeconds;  // for each of the daemon's answers
 };
 
 const FlagTable<StatusOptions>& status_flags();

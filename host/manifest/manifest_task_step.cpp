@@ -46,23 +46,6 @@ ManifestTaskResult host_failure(ManifestTaskResult result, const HostError& erro
     return result;
 }
 
-}  // namespace
-
-bool stops_starting(const TaskStepContext& context) {
-    return context.cancel.requested() || context.stop_starting.requested();
-}
-
-std::string not_started_msg(const TaskStepContext& context) {
-    const bool stopped = !context.cancel.requested() && context.stop_starting.requested() &&
-                         !context.stop_reason.empty();
-    const std::string why =
-        stopped ? context.stop_reason
-                : std::string("the ") + (context.apply ? "apply" : "plan") + " was cancelled";
-    return "not started: " + why + "; nothing sent";
-}
-
-namespace {
-
 // Apply waits for room here, where no deadline runs, rather than inside the plugin.
 SendGate gate_for_apply(const ResolvedTask& resolved, const TaskStepContext& context) {
     const std::string bucket = context.buckets->bucket_of(resolved.request.account->name);
@@ -119,6 +102,19 @@ ManifestTaskResult not_sent(ManifestTaskResult result, const TaskRunResult& ran)
 }
 
 }  // namespace
+
+bool stops_starting(const TaskStepContext& context) {
+    return context.cancel.requested() || context.stop_starting.requested();
+}
+
+std::string not_started_msg(const TaskStepContext& context) {
+    const bool stopped = !context.cancel.requested() && context.stop_starting.requested() &&
+                         !context.stop_reason.empty();
+    const std::string why =
+        stopped ? context.stop_reason
+                : std::string("the ") + (context.apply ? "apply" : "plan") + " was cancelled";
+    return "not started: " + why + "; nothing sent";
+}
 
 void AccountBuckets::learn(const std::string& account, const std::string& bucket) {
     std::lock_guard<std::mutex> lock(mutex_);

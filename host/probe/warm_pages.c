@@ -81,16 +81,16 @@ static void touch(uintptr_t start, uintptr_t end, int writable, long page) {
     walk(from, to, writable, page);
 }
 
-static int woken(int wake) {
+/* Whether a request came on `wake` within `timeout_ms` (or the server went, or an error): stop. */
+static int woken(int wake, int timeout_ms) {
     struct pollfd ready = {wake, POLLIN, 0};
-    return poll(&ready, 1, 0) != 0; /* a request, the server gone, or an error: stop */
+    return poll(&ready, 1, timeout_ms) != 0;
 }
 
 void warm_pages(int wake) {
     /* First the host's own load of the plugin just probed (about 1.5 ms) and the exit of that
      * probe's child go by: warming beside them on 2 cores slowed the reload they belong to. */
-    struct pollfd first = {wake, POLLIN, 0};
-    if (poll(&first, 1, WARM_AFTER_MS) != 0) {
+    if (woken(wake, WARM_AFTER_MS)) {
         return;
     }
     static char maps[256 * 1024];
@@ -105,7 +105,7 @@ void warm_pages(int wake) {
     sigaction(SIGBUS, &fault, &old_bus);
     const long page = sysconf(_SC_PAGESIZE);
     long total = 0;
-    for (char* line = maps; line != NULL && *line != '\0' && !woken(wake);) {
+    for (char* line = maps; line != NULL && *line != '\0' && !woken(wake, 0);) {
         char* next = strchr(line, '\n');
         if (next != NULL) {
             *next++ = '\0';
