@@ -1,17 +1,16 @@
 #include "util/bounded_json.h"
 
 #include "util/json_prescan.h"
+#include "util/json_writer.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace taskhost {
 namespace {}  // namespace
@@ -163,9 +162,10 @@ std::string json_type_name(const Poco::Dynamic::Var& value) {
 }
 
 std::string to_json(const Poco::JSON::Object::Ptr& object) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::stringify(object, out, 0, -1);
-    return out.str();
+    std::string out;
+    out.reserve(256);
+    append_json(out, Poco::Dynamic::Var(object));
+    return out;
 }
 
 }  // namespace taskhost
