@@ -19,9 +19,12 @@ const char* const kForget =
     " ((answered_at > 0 AND answered_at < $2) OR (answered_at = 0 AND expires_at < $3))";
 const char* const kTimes =
     "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 ORDER BY answered_at";
+// SQLite: no RETURNING, whose results SQLite gathers in a temporary table it creates and drops
+// each time (an allocation of about 160 KiB, taken from and given back to the system per turn:
+// most of a one-task run's budget look); the id is the rowid the insert made.
 const char* const kTakeOne =
     "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
-    " VALUES ($1, $2, 0, $3) RETURNING id, expires_at";
+    " VALUES ($1, $2, 0, $3)";
 
 }  // namespace
 
@@ -77,11 +80,13 @@ std::vector<std::pair<int64_t, int64_t>> BudgetRows::take(const std::string& buc
     std::vector<std::pair<int64_t, int64_t>> taken;
     if (native_ != nullptr) {  // a kept single-row statement per turn
         for (int64_t i = 0; i < count; ++i) {
-            SqliteStatements::Query insert(*native_, kTakeOne);
-            insert.bind(bucket).bind(now_ms).bind(i == 0 ? expiry : reserved_expiry);
-            while (insert.step()) {
-                taken.emplace_back(insert.integer(0), insert.integer(1));
-            }
+            const int64_t expires = i == 0 ? expiry : reserved_expiry;
+            SqliteStatements::Query(*native_, kTakeOne)
+                .bind(bucket)
+                .bind(now_ms)
+                .bind(expires)
+                .run();
+            taken.emplace_back(native_->last_insert_rowid(), expires);
         }
         return taken;
     }

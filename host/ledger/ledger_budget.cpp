@@ -20,10 +20,12 @@ constexpr int64_t kPendingExpiryMs = 60 * 1000;
 // looks (another process may answer, or be throttled, meanwhile).
 constexpr milliseconds kPoll{20};
 constexpr milliseconds kLongestSleep{250};
-// Reserving: at most this many turns at once, only an eighth of a window's free places, handed
-// out for this long; a reserved turn stops counting after kReservedExpiryMs if its process dies
-// (or its request outlives that, which no request under a task's deadline does).
-constexpr int64_t kMaxReserve = 16;
+// Reserving: at most this many turns at once, only an eighth of a window's free places, and no
+// more than the turns this process has already taken (a one-task run reserves none; an apply
+// reaches the most after a few looks), handed out for this long; a reserved turn stops counting
+// after kReservedExpiryMs if its process dies (or its request outlives that, which no request
+// under a task's deadline does).
+constexpr int64_t kMaxReserve = 64;
 constexpr milliseconds kReserveFor{200};
 constexpr int64_t kReservedExpiryMs = 30 * 1000;
 
@@ -102,7 +104,9 @@ Check LedgerBudget::look(const std::string& bucket, const std::vector<RateWindow
             state.held_until_ms = held;
             next = next_shared_turn(windows, margin_.count(), state, now_ms);
             if (take && next && *next <= now_ms) {
-                const int64_t count = reserve_count(windows, margin_.count(), state, now_ms);
+                const int64_t count =
+                    std::min(reserve_count(windows, margin_.count(), state, now_ms),
+                             std::max<int64_t>(1, turns_taken_.load()));
                 take_turns(rows, bucket, count, now_ms, turn, extra);
             }
         },
@@ -217,7 +221,11 @@ SharedBudget::Turn LedgerBudget::take(const std::string& bucket,
                                       const std::vector<RateWindow>& windows,
                                       const std::function<bool()>& cancelled,
                                       std::optional<Clock::time_point> deadline, uint64_t* turn) {
-    return wait(bucket, windows, true, cancelled, deadline, turn);
+    const Turn got = wait(bucket, windows, true, cancelled, deadline, turn);
+    if (got == Turn::kGo) {
+        turns_taken_.fetch_add(1);
+    }
+    return got;
 }
 
 SharedBudget::Turn LedgerBudget::await_room(const std::string& bucket,

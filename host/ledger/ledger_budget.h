@@ -5,6 +5,7 @@
 // the last place in a window. A pending turn whose process died stops counting after its expiry.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -65,6 +66,7 @@ class LedgerBudget : public SharedBudget {
     std::string last_error_;
     std::mutex reserve_mutex_;
     std::map<std::string, Reserve> reserves_;
+    std::atomic<int64_t> turns_taken_{0};  // by this process, every bucket: caps a reserve
 };
 
 }  // namespace taskhost

@@ -86,6 +86,10 @@ void SqliteStatements::Query::run() {
     }
 }
 
+int64_t SqliteStatements::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+
 int64_t SqliteStatements::Query::integer(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }

@@ -46,6 +46,8 @@ class SqliteStatements {
     };
 
     void run(const std::string& sql) { Query(*this, sql).run(); }
+    // The rowid of the connection's last successful INSERT (an INTEGER PRIMARY KEY is the rowid).
+    int64_t last_insert_rowid() const;
     size_t prepared() const { return cache_.size(); }
 
   private:
