@@ -7,14 +7,18 @@
 
 namespace taskhost {
 
-Result<std::unique_ptr<CommandStartup>> start_command(const std::optional<std::string>& config_flag,
-                                                      Startup startup, std::ostream& err) {
+Result<std::unique_ptr<CommandStartup>> start_command(
+    const std::optional<std::string>& config_flag, Startup startup, std::ostream& err,
+    const std::function<void(const HostConfig&)>& config_read) {
     Result<HostConfig> config = load_host_config(choose_config_path(config_flag));
     if (!config.ok()) {
         return config.error();
     }
     auto started = std::make_unique<CommandStartup>();
     started->config = std::move(config.value());
+    if (config_read) {
+        config_read(started->config);
+    }
     if (startup == Startup::kConfigOnly) {
         return started;
     }

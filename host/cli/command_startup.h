@@ -4,6 +4,7 @@
 // so they cannot disagree on which config they read or how a refusal reads.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -29,7 +30,10 @@ struct CommandStartup {
 };
 
 // The config error, or the plugin directory's, is returned for the command to report its way.
-Result<std::unique_ptr<CommandStartup>> start_command(const std::optional<std::string>& config_flag,
-                                                      Startup startup, std::ostream& err);
+// `config_read`, when set, is called with the config before the plugins load, so that a command
+// can start what needs only the config meanwhile (run: its ledger).
+Result<std::unique_ptr<CommandStartup>> start_command(
+    const std::optional<std::string>& config_flag, Startup startup, std::ostream& err,
+    const std::function<void(const HostConfig&)>& config_read = nullptr);
 
 }  // namespace taskhost

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Stringifier.h>
 #include <unistd.h>
 
+#include <future>
 #include <iostream>
 #include <istream>
 #include <ostream>
@@ -101,12 +102,6 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     RunReporter reporter(out, err, options.detailed_exitcodes, options.pretty);
     reporter.set_task(options.task.task.value_or(""), options.task.id.value_or(""));
 
-    Result<std::unique_ptr<CommandStartup>> started =
-        start_command(options.config, Startup::kPlugins, err);
-    if (!started.ok()) {
-        return reporter.usage_error(started.error());
-    }
-    const CommandStartup& startup = *started.value();
     std::optional<UserSpec> spec;
     if (options.spec_source) {
         Result<std::string> text = read_user_spec_text(*options.spec_source, in);
@@ -120,6 +115,26 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
         }
         spec = std::move(user_spec.value());
     }
+    // A dry run only reads the ledger; a real one records its intent, completion and history,
+    // and takes its pacing turns from the ledger's shared budget. An existing ledger opens on a
+    // second thread while the plugins load (each a few milliseconds of a cold run); one that does
+    // not exist yet is created only once the request is known to be good.
+    const LedgerAccess access = options.task.check || (spec && spec->dry_run.value_or(false))
+                                    ? LedgerAccess::kReadOnly
+                                    : LedgerAccess::kReadWrite;
+    std::future<Result<OpenedLedger>> early_ledger;
+    const auto open_early = [&](const HostConfig& config) {
+        if (ledger_exists(config, "")) {  // its own copy: the config may go first, on an error
+            early_ledger = std::async(std::launch::async,
+                                      [config, access] { return open_ledger(config, "", access); });
+        }
+    };
+    Result<std::unique_ptr<CommandStartup>> started =
+        start_command(options.config, Startup::kPlugins, err, open_early);
+    if (!started.ok()) {
+        return reporter.usage_error(started.error());
+    }
+    const CommandStartup& startup = *started.value();
     Result<TaskRequest> request =
         make_task_request(options.task, spec, startup.catalog, startup.config);
     if (!request.ok()) {
@@ -127,11 +142,8 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     }
     reporter.set_task(request.value().task, request.value().id);
 
-    // A dry run only reads the ledger; a real one records its intent, completion and history,
-    // and takes its pacing turns from the ledger's shared budget.
     Result<OpenedLedger> ledger =
-        open_ledger(startup.config, "",
-                    request.value().dry_run ? LedgerAccess::kReadOnly : LedgerAccess::kReadWrite);
+        early_ledger.valid() ? early_ledger.get() : open_ledger(startup.config, "", access);
     if (!ledger.ok()) {
         return reporter.usage_error(ledger.error());
     }

@@ -301,10 +301,14 @@ Check prepare_schema(SqlConnection& connection, const SchemaPlan& plan, std::str
     return bad ? bad : failed;
 }
 
+std::string sqlite_path(const HostConfig& config, const std::string& state_dir) {
+    return config.ledger.sqlite_path.empty() ? state_dir + "/ledger.sqlite"
+                                             : config.ledger.sqlite_path;
+}
+
 Result<OpenedLedger> open_sqlite(const HostConfig& config, const std::string& state_dir,
                                  LedgerAccess access) {
-    const std::string path = config.ledger.sqlite_path.empty() ? state_dir + "/ledger.sqlite"
-                                                               : config.ledger.sqlite_path;
+    const std::string path = sqlite_path(config, state_dir);
     const std::string dir = fs::path(path).parent_path().string();
     std::error_code ec;
     SqlLedgerOptions options;
@@ -382,6 +386,15 @@ Result<OpenedLedger> open_postgresql(const HostConfig& config, const std::string
 }
 
 }  // namespace
+
+bool ledger_exists(const HostConfig& config, const std::string& state_dir) {
+    if (config.ledger.backend == LedgerSettings::Backend::kPostgresql) {
+        return true;
+    }
+    std::error_code ec;
+    return fs::is_regular_file(
+        sqlite_path(config, state_dir.empty() ? config.state_dir : state_dir), ec);
+}
 
 Result<OpenedLedger> open_ledger(const HostConfig& config, const std::string& state_dir,
                                  LedgerAccess access) {

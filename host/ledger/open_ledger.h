@@ -29,4 +29,8 @@ struct OpenedLedger {
 Result<OpenedLedger> open_ledger(const HostConfig& config, const std::string& state_dir,
                                  LedgerAccess access);
 
+// True when opening the ledger read-write would create nothing: a PostgreSQL ledger (whose schema
+// only `taskhost ledger migrate` creates), or a SQLite file that is already there.
+bool ledger_exists(const HostConfig& config, const std::string& state_dir);
+
 }  // namespace taskhost
