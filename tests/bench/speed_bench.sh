@@ -47,8 +47,9 @@
 #                    --socket` process per task; POST /v1/tasks from one Python client on
 #                    kept-alive connections; wrk -t1 -c8 POSTing /v1/tasks to its opt-in TCP
 #                    listener (the bearer token from a 0600 file, tests/bench/speed_bench_task.lua);
-#                    and, when `taskhost apply --help` mentions --socket, `apply --socket` (the
-#                    daemon applies the manifest, one connection), else "not built"
+#                    and, when `taskhost apply --help` mentions --socket, `apply --socket
+#                    --concurrency 16` (the daemon applies the manifest, one connection, as many
+#                    tasks at once as the apply row), else "not built"
 #   wrk              wrk -t1 -c16 against the sandbox's PUT (tests/bench/speed_bench_put.lua)
 #   reload           `taskhost reload --json` after a changed plugin file is renamed in: the
 #                    daemon's duration_ms (median) and the command's wall
@@ -523,14 +524,15 @@ daemon_wrk_row() {
 }
 
 daemon_apply_row() {
-  local label="daemon: apply --socket (one connection)" started s ok rc=0
+  local label="daemon: apply --socket c16 (one connection)" started s ok rc=0
   if ! "$taskhost" apply --help 2>&1 | grep -q -- '--socket'; then
     row "$label" - - "not built" - - - "-"
     return 0
   fi
   mark_sandbox
   started=$(now)
-  "$taskhost" apply "$work/manifest-0s.json" --socket "$sock" --json >"$work/dapply.out" 2>"$work/dapply.err" || rc=$?
+  "$taskhost" apply "$work/manifest-0s.json" --socket "$sock" --concurrency 16 --json \
+    >"$work/dapply.out" 2>"$work/dapply.err" || rc=$?
   s=$(elapsed "$started" "$(now)")
   ok=$(grep -cE '"status": ?"succeeded"' "$work/dapply.out" || true)
   { [ "$rc" = 0 ] && [ "$ok" = "$TASKS" ]; } || fail "apply --socket: exit $rc, $ok of $TASKS succeeded: $(tail -n 2 "$work/dapply.err")"
