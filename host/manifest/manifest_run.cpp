@@ -135,14 +135,19 @@ bool resolve_slot(Slot& slot, const PluginCatalog& catalog, const HostConfig& co
 }
 
 // Everything that can be refused without running anything, first (with --strict, one problem
-// anywhere means nothing runs). true: some slot has a problem or was refused.
+// anywhere means nothing runs). true: some slot has a problem or was refused. Resolving is CPU
+// work that writes only its own slot, so a large run resolves on every core: issue 12 measured
+// 2,000 tasks at about 75 ms on one, before any task could start.
 bool resolve_slots(std::vector<Slot>& slots, const PluginCatalog& catalog, const HostConfig& config,
                    bool apply) {
-    bool any_problem = false;
-    for (Slot& slot : slots) {
-        any_problem = (slot.problem || resolve_slot(slot, catalog, config, apply)) || any_problem;
-    }
-    return any_problem;
+    constexpr size_t kSlotsPerThread = 64;
+    const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+    std::vector<char> refused(slots.size(), 0);
+    on_threads(slots.size(), std::max<size_t>(1, std::min(cores, slots.size() / kSlotsPerThread)),
+               [&](size_t i) {
+                   refused[i] = slots[i].problem || resolve_slot(slots[i], catalog, config, apply);
+               });
+    return std::find(refused.begin(), refused.end(), 1) != refused.end();
 }
 
 // A task whose account, task and params another task of the run has too is not sent twice.

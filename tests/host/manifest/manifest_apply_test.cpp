@@ -3,6 +3,7 @@
 // record of accepted resends is the ground truth for "sent once".
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "manifest_apply_fixture.h"
 
@@ -67,6 +68,29 @@ TEST_F(ManifestApply, StrictAppliesNothingWhenAnyTaskIsInvalid) {
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_TRUE(server_->requests().empty());
     EXPECT_NE(r.out.find("domain_idd"), std::string::npos) << r.out;
+}
+
+// A run this large resolves its tasks on every core (manifest_run.cpp): the refusals are still
+// exactly the invalid tasks, each under its own name, and --strict still sends nothing.
+TEST_F(ManifestApply, AManifestOfManyTasksRefusesExactlyItsInvalidOnes) {
+    const std::set<int> invalid = {17, 150, 299};
+    std::string text = R"({"version": 1, "defaults": {"account": "sandbox"}, "tasks": [)";
+    for (int i = 0; i < 300; ++i) {
+        const std::string id = invalid.count(i) ? "\"5000001\"" : std::to_string(kFirstDomain + i);
+        text += std::string(i ? ",\n  " : "\n  ") + R"({"name": "d)" + std::to_string(i) +
+                R"(", "task": "digicert.dcv.resend", "params": {"domain_id": )" + id + "}}";
+    }
+    const std::string m = manifest(text + "]}\n");
+    const ProcessResult r = run({"apply", m, "--strict", "--json"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_TRUE(server_->requests().empty());
+    const auto tasks = by_name(r.out);
+    ASSERT_EQ(tasks.size(), 300u) << r.out;
+    for (const auto& [name, line] : tasks) {
+        const bool bad = invalid.count(std::stoi(name.substr(1))) > 0;
+        EXPECT_EQ(line->getValue<std::string>("reason") == "invalid", bad)
+            << name << ": " << line->getValue<std::string>("reason");
+    }
 }
 
 TEST_F(ManifestApply, ASyntaxErrorNamesFileLineAndColumnAndOtherFilesStillApply) {
