@@ -12,7 +12,8 @@
 # are printed, not judged. Environment (full defaults / --short defaults):
 #   CURL_REQUESTS 200/20   the seed's curl command, sequential (half first, half last)
 #   PY_REQUESTS 200/20     the seed's Python snippet: requests.put per task, no session
-#   SESSION_REQUESTS 1000/100   a requests.Session loop (keep-alive)
+#   SESSION_REQUESTS 1000/100   a requests.Session loop (keep-alive); run once alone and once
+#                          before each apply run, the row giving the median
 #   COLD_RUNS 9/3          `taskhost run` cold, one process each (the median counts)
 #   TASKS 2000/300         apply's tasks (and the fixture's domains; at most 10000)
 #   APPLY_RUNS 3/1         applies with pacing off, state on disk (the median counts)
@@ -223,6 +224,18 @@ fail() {
 # computed at the end, when the curl loop's reference is complete. unit: tasks/s or ms.
 rows=()
 row() { rows+=("$1|$2|$3|$4|$5|$6|$7|$8"); }
+# set_row_rate LABEL RATE: a row's wall becomes "-" and its rate RATE (a median of several runs).
+set_row_rate() {
+  local i fields
+  for i in "${!rows[@]}"; do
+    if [ "${rows[$i]%%|*}" = "$1" ]; then
+      IFS='|' read -r -a fields <<<"${rows[$i]}"
+      fields[2]="-"
+      fields[3]=$2
+      rows[i]=$(IFS="|" && echo "${fields[*]}")
+    fi
+  done
+}
 notes=() # lines printed under the table
 remark() { notes+=("$*"); }
 
@@ -416,16 +429,39 @@ apply_once() {
   { [ "$rc" = 0 ] && [ "$ok" = "$5" ]; } || fail "apply: exit $rc, $ok of $5 succeeded: $(tail -n 2 "$work/apply.err")"
 }
 
+# session_once: the requests.Session loop once more, without a row; sets session_once_tps.
+session_once() {
+  local s
+  "$python" "$here/speed_bench_client.py" session "$base_url" "$ca_file" "$work/sandbox.key" \
+    "$first_id" "$domains" "$SESSION_REQUESTS" >"$work/py.out" 2>"$work/py.err" ||
+    fail "python requests.Session loop: $(tail -n 3 "$work/py.err" "$work/py.out")"
+  s=$(tail -n 1 "$work/py.out" | sed -nE 's/.*"seconds": ([0-9.]+).*/\1/p')
+  session_once_tps=$(rate "$SESSION_REQUESTS" "${s:-0}")
+}
+
+# Each apply run follows a run of the Session loop, and the Session row becomes the median of
+# all its runs: this VM's speed drifts by a third within minutes, and apply's target is a ratio to
+# the Session loop, so both come from the same minutes.
 apply_row() {
-  local run tps=() max_rss=0 cpu=()
-  mark_sandbox
+  local run tps=() max_rss=0 cpu=() sessions=("$session_tps") connections=0 resends=0
   for ((run = 1; run <= APPLY_RUNS; run++)); do
+    session_once
+    sessions+=("$session_once_tps")
+    mark_sandbox
     apply_once "$work/off.json" "$work/apply-state-$run" "$work/manifest.json" 16 "$TASKS"
+    sandbox_delta
+    connections=$((connections + delta_connections))
+    resends=$((resends + delta_resends))
     tps+=("$(rate "$TASKS" "$apply_s")")
     cpu+=("$apply_cpu_ms")
     max_rss=$(printf '%s\n' "$max_rss" "$apply_rss" | sort -g | tail -n 1)
   done
-  expect_sent apply $((TASKS * APPLY_RUNS))
+  [ "$resends" -ge $((TASKS * APPLY_RUNS)) ] ||
+    fail "apply: the sandbox accepted $resends of $((TASKS * APPLY_RUNS)) resends"
+  delta_hs=$(awk -v c="$connections" -v n="$resends" 'BEGIN { if (n > 0) printf "%.1f", 1000 * c / n; else print "-" }')
+  session_tps=$(printf '%s\n' "${sessions[@]}" | median)
+  set_row_rate "python requests.Session loop" "$session_tps"
+  remark "python requests.Session loop runs: ${sessions[*]} tasks/s (the first alone, then one before each apply run; the row gives their median)"
   apply_tps=$(printf '%s\n' "${tps[@]}" | median)
   row "apply c16, pacing off, ledger on disk (median of $APPLY_RUNS)" "$TASKS" "-" "$apply_tps" tasks/s "$max_rss" "$delta_hs" apply
   remark "apply runs: ${tps[*]} tasks/s; apply's CPU (user+sys) per task: ${cpu[*]} ms"
