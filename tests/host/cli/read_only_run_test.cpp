@@ -8,43 +8,16 @@
 #include <Poco/JSON/Parser.h>
 
 #include "host_test_support.h"
+#include "inventory_host.h"
 
 namespace taskhost {
 namespace {
 
 using Poco::JSON::Object;
-using taskhost_test::HostFixture;
-using taskhost_test::install_test_plugin;
-using taskhost_test::kCanaryKey;
 using taskhost_test::ProcessResult;
-using taskhost_test::run_taskhost;
 using taskhost_test::write_file;
 
-Object::Ptr one_json_line(const std::string& out) {
-    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << "one line of JSON expected: " << out;
-    return Poco::JSON::Parser().parse(out).extract<Object::Ptr>();
-}
-
-class CliReadOnlyRun : public ::testing::Test {
-  protected:
-    CliReadOnlyRun() {
-        install_test_plugin(host_.plugin_dir(), "inventory");
-        host_.write_config(R"({"inv": {"api_key_env": "TASKHOST_TEST_KEY"}})");
-    }
-
-    ProcessResult run(const std::vector<std::string>& args) {
-        return taskhost_test::run_taskhost_with_key(args, host_.config_path());
-    }
-
-    // The ledger's history, oldest first.
-    Poco::JSON::Array::Ptr history() {
-        const ProcessResult r = run({"history", "--json"});
-        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-        return one_json_line(r.out)->getArray("history");
-    }
-
-    HostFixture host_;
-};
+using CliReadOnlyRun = InventoryHost;
 
 TEST_F(CliReadOnlyRun, PipedItPrintsTheOutcomeAsOneLineOfJson) {
     const ProcessResult r = run({"run", "test.inventory.list", "count=2"});

@@ -4,44 +4,19 @@
 // records as before. Through the built taskhost with the test plugin "inventory".
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
-
 #include <filesystem>
 
-#include "host_test_support.h"
+#include "inventory_host.h"
 
 namespace taskhost {
 namespace {
 
-using taskhost_test::HostFixture;
-using taskhost_test::install_test_plugin;
 using taskhost_test::ProcessResult;
 
-class CliRunLedgerOpen : public ::testing::Test {
+class CliRunLedgerOpen : public InventoryHost {
   protected:
-    CliRunLedgerOpen() {
-        install_test_plugin(host_.plugin_dir(), "inventory");
-        host_.write_config(R"({"inv": {"api_key_env": "TASKHOST_TEST_KEY"}})");
-    }
-
-    ProcessResult run(const std::vector<std::string>& args) {
-        return taskhost_test::run_taskhost_with_key(args, host_.config_path());
-    }
-
     std::string ledger_path() const { return host_.root() + "/state/ledger.sqlite"; }
-
-    size_t history_rows() {
-        const ProcessResult r = run({"history", "--json"});
-        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-        return Poco::JSON::Parser()
-            .parse(r.out)
-            .extract<Poco::JSON::Object::Ptr>()
-            ->getArray("history")
-            ->size();
-    }
-
-    HostFixture host_;
+    size_t history_rows() { return history()->size(); }
 };
 
 TEST_F(CliRunLedgerOpen, ABadRequestOnAFreshHostCreatesNoLedger) {
