@@ -20,8 +20,8 @@ const char* const kForget =
 const char* const kTimes =
     "SELECT answered_at FROM taskhost_pacing_turn WHERE bucket = $1 ORDER BY answered_at";
 // SQLite: no RETURNING, whose results SQLite gathers in a temporary table it creates and drops
-// each time (an allocation of about 160 KiB, taken from and given back to the system per turn:
-// most of a one-task run's budget look); the id is the rowid the insert made.
+// each time (an allocation of about 160 KiB that glibc took from and gave back to the system per
+// turn); the id is the rowid the insert made.
 const char* const kTakeOne =
     "INSERT INTO taskhost_pacing_turn (bucket, granted_at, answered_at, expires_at)"
     " VALUES ($1, $2, 0, $3)";
