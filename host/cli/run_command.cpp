@@ -119,9 +119,8 @@ int run_command(const std::vector<std::string>& args, std::istream& in, std::ost
     // and takes its pacing turns from the ledger's shared budget. An existing ledger opens on a
     // second thread while the plugins load (each a few milliseconds of a cold run); one that does
     // not exist yet is created only once the request is known to be good.
-    const LedgerAccess access = options.task.check || (spec && spec->dry_run.value_or(false))
-                                    ? LedgerAccess::kReadOnly
-                                    : LedgerAccess::kReadWrite;
+    const LedgerAccess access =
+        wants_dry_run(options.task, spec) ? LedgerAccess::kReadOnly : LedgerAccess::kReadWrite;
     std::future<Result<OpenedLedger>> early_ledger;
     const auto open_early = [&](const HostConfig& config) {
         if (ledger_exists(config, "")) {  // its own copy: the config may go first, on an error

@@ -103,7 +103,7 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
         }
     }
 
-    request.dry_run = cli.check || (spec && spec->dry_run.value_or(false));
+    request.dry_run = wants_dry_run(cli, spec);
     if (spec) {
         request.resend_interval = spec->resend_interval;
         request.force = spec->force.value_or(false);
@@ -125,6 +125,10 @@ TaskRequest build(const CommandLineTask& cli, const std::optional<UserSpec>& spe
 }
 
 }  // namespace
+
+bool wants_dry_run(const CommandLineTask& command_line, const std::optional<UserSpec>& spec) {
+    return command_line.check || (spec && spec->dry_run.value_or(false));
+}
 
 Result<TaskRequest> make_task_request(const CommandLineTask& command_line,
                                       const std::optional<UserSpec>& spec,

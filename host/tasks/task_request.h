@@ -39,6 +39,9 @@ struct TaskRequest {
     bool force = false;
 };
 
+// --check, or "dry_run": true in the spec: the request only plans (and reads the ledger).
+bool wants_dry_run(const CommandLineTask& command_line, const std::optional<UserSpec>& spec);
+
 // The same thing given in two places must agree; params may come from both, but each name
 // only once. Without --account or "account", the config's only account is used.
 Result<TaskRequest> make_task_request(const CommandLineTask& command_line,

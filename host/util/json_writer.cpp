@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <sstream>
 #include <typeinfo>
-#include <utility>
 #include <vector>
 
 namespace taskhost {
@@ -92,15 +91,12 @@ void append_json(std::string& out, const Object& object) {
     // Poco writes an object's keys in its own order (insertion order when it keeps one, else
     // sorted), which getNames gives; the values are read from the sorted map in place: in step
     // with the names while they come sorted, else looked up in a sorted list of its entries.
-    thread_local std::vector<std::string> names;
-    std::vector<std::string> own;
-    std::swap(own, names);  // a nested object gets its own list
-    object.getNames(own);
+    const Object::NameList names = object.getNames();
     std::vector<const Object::ValueType*> sorted;  // filled on the first name out of order
     auto next = object.begin();
     out += '{';
     bool first = true;
-    for (const std::string& name : own) {
+    for (const std::string& name : names) {
         const Var* value = nullptr;
         if (sorted.empty() && next != object.end() && next->first == name) {
             value = &next->second;
@@ -126,7 +122,6 @@ void append_json(std::string& out, const Object& object) {
         append_json(out, *value);
     }
     out += '}';
-    std::swap(own, names);
 }
 
 void append_json(std::string& out, const Var& value) {
