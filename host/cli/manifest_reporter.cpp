@@ -89,6 +89,14 @@ void ManifestReporter::finished(const ManifestTaskResult& result, const std::str
     }
 }
 
+void ManifestReporter::json_results(const std::vector<std::string_view>& results) {
+    for (const std::string_view result : results) {
+        out_.write(result.data(), static_cast<std::streamsize>(result.size())).put('\n');
+    }
+    done_ += results.size();
+    out_.flush();
+}
+
 std::string ManifestReporter::human_line(const ManifestTaskResult& result) const {
     std::string word = verb(result, mode_ == ManifestMode::kApply);
     word.resize(std::max<size_t>(word.size(), 10), ' ');

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <iosfwd>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "manifest/manifest_run.h"
 
@@ -17,6 +19,8 @@ class ManifestReporter {
                      bool verbose, bool progress_bar);
 
     ManifestRunObserver observer();
+    // --json only: results already written as JSON (the daemon's), one per line, as they are.
+    void json_results(const std::vector<std::string_view>& results);
     void summary(const ManifestRunSummary& summary);
 
   private:

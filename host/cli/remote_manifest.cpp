@@ -53,9 +53,9 @@ void add_up(ManifestRunSummary& total, const ManifestRunSummary& one) {
     total.strict_refused = total.strict_refused || one.strict_refused;
 }
 
-// One file through the daemon: its report, or why the daemon could not give one.
-Result<ManifestRunReport> post_file(const DaemonClient& client, const ManifestOptions& options,
-                                    const std::string& file) {
+// One file through the daemon: its answer to a run (200), or why the daemon could not give one.
+Result<DaemonAnswer> post_file(const DaemonClient& client, const ManifestOptions& options,
+                               const std::string& file) {
     Result<std::string> text = read_bounded_file(file, kMaxPostedManifestBytes, "manifest " + file);
     if (!text.ok()) {
         return HostError{text.error().where, text.error().problem,
@@ -63,20 +63,45 @@ Result<ManifestRunReport> post_file(const DaemonClient& client, const ManifestOp
                          "without --socket"};
     }
     Result<DaemonAnswer> answer = client.request("POST", route_for(options, file), text.value());
-    if (!answer.ok()) {
-        return answer.error();
+    if (!answer.ok() || answer.value().http_status == 200) {
+        return answer;
     }
     Result<Poco::JSON::Object::Ptr> body =
         parse_daemon_answer(answer.value(), client.socket_path());
     if (!body.ok()) {
         return body.error();
     }
-    if (answer.value().http_status != 200) {
-        return HostError{"the daemon on " + client.socket_path(),
-                         "refused manifest " + file + ": " + daemon_error_text(body.value()),
-                         "see the daemon's answer above"};
+    return HostError{"the daemon on " + client.socket_path(),
+                     "refused manifest " + file + ": " + daemon_error_text(body.value()),
+                     "see the daemon's answer above"};
+}
+
+// The report, its results printed as a local run prints them; its summary, or why not.
+Result<ManifestRunSummary> report_answer(const DaemonAnswer& answer, const std::string& socket,
+                                         const ManifestRunObserver& observer,
+                                         ManifestReporter& reporter, bool json) {
+    const std::string what = "answer of the daemon on " + socket;
+    if (json) {  // each result's text as the daemon wrote it: a local run's line, byte for byte
+        Result<ReportText> report = split_report_text(answer.body, what);
+        if (!report.ok()) {
+            return report.error();
+        }
+        reporter.json_results(report.value().results);
+        return report.value().summary;
     }
-    return report_from_json(body.value());
+    Result<Poco::JSON::Object::Ptr> body = parse_daemon_answer(answer, socket);
+    if (!body.ok()) {
+        return body.error();
+    }
+    Result<ManifestRunReport> report = report_from_json(body.value());
+    if (!report.ok()) {
+        return report.error();
+    }
+    observer.started(report.value().results.size());
+    for (const ManifestTaskResult& result : report.value().results) {
+        observer.finished(result, "");
+    }
+    return report.value().summary;
 }
 
 }  // namespace
@@ -94,16 +119,16 @@ int manifest_through_daemon(const ManifestOptions& options, std::ostream& out, s
     const ManifestRunObserver observer = reporter.observer();
     ManifestRunSummary total;
     for (const std::string& file : files.value()) {
-        Result<ManifestRunReport> report = post_file(client, options, file);
-        if (!report.ok()) {
-            err << "taskhost: " << report.error().text() << std::endl;
+        Result<DaemonAnswer> answer = post_file(client, options, file);
+        Result<ManifestRunSummary> summary =
+            answer.ok() ? report_answer(answer.value(), client.socket_path(), observer, reporter,
+                                        options.json)
+                        : Result<ManifestRunSummary>(answer.error());
+        if (!summary.ok()) {
+            err << "taskhost: " << summary.error().text() << std::endl;
             return exit_code_for_usage_error(detailed);
         }
-        observer.started(report.value().results.size());
-        for (const ManifestTaskResult& result : report.value().results) {
-            observer.finished(result, "");
-        }
-        add_up(total, report.value().summary);
+        add_up(total, summary.value());
     }
     total.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started)

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 
 #include "ledger/utc_time.h"
+#include "util/bounded_json.h"
+#include "util/json_spans.h"
 
 namespace taskhost {
 namespace {
@@ -21,28 +23,6 @@ bool read_count(const Object::Ptr& json, const char* name, size_t& into) {
     }
     into = json->getValue<size_t>(name);
     return true;
-}
-
-Result<ManifestRunSummary> summary_from_json(const Object::Ptr& json) {
-    ManifestRunSummary s;
-    if (json.isNull()) {
-        return bad_field("summary");
-    }
-    for (const auto& [name, field] : {std::pair{"manifests", &s.manifests},
-                                      {"tasks", &s.tasks},
-                                      {"sent", &s.sent},
-                                      {"would_send", &s.would_send},
-                                      {"unchanged", &s.unchanged},
-                                      {"failed", &s.failed},
-                                      {"invalid", &s.invalid},
-                                      {"in_doubt", &s.in_doubt}}) {
-        if (!read_count(json, name, *field)) {
-            return bad_field(std::string("summary.") + name);
-        }
-    }
-    s.strict_refused = json->optValue<bool>("strict_refused", false);
-    s.elapsed_ms = json->optValue<int64_t>("elapsed_ms", 0);
-    return s;
 }
 
 std::optional<WallClock::time_point> time_field(const Object::Ptr& json, const char* name) {
@@ -79,6 +59,28 @@ Result<ManifestTaskResult> result_from_json(const Object::Ptr& json) {
 }
 
 }  // namespace
+
+Result<ManifestRunSummary> summary_from_json(const Object::Ptr& json) {
+    ManifestRunSummary s;
+    if (json.isNull()) {
+        return bad_field("summary");
+    }
+    for (const auto& [name, field] : {std::pair{"manifests", &s.manifests},
+                                      {"tasks", &s.tasks},
+                                      {"sent", &s.sent},
+                                      {"would_send", &s.would_send},
+                                      {"unchanged", &s.unchanged},
+                                      {"failed", &s.failed},
+                                      {"invalid", &s.invalid},
+                                      {"in_doubt", &s.in_doubt}}) {
+        if (!read_count(json, name, *field)) {
+            return bad_field(std::string("summary.") + name);
+        }
+    }
+    s.strict_refused = json->optValue<bool>("strict_refused", false);
+    s.elapsed_ms = json->optValue<int64_t>("elapsed_ms", 0);
+    return s;
+}
 
 Object::Ptr summary_json(const ManifestRunSummary& s) {
     Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -126,6 +128,64 @@ Result<ManifestRunReport> report_from_json(const Object::Ptr& json) {
             return result.error();
         }
         report.results.push_back(std::move(result.value()));
+    }
+    return report;
+}
+
+std::string report_text(const ManifestRunReport& report, const std::vector<std::string>& rendered) {
+    std::string text = "{\"summary\":" + to_json(summary_json(report.summary)) + ",\"results\":[";
+    for (size_t i = 0; i < report.results.size(); ++i) {
+        const std::optional<size_t>& index = report.results[i].index;
+        const bool ready = index && *index < rendered.size() && !rendered[*index].empty();
+        text += i == 0 ? "" : ",";
+        text += ready ? rendered[*index] : to_json(report.results[i].to_json());
+    }
+    return text + "]}";
+}
+
+Result<ReportText> split_report_text(std::string_view body, const std::string& what) {
+    Result<std::string_view> whole = json_value_span(body, 64, what);
+    if (!whole.ok()) {
+        return whole.error();
+    }
+    if (whole.value().front() != '{') {
+        return bad_field("(the whole answer)");
+    }
+    std::optional<std::string_view> summary;
+    std::optional<std::string_view> results;
+    for (const JsonMember& member : json_object_members(whole.value())) {
+        std::optional<std::string_view>* slot = member.key == "summary"   ? &summary
+                                                : member.key == "results" ? &results
+                                                                          : nullptr;
+        if (slot == nullptr) {
+            continue;  // a newer daemon's field: not this client's to print
+        }
+        if (*slot) {
+            return HostError{what, "gives " + std::string(member.key) + " twice",
+                             "use a taskhost client of the daemon's version"};
+        }
+        *slot = member.value;
+    }
+    if (!summary || summary->front() != '{') {
+        return bad_field("summary");
+    }
+    Result<Object::Ptr> summary_object =
+        parse_json_object(std::string(*summary), JsonLimits{}, what + ", its summary");
+    if (!summary_object.ok()) {
+        return summary_object.error();
+    }
+    Result<ManifestRunSummary> read = summary_from_json(summary_object.value());
+    if (!read.ok()) {
+        return read.error();
+    }
+    if (!results || results->front() != '[') {
+        return bad_field("results");
+    }
+    ReportText report{read.value(), json_array_elements(*results)};
+    for (const std::string_view result : report.results) {
+        if (result.front() != '{') {
+            return bad_field("results[]");
+        }
     }
     return report;
 }

@@ -7,7 +7,9 @@
 
 #include <unistd.h>
 
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "daemon_test_support.h"
 #include "dcv_sandbox_support.h"
@@ -90,6 +92,28 @@ TEST_F(DaemonManifestPost, ApplyThroughTheSocketSendsEachOnceAndASecondApplyNoth
     // Audited as the API's.
     const auto history = daemon_.get("/v1/history?limit=10");
     EXPECT_NE(history.body.find("\"source\":\"api\""), std::string::npos) << history.body;
+}
+
+// `plan|apply --socket --json` prints each result as the daemon wrote it, without reading it
+// into objects first: its lines, joined, are the results of the daemon's own answer.
+TEST_F(DaemonManifestPost, JsonLinesAreTheDaemonsResultsByteForByte) {
+    ASSERT_EQ(cli("apply").exit_code, 0);  // the ledger now gives each task its times
+    const DaemonAnswer raw = daemon_.post("/v1/manifests/plan?name=resends.json", kManifest);
+    ASSERT_EQ(raw.http_status, 200) << raw.body;
+    const auto planned = cli("plan", {"--json"});
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    std::vector<std::string> lines;
+    std::istringstream out(planned.out);
+    for (std::string line; std::getline(out, line);) {
+        lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 4u) << planned.out;  // three results and the summary
+    EXPECT_EQ(lines[3].rfind("{\"summary\":{\"command\":\"plan\"", 0), 0u) << lines[3];
+    const std::string results = "\"results\":[" + lines[0] + "," + lines[1] + "," + lines[2] + "]}";
+    const std::string body = raw.body.substr(0, raw.body.find_last_not_of('\n') + 1);
+    ASSERT_GE(body.size(), results.size());
+    EXPECT_EQ(body.substr(body.size() - results.size()), results) << raw.body;
+    EXPECT_NE(lines[0].find("\"last_sent_at\""), std::string::npos) << lines[0];
 }
 
 // The history names who posted the manifest (its uid and pid, from the unix socket), as for a
