@@ -10,11 +10,12 @@
 
 #include <istream>
 #include <ostream>
+#include <string>
 
 namespace taskhost {
 
 Result<DaemonAnswer> DaemonClient::request(const std::string& method, const std::string& path,
-                                           const std::string& body) const {
+                                           const std::string& body, size_t max_answer_bytes) const {
     const std::string where = "socket " + socket_path_;
     Poco::Net::StreamSocket socket;
     try {
@@ -50,8 +51,11 @@ Result<DaemonAnswer> DaemonClient::request(const std::string& method, const std:
         char buffer[16384];
         while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
             answer.body.append(buffer, static_cast<size_t>(in.gcount()));
-            if (answer.body.size() > kMaxDaemonAnswerBytes) {
-                return HostError{where, "answered more than 8 MiB", "check what listens there"};
+            if (answer.body.size() > max_answer_bytes) {
+                return HostError{where,
+                                 "answered more than " +
+                                     std::to_string(max_answer_bytes / (1024 * 1024)) + " MiB",
+                                 "check what listens there"};
             }
         }
         return answer;

@@ -18,6 +18,11 @@ struct DaemonAnswer {
 };
 
 constexpr size_t kMaxDaemonAnswerBytes = 8 * 1024 * 1024;
+// A posted plan or apply answers with every result of its manifest: up to 10,000 tasks a file
+// (kMaxManifestTasks), each of them about 1.2 KB for a DCV resend (12 MB; 8 MiB cut off an apply
+// of 7,000 tasks after the daemon had sent them all). This still bounds what a wrong listener
+// can make the client hold.
+constexpr size_t kMaxManifestAnswerBytes = 256 * 1024 * 1024;
 
 // How long a client waits for the daemon's answer. A task may run as long as its plugin allows,
 // so a task's request waits a day; a question about the daemon itself (status) waits less: a
@@ -36,9 +41,11 @@ class DaemonClient {
                           std::chrono::seconds answer_timeout = kTaskAnswerTimeout)
         : socket_path_(std::move(socket_path)), answer_timeout_(answer_timeout) {}
 
-    // `body` empty: no body. Connection problems are a HostError naming the socket and the fix.
+    // `body` empty: no body. Connection problems are a HostError naming the socket and the fix;
+    // an answer longer than `max_answer_bytes` is refused.
     Result<DaemonAnswer> request(const std::string& method, const std::string& path,
-                                 const std::string& body = "") const;
+                                 const std::string& body = "",
+                                 size_t max_answer_bytes = kMaxDaemonAnswerBytes) const;
 
     const std::string& socket_path() const { return socket_path_; }
 

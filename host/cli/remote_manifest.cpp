@@ -16,6 +16,8 @@ namespace {
 
 // The daemon keeps at most 1 MiB of a request's body.
 constexpr size_t kMaxPostedManifestBytes = 1024 * 1024;
+// One result: the plugin's outcome (at most kMaxOutcomeBytes, 1 MiB) and what the host adds.
+constexpr size_t kMaxResultBytes = 4 * 1024 * 1024;
 
 // The name the daemon gives the manifest in results: the file's base name, its characters
 // limited to those the route accepts.
@@ -62,7 +64,8 @@ Result<DaemonAnswer> post_file(const DaemonClient& client, const ManifestOptions
                          "split it (the daemon takes at most 1 MiB per manifest), or apply it "
                          "without --socket"};
     }
-    Result<DaemonAnswer> answer = client.request("POST", route_for(options, file), text.value());
+    Result<DaemonAnswer> answer =
+        client.request("POST", route_for(options, file), text.value(), kMaxManifestAnswerBytes);
     if (!answer.ok() || answer.value().http_status == 200) {
         return answer;
     }
@@ -76,29 +79,46 @@ Result<DaemonAnswer> post_file(const DaemonClient& client, const ManifestOptions
                      "see the daemon's answer above"};
 }
 
+// The results of a split report read back, all of them before any is printed.
+Result<std::vector<ManifestTaskResult>> read_results(const ReportText& report,
+                                                     const std::string& what) {
+    std::vector<ManifestTaskResult> results;
+    results.reserve(report.results.size());
+    for (size_t i = 0; i < report.results.size(); ++i) {
+        const std::string where = what + ", results[" + std::to_string(i) + "]";
+        Result<Poco::JSON::Object::Ptr> object = parse_json_object(
+            std::string(report.results[i]), JsonLimits{kMaxResultBytes, 64}, where);
+        if (!object.ok()) {
+            return object.error();
+        }
+        Result<ManifestTaskResult> result = result_from_json(object.value());
+        if (!result.ok()) {
+            return result.error();
+        }
+        results.push_back(std::move(result.value()));
+    }
+    return results;
+}
+
 // The report, its results printed as a local run prints them; its summary, or why not.
 Result<ManifestRunSummary> report_answer(const DaemonAnswer& answer, const std::string& socket,
                                          const ManifestRunObserver& observer,
                                          ManifestReporter& reporter, bool json) {
     const std::string what = "answer of the daemon on " + socket;
-    if (json) {  // each result's text as the daemon wrote it: a local run's line, byte for byte
-        Result<ReportText> report = split_report_text(answer.body, what);
-        if (!report.ok()) {
-            return report.error();
-        }
-        reporter.json_results(report.value().results);
-        return report.value().summary;
-    }
-    Result<Poco::JSON::Object::Ptr> body = parse_daemon_answer(answer, socket);
-    if (!body.ok()) {
-        return body.error();
-    }
-    Result<ManifestRunReport> report = report_from_json(body.value());
+    Result<ReportText> report = split_report_text(answer.body, what);
     if (!report.ok()) {
         return report.error();
     }
-    observer.started(report.value().results.size());
-    for (const ManifestTaskResult& result : report.value().results) {
+    if (json) {  // each result's text as the daemon wrote it: a local run's line, byte for byte
+        reporter.json_results(report.value().results);
+        return report.value().summary;
+    }
+    Result<std::vector<ManifestTaskResult>> results = read_results(report.value(), what);
+    if (!results.ok()) {
+        return results.error();
+    }
+    observer.started(results.value().size());
+    for (const ManifestTaskResult& result : results.value()) {
         observer.finished(result, "");
     }
     return report.value().summary;

@@ -29,6 +29,8 @@ std::optional<WallClock::time_point> time_field(const Object::Ptr& json, const c
     return json->has(name) ? parse_utc(json->optValue<std::string>(name, "")) : std::nullopt;
 }
 
+}  // namespace
+
 Result<ManifestTaskResult> result_from_json(const Object::Ptr& json) {
     if (json.isNull() || !json->has("status") || !json->has("manifest")) {
         return bad_field("results[]");
@@ -57,8 +59,6 @@ Result<ManifestTaskResult> result_from_json(const Object::Ptr& json) {
     r.error = json->getObject("error");
     return r;
 }
-
-}  // namespace
 
 Result<ManifestRunSummary> summary_from_json(const Object::Ptr& json) {
     ManifestRunSummary s;
@@ -106,30 +106,6 @@ Object::Ptr report_json(const ManifestRunReport& report) {
     }
     json->set("results", results);
     return json;
-}
-
-Result<ManifestRunReport> report_from_json(const Object::Ptr& json) {
-    if (json.isNull()) {
-        return bad_field("(the whole answer)");
-    }
-    Result<ManifestRunSummary> summary = summary_from_json(json->getObject("summary"));
-    if (!summary.ok()) {
-        return summary.error();
-    }
-    ManifestRunReport report;
-    report.summary = summary.value();
-    Array::Ptr results = json->getArray("results");
-    if (results.isNull()) {
-        return bad_field("results");
-    }
-    for (size_t i = 0; i < results->size(); ++i) {
-        Result<ManifestTaskResult> result = result_from_json(results->getObject(i));
-        if (!result.ok()) {
-            return result.error();
-        }
-        report.results.push_back(std::move(result.value()));
-    }
-    return report;
 }
 
 std::string report_text(const ManifestRunReport& report, const std::vector<std::string>& rendered) {

@@ -22,9 +22,10 @@ namespace taskhost {
 Poco::JSON::Object::Ptr summary_json(const ManifestRunSummary& summary);
 Poco::JSON::Object::Ptr report_json(const ManifestRunReport& report);
 
-// Reads what report_json wrote. An error names the field that is missing or of the wrong type.
-Result<ManifestRunReport> report_from_json(const Poco::JSON::Object::Ptr& json);
+// Read back what summary_json and ManifestTaskResult::to_json wrote. An error names the field
+// that is missing or of the wrong type.
 Result<ManifestRunSummary> summary_from_json(const Poco::JSON::Object::Ptr& json);
+Result<ManifestTaskResult> result_from_json(const Poco::JSON::Object::Ptr& json);
 
 // Byte for byte to_json(report_json(report)) of a one-manifest report. rendered[k], when there
 // and not empty, is to_json(r.to_json()) already written for the one result r whose index is k;
