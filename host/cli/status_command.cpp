@@ -141,7 +141,8 @@ const FlagTable<StatusOptions>& status_flags() {
              "print {\"health\", \"plugins\", \"manifests\"}: the daemon's answers"},
             {"--config", "FILE", kNonEmpty, &StatusOptions::config,
              "the config file (read only for daemon.socket)"},
-            {"--timeout", "SECONDS", number_of("seconds", 1, 3600), &StatusOptions::timeout_seconds,
+            {"--timeout", "SECONDS", number_of("seconds", 1, kMaxAnswerSeconds),
+             &StatusOptions::timeout_seconds,
              "how long to wait for each of the daemon's answers (default 30)"},
         }};
     return table;

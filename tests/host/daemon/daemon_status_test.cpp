@@ -112,6 +112,11 @@ void expect_gives_up_on_silence(const std::string& command, const std::string& s
         taskhost_test::run_taskhost({command, "--socket", socket, "--timeout", "0"});
     EXPECT_EQ(refused.exit_code, 2) << command;
     EXPECT_NE(refused.err.find("--timeout"), std::string::npos) << command << refused.err;
+    // Every command's --timeout takes the same range: up to a day.
+    const taskhost_test::ProcessResult too_long =
+        taskhost_test::run_taskhost({command, "--socket", socket, "--timeout", "86401"});
+    EXPECT_EQ(too_long.exit_code, 2) << command;
+    EXPECT_NE(too_long.err.find("from 1 to 86400"), std::string::npos) << command << too_long.err;
 }
 
 // What a socket-activated service that cannot start looks like to a client (found on a fresh
