@@ -1,8 +1,8 @@
-// JSON text split without building it: one linear pass checks that the text is a single
-// well-formed JSON value (RFC 8259's grammar; nesting at most a limit) and gives the byte spans
-// of an object's members or an array's elements, so that the parts of a large document can be
-// passed on as they were written. Strings are checked (escapes, no control character,
-// well-formed UTF-8) but not decoded: a key is compared as written, a span handed on as it is.
+// JSON text split without building it: the text is checked to be one well-formed JSON value
+// (json_syntax_error.h: RFC 8259, well-formed UTF-8, nesting at most a limit), then the byte spans
+// of an object's members or an array's elements are found, so that the parts of a large
+// document can be passed on as they were written. Strings are not decoded: a key is compared
+// as written, a span handed on as it is.
 #pragma once
 
 #include <cstddef>

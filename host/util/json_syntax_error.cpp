@@ -10,7 +10,7 @@ enum class Expect { kValue, kValueOrClose, kKeyOrClose, kKey, kColon, kCommaOrCl
 
 class Validator {
   public:
-    explicit Validator(const std::string& text) : text_(text) {}
+    Validator(std::string_view text, size_t max_depth) : text_(text), max_depth_(max_depth) {}
 
     std::optional<JsonSyntaxError> run() {
         Expect expect = Expect::kValue;
@@ -104,6 +104,9 @@ class Validator {
 
     std::optional<JsonSyntaxError> value(char c, Expect& expect) {
         if (c == '{' || c == '[') {
+            if (stack_.size() >= max_depth_) {
+                return error("objects and arrays nested deeper than " + std::to_string(max_depth_));
+            }
             stack_.push_back(c);
             ++pos_;
             expect = c == '{' ? Expect::kKeyOrClose : Expect::kValueOrClose;
@@ -285,15 +288,16 @@ class Validator {
             shown(c));
     }
 
-    const std::string& text_;
+    std::string_view text_;
+    size_t max_depth_;
     size_t pos_ = 0;
     std::vector<char> stack_;
 };
 
 }  // namespace
 
-std::optional<JsonSyntaxError> find_json_syntax_error(const std::string& text) {
-    return Validator(text).run();
+std::optional<JsonSyntaxError> find_json_syntax_error(std::string_view text, size_t max_depth) {
+    return Validator(text, max_depth).run();
 }
 
 }  // namespace taskhost

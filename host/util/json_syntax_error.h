@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace taskhost {
 
@@ -18,7 +20,9 @@ struct JsonSyntaxError {
 };
 
 // The first syntax error of `text` as one JSON document, or nullopt when it is valid JSON.
-// Iterative, so nesting depth costs heap, not stack.
-std::optional<JsonSyntaxError> find_json_syntax_error(const std::string& text);
+// Iterative, so nesting depth costs heap, not stack; nesting deeper than `max_depth` objects
+// and arrays is an error too.
+std::optional<JsonSyntaxError> find_json_syntax_error(std::string_view text,
+                                                      size_t max_depth = SIZE_MAX);
 
 }  // namespace taskhost

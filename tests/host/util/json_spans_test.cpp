@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <random>
 #include <string>
 
+#include "random_json.h"
 #include "util/json_spans.h"
 #include "util/json_writer.h"
 
@@ -20,7 +20,6 @@ namespace {
 
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
-using Poco::JSON::Object;
 
 std::string written(const Var& value) {
     std::string out;
@@ -135,62 +134,33 @@ TEST(JsonSpans, NestingIsBoundedWhileChecking) {
     EXPECT_FALSE(accepted(std::string(1000000, '{'), 64));
 }
 
-Var random_value(std::mt19937& rng, int depth) {
-    std::uniform_int_distribution<int> kind(0, depth > 3 ? 4 : 6);
-    std::uniform_int_distribution<int> length(0, 8);
-    const auto text = [&] {
-        static const std::vector<std::string> pieces = {"a",
-                                                        "b",
-                                                        "\"",
-                                                        "\\",
-                                                        "/",
-                                                        "{",
-                                                        "}",
-                                                        "[",
-                                                        "]",
-                                                        ",",
-                                                        ":",
-                                                        " ",
-                                                        "\t",
-                                                        "\n",
-                                                        "\x01",
-                                                        "\x1f",
-                                                        "\xc3\xa9",
-                                                        "\xe2\x82\xac",
-                                                        "\xf0\x9f\x94\x91"};
-        std::string out;
-        for (int i = length(rng); i > 0; --i) {
-            out += pieces[rng() % pieces.size()];
-        }
-        return out;
-    };
-    switch (kind(rng)) {
-        case 0:
-            return text();
-        case 1:
-            return static_cast<Poco::Int64>(rng()) - (1LL << 31);
-        case 2:
-            return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
-        case 3:
-            return rng() % 2 == 0;
-        case 4:
-            return Var();
-        case 5: {
-            Object::Ptr object = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-            for (int i = length(rng) / 2; i > 0; --i) {
-                object->set(text(), random_value(rng, depth + 1));
-            }
-            return object;
-        }
-        default: {
-            Array::Ptr list = new Array;
-            for (int i = length(rng) / 2; i > 0; --i) {
-                list->add(random_value(rng, depth + 1));
-            }
-            return list;
-        }
+// Well-formed UTF-8 in strings and keys, with the characters JSON escapes or splits on.
+const taskhost_test::RandomJsonShape kPieces{[](std::mt19937& rng) {
+    static const std::vector<std::string> pieces = {"a",
+                                                    "b",
+                                                    "\"",
+                                                    "\\",
+                                                    "/",
+                                                    "{",
+                                                    "}",
+                                                    "[",
+                                                    "]",
+                                                    ",",
+                                                    ":",
+                                                    " ",
+                                                    "\t",
+                                                    "\n",
+                                                    "\x01",
+                                                    "\x1f",
+                                                    "\xc3\xa9",
+                                                    "\xe2\x82\xac",
+                                                    "\xf0\x9f\x94\x91"};
+    std::string out;
+    for (int i = rng() % 9; i > 0; --i) {
+        out += pieces[rng() % pieces.size()];
     }
-}
+    return out;
+}};
 
 TEST(JsonSpans, RandomDocumentsSplitIntoTheirPartsAndMutationsAreJudgedAsPocoJudgesThem) {
     std::mt19937 rng(7);
@@ -198,7 +168,7 @@ TEST(JsonSpans, RandomDocumentsSplitIntoTheirPartsAndMutationsAreJudgedAsPocoJud
     for (int i = 0; i < 2000; ++i) {
         Array::Ptr list = new Array;
         for (int k = rng() % 5; k > 0; --k) {
-            list->add(random_value(rng, 0));
+            list->add(taskhost_test::random_json(rng, kPieces));
         }
         const std::string text = written(list);
         const Result<std::string_view> whole = json_value_span(text, 64, "test");

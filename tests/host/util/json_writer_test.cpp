@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "random_json.h"
 #include "util/json_writer.h"
 
 namespace taskhost {
@@ -106,52 +107,23 @@ TEST(JsonWriter, AnObjectThatAsksForUnicodeEscapesIsLeftToPoco) {
     EXPECT_EQ(ours(object), poco(object));
 }
 
-Var random_value(std::mt19937& rng, int depth) {
-    std::uniform_int_distribution<int> kind(0, depth > 3 ? 4 : 6);
-    std::uniform_int_distribution<int> byte(0, 255);
-    std::uniform_int_distribution<int> length(0, 12);
-    const auto text = [&] {
-        std::string out;
-        for (int i = length(rng); i > 0; --i) {
-            out += static_cast<char>(byte(rng));
-        }
-        return out;
-    };
-    switch (kind(rng)) {
-        case 0:
-            return text();
-        case 1:
-            return static_cast<Poco::Int64>(rng()) - (1LL << 31);
-        case 2:
-            return std::uniform_real_distribution<double>(-1e6, 1e6)(rng);
-        case 3:
-            return rng() % 2 == 0;
-        case 4:
-            return Var();
-        case 5: {
-            Object::Ptr object =
-                new Object(rng() % 2 == 0 ? 0 : static_cast<int>(Poco::JSON_PRESERVE_KEY_ORDER));
-            for (int i = length(rng) / 2; i > 0; --i) {
-                object->set(text(), random_value(rng, depth + 1));
-            }
-            return object;
-        }
-        default: {
-            Array::Ptr list = new Array;
-            for (int i = length(rng) / 2; i > 0; --i) {
-                list->add(random_value(rng, depth + 1));
-            }
-            return list;
-        }
-    }
-}
+// Any byte in strings and keys; objects in either key order.
+const taskhost_test::RandomJsonShape kAnyBytes{[](std::mt19937& rng) {
+                                                   std::uniform_int_distribution<int> byte(0, 255);
+                                                   std::string out;
+                                                   for (int i = rng() % 13; i > 0; --i) {
+                                                       out += static_cast<char>(byte(rng));
+                                                   }
+                                                   return out;
+                                               },
+                                               true};
 
 TEST(JsonWriter, ThousandsOfRandomDocumentsMatchPoco) {
     std::mt19937 rng(12);
     for (int i = 0; i < 3000; ++i) {
         Object::Ptr object = new Object(i % 2 == 0 ? 0 : Poco::JSON_PRESERVE_KEY_ORDER);
-        object->set("value", random_value(rng, 0));
-        object->set("more", random_value(rng, 0));
+        object->set("value", taskhost_test::random_json(rng, kAnyBytes));
+        object->set("more", taskhost_test::random_json(rng, kAnyBytes));
         ASSERT_EQ(ours(object), poco(object)) << "document " << i;
     }
 }
