@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "util/host_error.h"
@@ -46,6 +47,16 @@ class DaemonClient {
     Result<DaemonAnswer> request(const std::string& method, const std::string& path,
                                  const std::string& body = "",
                                  size_t max_answer_bytes = kMaxDaemonAnswerBytes) const;
+
+    // As request(), for an answer sent in lines as they are made (200, application/x-ndjson):
+    // `on_line` gets each line, without its newline, as soon as it is whole (at most
+    // `max_line_bytes`), and an error it returns ends the exchange; the answer returned then has
+    // no body. Any other answer (an error, or a daemon that answers whole) comes back whole, at
+    // most `max_answer_bytes`.
+    using LineSink = std::function<Check(const std::string& line)>;
+    Result<DaemonAnswer> request_lines(const std::string& method, const std::string& path,
+                                       const std::string& body, size_t max_line_bytes,
+                                       size_t max_answer_bytes, const LineSink& on_line) const;
 
     const std::string& socket_path() const { return socket_path_; }
 

@@ -6,6 +6,7 @@
 #include "cli/daemon_answer.h"
 #include "cli/daemon_client.h"
 #include "cli/manifest_reporter.h"
+#include "cli/streamed_report.h"
 #include "manifest/manifest_run_json.h"
 #include "manifest/manifest_sources.h"
 #include "tasks/outcome.h"
@@ -55,17 +56,19 @@ void add_up(ManifestRunSummary& total, const ManifestRunSummary& one) {
     total.strict_refused = total.strict_refused || one.strict_refused;
 }
 
-// One file through the daemon: its answer to a run (200), or why the daemon could not give one.
+// One file through the daemon, asked to answer each result as its task ends (`report` prints
+// them): the answer's status (and its body when it came whole), or why there is none.
 Result<DaemonAnswer> post_file(const DaemonClient& client, const ManifestOptions& options,
-                               const std::string& file) {
+                               const std::string& file, StreamedReport& report) {
     Result<std::string> text = read_bounded_file(file, kMaxPostedManifestBytes, "manifest " + file);
     if (!text.ok()) {
         return HostError{text.error().where, text.error().problem,
                          "split it (the daemon takes at most 1 MiB per manifest), or apply it "
                          "without --socket"};
     }
-    Result<DaemonAnswer> answer =
-        client.request("POST", route_for(options, file), text.value(), kMaxManifestAnswerBytes);
+    Result<DaemonAnswer> answer = client.request_lines(
+        "POST", route_for(options, file) + "&stream=true", text.value(), kMaxResultBytes,
+        kMaxManifestAnswerBytes, [&report](const std::string& line) { return report.line(line); });
     if (!answer.ok() || answer.value().http_status == 200) {
         return answer;
     }
@@ -139,11 +142,18 @@ int manifest_through_daemon(const ManifestOptions& options, std::ostream& out, s
     const ManifestRunObserver observer = reporter.observer();
     ManifestRunSummary total;
     for (const std::string& file : files.value()) {
-        Result<DaemonAnswer> answer = post_file(client, options, file);
+        const std::string what = "answer of the daemon on " + client.socket_path();
+        StreamedReport streamed(what, options.json, observer, reporter);
+        Result<DaemonAnswer> answer = post_file(client, options, file, streamed);
         Result<ManifestRunSummary> summary =
-            answer.ok() ? report_answer(answer.value(), client.socket_path(), observer, reporter,
-                                        options.json)
-                        : Result<ManifestRunSummary>(answer.error());
+            !answer.ok()         ? Result<ManifestRunSummary>(answer.error())
+            : streamed.summary() ? Result<ManifestRunSummary>(*streamed.summary())
+            : !answer.value().body.empty()
+                ? report_answer(answer.value(), client.socket_path(), observer, reporter,
+                                options.json)
+                : Result<ManifestRunSummary>(
+                      HostError{what, "ended before its summary line",
+                                "check the daemon's log: it may have stopped while answering"});
         if (!summary.ok()) {
             err << "taskhost: " << summary.error().text() << std::endl;
             return exit_code_for_usage_error(detailed);

@@ -8,6 +8,9 @@
 namespace taskhost {
 namespace {
 
+// What a streamed answer may hold unwritten because its caller does not read.
+constexpr size_t kMaxStreamBacklog = 64 * 1024 * 1024;
+
 std::string ms_text(std::chrono::milliseconds ms) {
     return std::to_string(ms.count()) + " ms";
 }
@@ -98,7 +101,7 @@ HttpConnection::Wait HttpConnection::on_expired(HttpClock::time_point now) {
 
 HttpConnection::Wait HttpConnection::on_answer(const HttpAnswer& answer,
                                                HttpClock::time_point now) {
-    return respond(answer, now);
+    return state_ == State::kStreaming ? next_piece(answer, now) : respond(answer, now);
 }
 
 HttpConnection::Wait HttpConnection::advance(HttpClock::time_point now) {
@@ -201,7 +204,22 @@ HttpConnection::Wait HttpConnection::respond(const HttpAnswer& answer, HttpClock
     out_at_ = 0;
     close_after_ = !keep_alive;
     body_.reset();
-    state_ = State::kWriting;
+    state_ = answer.more ? State::kStreaming : State::kWriting;
+    deadline_ = now + shared_.settings.answer_timeout;
+    return flush(now);
+}
+
+HttpConnection::Wait HttpConnection::next_piece(const HttpAnswer& piece,
+                                                HttpClock::time_point now) {
+    out_.erase(0, out_at_);
+    out_at_ = 0;
+    out_ += chunk_bytes(piece.body, !piece.more);
+    if (out_.size() > kMaxStreamBacklog) {
+        return Wait::kClose;  // the caller stopped reading; the run goes on without it
+    }
+    if (!piece.more) {
+        state_ = State::kWriting;
+    }
     deadline_ = now + shared_.settings.answer_timeout;
     return flush(now);
 }
@@ -219,6 +237,10 @@ HttpConnection::Wait HttpConnection::flush(HttpClock::time_point now) {
         }
     }
     std::string().swap(out_);
+    out_at_ = 0;
+    if (state_ == State::kStreaming) {
+        return Wait::kPiece;
+    }
     if (!close_after_) {
         return next_request(now);
     }

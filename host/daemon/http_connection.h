@@ -42,8 +42,11 @@ struct HttpFrontShared {
 
 class HttpConnection {
   public:
-    enum class Wait { kRead, kWrite, kWorker, kClose };
-    enum class State { kHead, kBody, kWorking, kWriting, kLingering };
+    // kPiece: a streamed answer is written as far as it goes; its next piece comes from the
+    // worker still answering (nothing to watch meanwhile).
+    enum class Wait { kRead, kWrite, kWorker, kPiece, kClose };
+    // kStreaming: a worker is still answering and its pieces are written as they come.
+    enum class State { kHead, kBody, kWorking, kStreaming, kWriting, kLingering };
 
     HttpConnection(uint64_t id, int fd, HttpFrontShared& shared, HttpClock::time_point now);
     ~HttpConnection();  // closes the descriptor
@@ -54,7 +57,7 @@ class HttpConnection {
     Wait on_writable(HttpClock::time_point now);
     // Past its deadline: the silent close of an idle connection, or a 408.
     Wait on_expired(HttpClock::time_point now);
-    // A worker's answer to the request handed out with Wait::kWorker.
+    // A worker's answer to the request handed out with Wait::kWorker, or a piece of it.
     Wait on_answer(const HttpAnswer& answer, HttpClock::time_point now);
     // The request to hand a worker after Wait::kWorker (its body moved out).
     HttpRequest take_request();
@@ -75,6 +78,7 @@ class HttpConnection {
     Wait start_body(const HttpBodyFraming& framing, HttpClock::time_point now);
     Wait read_body(HttpClock::time_point now);
     Wait respond(const HttpAnswer& answer, HttpClock::time_point now);
+    Wait next_piece(const HttpAnswer& piece, HttpClock::time_point now);
     Wait refuse(int status, const std::string& kind, const std::string& msg, const std::string& fix,
                 HttpClock::time_point now);
     Wait flush(HttpClock::time_point now);

@@ -46,6 +46,7 @@ int eviction_rank(const HttpConnection& connection) {
         case HttpConnection::State::kWriting:
             return 3;
         case HttpConnection::State::kWorking:
+        case HttpConnection::State::kStreaming:
             break;
     }
     return -1;
@@ -163,7 +164,9 @@ void HttpFront::run() {
                 continue;
             }
             HttpConnection& connection = *found->second;
-            handle(connection, connection.state() == HttpConnection::State::kWriting
+            const HttpConnection::State state = connection.state();
+            handle(connection, state == HttpConnection::State::kWriting ||
+                                       state == HttpConnection::State::kStreaming
                                    ? connection.on_writable(now)
                                    : connection.on_readable(now));
         }
@@ -254,6 +257,9 @@ void HttpFront::handle(HttpConnection& connection, HttpConnection::Wait wait) {
         case HttpConnection::Wait::kWorker:
             dispatch(connection);
             return;
+        case HttpConnection::Wait::kPiece:
+            unwatch(connection);
+            return;
         case HttpConnection::Wait::kClose:
             close_connection(connection.id());
             return;
@@ -275,22 +281,37 @@ void HttpFront::watch(HttpConnection& connection, uint32_t events) {
     watched_[connection.id()] = events;
 }
 
-void HttpFront::dispatch(HttpConnection& connection) {
-    // Unwatched while a worker has its request: a hang-up shows when the answer is written.
+void HttpFront::unwatch(HttpConnection& connection) {
     if (watched_.erase(connection.id()) != 0) {
         ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, connection.fd(), nullptr);
     }
+}
+
+void HttpFront::post_answer(uint64_t id, HttpAnswer answer) {
+    {
+        std::lock_guard<std::mutex> lock(answers_mutex_);
+        answers_.emplace_back(id, std::move(answer));
+    }
+    wake();
+}
+
+void HttpFront::dispatch(HttpConnection& connection) {
+    // Unwatched while a worker has its request: a hang-up shows when the answer is written.
+    unwatch(connection);
     ++busy_;
     HttpRequest request = connection.take_request();
     const HttpLane lane = shared_.service.lane(request);
     const uint64_t id = connection.id();
+    if (request.http11) {  // chunked pieces need HTTP/1.1
+        request.stream = [this, id](HttpAnswer piece) {
+            piece.more = true;
+            post_answer(id, std::move(piece));
+        };
+    }
     lanes_[static_cast<int>(lane)]->submit([this, id, request = std::move(request)]() mutable {
         HttpAnswer answer = shared_.service.answer(request);
-        {
-            std::lock_guard<std::mutex> lock(answers_mutex_);
-            answers_.emplace_back(id, std::move(answer));
-        }
-        wake();
+        answer.more = false;  // the last piece of a streamed answer, or the whole answer
+        post_answer(id, std::move(answer));
     });
 }
 
@@ -329,8 +350,10 @@ void HttpFront::take_answers(HttpClock::time_point now) {
 void HttpFront::sweep(HttpClock::time_point now) {
     std::vector<uint64_t> expired;
     for (const auto& entry : connections_) {
-        if (entry.second->state() != HttpConnection::State::kWorking &&
-            now >= entry.second->deadline()) {
+        const HttpConnection::State state = entry.second->state();
+        // A worker still answers (whole or in pieces): its run may take hours when paced.
+        if (state != HttpConnection::State::kWorking &&
+            state != HttpConnection::State::kStreaming && now >= entry.second->deadline()) {
             expired.push_back(entry.first);
         }
     }
@@ -349,6 +372,7 @@ void HttpFront::count_busy() {
     for (const auto& entry : connections_) {
         const HttpConnection::State state = entry.second->state();
         busy += state == HttpConnection::State::kWorking ||
+                state == HttpConnection::State::kStreaming ||
                 state == HttpConnection::State::kWriting || state == HttpConnection::State::kBody;
     }
     busy_ = busy;

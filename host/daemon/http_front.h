@@ -56,6 +56,9 @@ class HttpFront {
     bool evict_one();
     void handle(HttpConnection& connection, HttpConnection::Wait wait);
     void dispatch(HttpConnection& connection);
+    void unwatch(HttpConnection& connection);
+    // From a worker: an answer (or a piece of one) for the loop to write.
+    void post_answer(uint64_t id, HttpAnswer answer);
     void close_connection(uint64_t id);
     void take_answers(HttpClock::time_point now);
     void sweep(HttpClock::time_point now);

@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <cstdio>
 #include <ctime>
 
 namespace taskhost {
@@ -74,10 +75,23 @@ std::string answer_bytes(const HttpAnswer& answer, bool keep_alive) {
     for (const auto& field : answer.headers) {
         bytes += field.first + ": " + field.second + "\r\n";
     }
-    bytes += "Content-Length: " + std::to_string(answer.body.size()) + "\r\n";
+    if (answer.more) {
+        bytes += "Transfer-Encoding: chunked\r\n";
+    } else {
+        bytes += "Content-Length: " + std::to_string(answer.body.size()) + "\r\n";
+    }
     bytes += keep_alive ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n";
-    bytes += answer.body;
-    return bytes;
+    return bytes + (answer.more ? chunk_bytes(answer.body, false) : answer.body);
+}
+
+std::string chunk_bytes(const std::string& body, bool last) {
+    std::string bytes;
+    if (!body.empty()) {
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx\r\n", body.size());
+        bytes = size + body + "\r\n";
+    }
+    return last ? bytes + "0\r\n\r\n" : bytes;
 }
 
 }  // namespace taskhost

@@ -3,6 +3,7 @@
 // route never touches a connection (the loop owns every descriptor).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +14,16 @@
 namespace taskhost {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpAnswer {
+    int status = 200;
+    std::string content_type = "application/json";
+    HttpHeaders headers;  // Retry-After, Location, Allow, WWW-Authenticate, ...
+    std::string body;
+    bool close = false;  // end the connection after this answer
+    bool more =
+        false;  // a piece of a streamed answer that more pieces follow (HttpRequest::stream)
+};
 
 struct HttpRequest {
     std::string method;
@@ -26,6 +37,10 @@ struct HttpRequest {
     bool keep_alive = true;       // what the caller asked (HTTP/1.1 unless Connection: close)
     std::optional<PeerCredentials> peer;  // unix socket: the kernel's word (SO_PEERCRED)
     std::string peer_address;             // TCP: "127.0.0.1:port"
+    // Set by the front for an HTTP/1.1 request: hands the loop one piece of an answer sent as it
+    // is made (chunked). The first piece's status and headers are the answer's; the route then
+    // returns the last piece. Unset: the route answers whole.
+    std::function<void(HttpAnswer piece)> stream;
 
     // The first header named `name` (case-insensitive); nullptr when absent.
     const std::string* header(const std::string& name) const;
@@ -33,19 +48,14 @@ struct HttpRequest {
     std::string path() const;
 };
 
-struct HttpAnswer {
-    int status = 200;
-    std::string content_type = "application/json";
-    HttpHeaders headers;  // Retry-After, Location, Allow, WWW-Authenticate, ...
-    std::string body;
-    bool close = false;  // end the connection after this answer
-};
-
 // The reason phrase of `status` ("Unprocessable Entity" for 422, which agents print).
 const char* reason_phrase(int status);
 
-// The bytes on the wire: status line, headers (Content-Length, Connection), body.
+// The bytes on the wire: status line, headers (Content-Length, Connection), body. For the first
+// piece of a streamed answer (`more`): Transfer-Encoding: chunked, and the body as one chunk.
 std::string answer_bytes(const HttpAnswer& answer, bool keep_alive);
+// A later piece of a streamed answer as one chunk (none when empty), and the end when `last`.
+std::string chunk_bytes(const std::string& body, bool last);
 
 bool same_header_name(const std::string& a, const std::string& b);
 

@@ -16,6 +16,7 @@ namespace {
 struct PostedRun {
     std::string name = "posted.json";
     ManifestRunSettings settings;
+    bool stream = false;  // each result a line as its task ends, then the summary's
 };
 
 bool is_flag_value(const std::string& value) {
@@ -56,13 +57,15 @@ Result<PostedRun> posted_run(ManifestMode mode, const std::map<std::string, std:
             run.settings.strict = value == "true";
         } else if (name == "force" && mode == ManifestMode::kApply && is_flag_value(value)) {
             run.settings.force = value == "true";
-        } else if (name == "name" || name == "strict" || name == "force") {
+        } else if (name == "stream" && is_flag_value(value)) {
+            run.stream = value == "true";
+        } else if (name == "name" || name == "strict" || name == "force" || name == "stream") {
             return HostError{where, "has a value it cannot take here",
-                             "name: letters, digits, '.', '_' and '-' (at most 128); strict and "
-                             "force (apply only): true or false"};
+                             "name: letters, digits, '.', '_' and '-' (at most 128); strict, "
+                             "stream and force (apply only): true or false"};
         } else {
             return HostError{where, "is not known here",
-                             "use name, concurrency, strict or force (apply)"};
+                             "use name, concurrency, strict, stream or force (apply)"};
         }
     }
     return run;
@@ -106,6 +109,8 @@ class RenderedResults {
     std::vector<bool> repeated_;
 };
 
+constexpr const char* kNdjson = "application/x-ndjson";
+
 // Counts a posted run for the drain while it lives. Counted before the drain is looked at, so
 // that a drain that begins meanwhile either sees the run or is seen by it.
 class PostedRunCount {
@@ -118,6 +123,36 @@ class PostedRunCount {
   private:
     std::atomic<int>& runs_;
 };
+
+// Answers in pieces (application/x-ndjson): a line per result as its task ends, in the order
+// they end, then {"summary": ...}.
+void stream_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest& request,
+                     HttpAnswer& response, const PostedRun& posted,
+                     const std::vector<Manifest>& manifests, const ApiCaller& caller) {
+    ManifestRunSettings settings = posted.settings;
+    settings.keep_results = false;  // each result leaves as a line: the run holds none of them
+    const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
+    ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, settings);
+    bool first = true;
+    ManifestRunObserver observer;
+    observer.finished = [&](const ManifestTaskResult& result, const std::string&) {
+        if (mode == ManifestMode::kApply) {
+            audit_posted(context, result, caller);
+        }
+        HttpAnswer piece;
+        piece.content_type = first ? kNdjson : "";
+        piece.body = to_json(result.to_json()) + "\n";
+        first = false;
+        request.stream(std::move(piece));
+    };
+    const ManifestRunReport report =
+        engine.run_manifests(manifests, observer, context.drain_expired);
+    Poco::JSON::Object::Ptr line = new Poco::JSON::Object;
+    line->set("summary", summary_json(report.summary));
+    response.status = 200;
+    response.content_type = kNdjson;
+    response.body = to_json(line) + "\n";
+}
 
 }  // namespace
 
@@ -150,6 +185,10 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     posted.settings.stop_starting = context.drain_begun;
     posted.settings.stop_reason = "the daemon is shutting down";
     posted.settings.caller = ledger_caller(caller);
+    if (posted.stream && request.stream) {  // HTTP/1.0 (no stream) gets the whole answer
+        stream_manifest(context, mode, request, response, posted, manifests, caller);
+        return;
+    }
     const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
     ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, posted.settings);
     // Each result is written as JSON when it finishes, while the other tasks still run, so

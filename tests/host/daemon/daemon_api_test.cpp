@@ -46,41 +46,6 @@ class DaemonApi : public ::testing::Test {
     DaemonUnderTest daemon_;
 };
 
-// Everything the daemon answers on one raw unix-socket connection to `raw`, read until it closes
-// the connection or 3 s pass (then "(still open)" is appended).
-std::string raw_exchange(const std::string& socket_path, const std::string& raw) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        return "(cannot connect)";
-    }
-    if (::write(fd, raw.data(), raw.size()) < 0) {
-        ::close(fd);
-        return "(cannot write)";
-    }
-    std::string answer;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    for (;;) {
-        pollfd readable{fd, POLLIN, 0};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            until - std::chrono::steady_clock::now());
-        if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) {
-            answer += "(still open)";
-            break;
-        }
-        char buffer[4096];
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got <= 0) {
-            break;
-        }
-        answer.append(buffer, static_cast<size_t>(got));
-    }
-    ::close(fd);
-    return answer;
-}
-
 size_t count_of(const std::string& text, const std::string& needle) {
     size_t count = 0;
     for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
@@ -96,7 +61,7 @@ TEST_F(DaemonApi, ABodyNoRouteReadsNeverRunsAsASecondRequest) {
     const std::string smuggled =
         "POST /v1/plugins/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
     for (const std::string method : {"POST", "GET"}) {
-        const std::string answer = raw_exchange(
+        const std::string answer = taskhost_test::raw_exchange(
             daemon_.socket_path(), method + " /v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                                        std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
         EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << method << ": " << answer;
@@ -104,10 +69,10 @@ TEST_F(DaemonApi, ABodyNoRouteReadsNeverRunsAsASecondRequest) {
         EXPECT_EQ(answer.find("reloaded"), std::string::npos) << answer;
     }
     // A request without a body keeps its connection (keep-alive is untouched).
-    const std::string two = raw_exchange(daemon_.socket_path(),
-                                         "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                                         "GET /v1/health HTTP/1.1\r\nHost: x\r\n"
-                                         "Connection: close\r\n\r\n");
+    const std::string two = taskhost_test::raw_exchange(daemon_.socket_path(),
+                                                        "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                                                        "GET /v1/health HTTP/1.1\r\nHost: x\r\n"
+                                                        "Connection: close\r\n\r\n");
     EXPECT_EQ(count_of(two, "HTTP/1.1 200"), 2u) << two;
 }
 

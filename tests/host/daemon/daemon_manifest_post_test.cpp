@@ -7,13 +7,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "daemon_test_support.h"
 #include "dcv_sandbox_support.h"
 #include "host_test_support.h"
+#include "manifest/manifest_run_json.h"
 #include "sandbox_server.h"
 
 namespace taskhost {
@@ -95,11 +100,15 @@ TEST_F(DaemonManifestPost, ApplyThroughTheSocketSendsEachOnceAndASecondApplyNoth
 }
 
 // `plan|apply --socket --json` prints each result as the daemon wrote it, without reading it
-// into objects first: its lines, joined, are the results of the daemon's own answer.
+// into objects first: its lines are the results of the daemon's whole answer to the same plan
+// (in the order their tasks ended, so compared sorted).
 TEST_F(DaemonManifestPost, JsonLinesAreTheDaemonsResultsByteForByte) {
     ASSERT_EQ(cli("apply").exit_code, 0);  // the ledger now gives each task its times
     const DaemonAnswer raw = daemon_.post("/v1/manifests/plan?name=resends.json", kManifest);
     ASSERT_EQ(raw.http_status, 200) << raw.body;
+    const Result<ReportText> whole = split_report_text(raw.body, "the answer");
+    ASSERT_TRUE(whole.ok()) << whole.error().text();
+    std::vector<std::string> expected(whole.value().results.begin(), whole.value().results.end());
     const auto planned = cli("plan", {"--json"});
     ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
     std::vector<std::string> lines;
@@ -109,11 +118,76 @@ TEST_F(DaemonManifestPost, JsonLinesAreTheDaemonsResultsByteForByte) {
     }
     ASSERT_EQ(lines.size(), 4u) << planned.out;  // three results and the summary
     EXPECT_EQ(lines[3].rfind("{\"summary\":{\"command\":\"plan\"", 0), 0u) << lines[3];
-    const std::string results = "\"results\":[" + lines[0] + "," + lines[1] + "," + lines[2] + "]}";
-    const std::string body = raw.body.substr(0, raw.body.find_last_not_of('\n') + 1);
-    ASSERT_GE(body.size(), results.size());
-    EXPECT_EQ(body.substr(body.size() - results.size()), results) << raw.body;
+    lines.pop_back();
+    std::sort(lines.begin(), lines.end());
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(lines, expected);
     EXPECT_NE(lines[0].find("\"last_sent_at\""), std::string::npos) << lines[0];
+}
+
+// With stream=true (what `apply --socket` asks) the answer is application/x-ndjson, chunked: a
+// line per result as its task ends, then the summary; each line arrives when its task ends,
+// not when the run does. HTTP/1.0 cannot take chunks and gets the whole answer.
+TEST_F(DaemonManifestPost, AStreamedAnswerGivesEachResultAsItsTaskEnds) {
+    server_.add_fault(taskhost_test::every_resend(sandbox::FaultRule::Action::kLatency,
+                                                  std::chrono::milliseconds(400)));
+    std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> lines;
+    const Result<DaemonAnswer> answer = daemon_.client().request_lines(
+        "POST", "/v1/manifests/apply?name=resends.json&concurrency=1&stream=true", kManifest,
+        1 << 20, 1 << 20, [&lines](const std::string& line) -> Check {
+            lines.emplace_back(std::chrono::steady_clock::now(), line);
+            return std::nullopt;
+        });
+    ASSERT_TRUE(answer.ok()) << answer.error().text();
+    EXPECT_EQ(answer.value().http_status, 200);
+    EXPECT_EQ(answer.value().body, "");  // it came in lines
+    ASSERT_EQ(lines.size(), 4u);
+    for (size_t i = 0; i < 3; ++i) {
+        const auto result = taskhost_test::parse_json(lines[i].second);
+        EXPECT_EQ(result->getValue<std::string>("status"), "succeeded") << lines[i].second;
+    }
+    const auto summary = taskhost_test::parse_json(lines[3].second)->getObject("summary");
+    EXPECT_EQ(summary->getValue<int>("sent"), 3) << lines[3].second;
+    // One task at a time, 400 ms each: each result line came when its task ended.
+    EXPECT_GT(lines[1].first - lines[0].first, std::chrono::milliseconds(250));
+    EXPECT_GT(lines[2].first - lines[1].first, std::chrono::milliseconds(250));
+    EXPECT_EQ(server_.accepted_resends().size(), 3u);
+
+    const std::string old = taskhost_test::raw_exchange(
+        daemon_.socket_path(),
+        "POST /v1/manifests/plan?name=resends.json&stream=true HTTP/1.0\r\n"
+        "Content-Length: " +
+            std::to_string(std::string(kManifest).size()) + "\r\n\r\n" + kManifest);
+    EXPECT_EQ(old.rfind("HTTP/1.1 200", 0), 0u) << old;
+    EXPECT_NE(old.find("Content-Length: "), std::string::npos) << old;
+    EXPECT_EQ(old.find("chunked"), std::string::npos) << old;
+    EXPECT_NE(old.find("{\"summary\":"), std::string::npos) << old;
+}
+
+// A client that leaves in the middle of a streamed answer leaves the run to finish: every task
+// is sent and recorded once, and the daemon goes on answering.
+TEST_F(DaemonManifestPost, AClientThatLeavesMidStreamLeavesTheRunToFinish) {
+    server_.add_fault(taskhost_test::every_resend(sandbox::FaultRule::Action::kLatency,
+                                                  std::chrono::milliseconds(200)));
+    size_t seen = 0;
+    const Result<DaemonAnswer> answer = daemon_.client().request_lines(
+        "POST", "/v1/manifests/apply?name=resends.json&concurrency=1&stream=true", kManifest,
+        1 << 20, 1 << 20, [&seen](const std::string&) -> Check {
+            ++seen;
+            return HostError{"the test", "leaves after the first line", ""};
+        });
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(seen, 1u);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (server_.accepted_resends().size() < 3 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(server_.accepted_resends().size(), 3u);
+    EXPECT_EQ(daemon_.get("/v1/health").http_status, 200);
+    const auto second = cli("apply", {"--json"});
+    EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+    EXPECT_EQ(taskhost_test::summary_of(second.out)->getValue<int>("unchanged"), 3) << second.out;
+    EXPECT_EQ(server_.accepted_resends().size(), 3u);
 }
 
 // The history names who posted the manifest (its uid and pid, from the unix socket), as for a

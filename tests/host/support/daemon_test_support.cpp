@@ -4,8 +4,12 @@
 
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -134,6 +138,39 @@ std::pair<int, std::string> promtool_check(const std::string& dir, const std::st
 
 bool has_line(const std::string& body, const std::string& line) {
     return ("\n" + body).find("\n" + line + "\n") != std::string::npos;
+}
+
+std::string raw_exchange(const std::string& socket_path, const std::string& raw) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        return "(cannot connect)";
+    }
+    if (::write(fd, raw.data(), raw.size()) < 0) {
+        ::close(fd);
+        return "(cannot write)";
+    }
+    std::string answer;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    for (;;) {
+        pollfd readable{fd, POLLIN, 0};
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            until - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) {
+            answer += "(still open)";
+            break;
+        }
+        char buffer[4096];
+        const ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got <= 0) {
+            break;
+        }
+        answer.append(buffer, static_cast<size_t>(got));
+    }
+    ::close(fd);
+    return answer;
 }
 
 }  // namespace taskhost_test

@@ -80,4 +80,8 @@ std::pair<int, std::string> promtool_check(const std::string& dir, const std::st
 // Whether `body` has `line` as one whole line.
 bool has_line(const std::string& body, const std::string& line);
 
+// Everything the daemon answers on one raw unix-socket connection to `raw`, read until it closes
+// the connection or 3 s pass (then "(still open)" is appended).
+std::string raw_exchange(const std::string& socket_path, const std::string& raw);
+
 }  // namespace taskhost_test
