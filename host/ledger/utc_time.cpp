@@ -17,15 +17,40 @@ std::string format_utc(WallClock::time_point at) {
     return text;
 }
 
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS.mmmZ" character by character: digits where digits go (sscanf alone
+// would take a sign or a blank there, and a year of -999 is outside what the clock can hold).
+bool has_utc_shape(const std::string& text) {
+    static const char kShape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    if (text.size() != sizeof kShape - 1) {
+        return false;
+    }
+    for (size_t i = 0; i < text.size(); ++i) {
+        const bool ok =
+            kShape[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == kShape[i];
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The years a time point of the system clock (nanoseconds in 64 bits: 1677-2262) holds with room.
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2200;
+
+}  // namespace
+
 std::optional<WallClock::time_point> parse_utc(const std::string& text) {
     std::tm parts{};
     int millis = 0;
     int consumed = 0;
-    if (text.size() != 24 ||
+    if (!has_utc_shape(text) ||
         std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &parts.tm_year, &parts.tm_mon,
                     &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &millis,
                     &consumed) != 7 ||
-        consumed != 24) {
+        consumed != 24 || parts.tm_year < kFirstYear || parts.tm_year > kLastYear) {
         return std::nullopt;
     }
     parts.tm_year -= 1900;

@@ -107,6 +107,16 @@ TEST(UtcTime, FormatsParsesAndRefusesImpossibleDates) {
     EXPECT_FALSE(parse_utc("2026-02-30T00:00:00.000Z").has_value());
     EXPECT_FALSE(parse_utc("2026-11-01T24:00:00.000Z").has_value());
     EXPECT_FALSE(parse_utc("2026-11-01 12:30:05.250Z").has_value());
+    // Outside what the clock holds (found by fuzzing a daemon's answer: -999 overflowed it), or
+    // a sign or blank where a digit goes.
+    EXPECT_FALSE(parse_utc("-999-11-01T12:30:05.250Z").has_value());
+    EXPECT_FALSE(parse_utc("9999-11-01T12:30:05.250Z").has_value());
+    EXPECT_FALSE(parse_utc("1969-12-31T23:59:59.999Z").has_value());
+    EXPECT_FALSE(parse_utc("2026-11-01T12:30:05.-25Z").has_value());
+    EXPECT_FALSE(parse_utc("2026- 1-01T12:30:05.250Z").has_value());
+    EXPECT_FALSE(parse_utc("2026-+1-01T12:30:05.250Z").has_value());
+    EXPECT_TRUE(parse_utc("1970-01-01T00:00:00.000Z").has_value());
+    EXPECT_TRUE(parse_utc("2200-12-31T23:59:59.999Z").has_value());
 }
 
 }  // namespace
