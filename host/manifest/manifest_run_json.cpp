@@ -1,5 +1,6 @@
 #include "manifest/manifest_run_json.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 
 #include "ledger/utc_time.h"
@@ -17,12 +18,17 @@ HostError bad_field(const std::string& where) {
                      "use a taskhost client of the daemon's version"};
 }
 
+// A count, or an index: an integer from 0 up (Poco throws converting -1 to size_t).
 bool read_count(const Object::Ptr& json, const char* name, size_t& into) {
     if (!json->has(name) || !json->get(name).isInteger()) {
         return false;
     }
-    into = json->getValue<size_t>(name);
-    return true;
+    try {
+        into = json->getValue<size_t>(name);
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
 }
 
 std::optional<WallClock::time_point> time_field(const Object::Ptr& json, const char* name) {
@@ -37,9 +43,11 @@ Result<ManifestTaskResult> result_from_json(const Object::Ptr& json) {
     }
     ManifestTaskResult r;
     r.manifest = json->optValue<std::string>("manifest", "");
-    if (json->has("index") && json->get("index").isInteger()) {
-        r.index = json->getValue<size_t>("index");
+    size_t index = 0;
+    if (json->has("index") && !read_count(json, "index", index)) {
+        return bad_field("results[].index");
     }
+    r.index = json->has("index") ? std::optional<size_t>(index) : std::nullopt;
     r.name = json->optValue<std::string>("name", "");
     r.task = json->optValue<std::string>("task", "");
     r.account = json->optValue<std::string>("account", "");

@@ -120,6 +120,11 @@ TEST(ReportText, AMalformedOrIncompleteAnswerIsRefusedByFieldOrByte) {
               std::string::npos);
     EXPECT_NE(refusal(R"({"summary":)" + summary + R"(,"results":[{},2]})").find("results[]"),
               std::string::npos);
+    // Counts below zero (Poco throws converting them; the client ended on it).
+    std::string negative = summary;
+    negative.replace(negative.find("\"tasks\":4"), 9, "\"tasks\":-4");
+    EXPECT_NE(refusal(R"({"summary":)" + negative + R"(,"results":[]})").find("summary.tasks"),
+              std::string::npos);
     EXPECT_NE(refusal(R"({"summary":)" + summary + R"(,"results":[],"results":[]})")
                   .find("results twice"),
               std::string::npos);
@@ -127,6 +132,16 @@ TEST(ReportText, AMalformedOrIncompleteAnswerIsRefusedByFieldOrByte) {
                       std::string(100, ']') + "]}")
                   .find("deeper than 64"),
               std::string::npos);
+}
+
+TEST(ReportText, AResultWithANegativeIndexIsRefusedByField) {
+    const Result<Poco::JSON::Object::Ptr> line = parse_json_object(
+        R"({"manifest":"m.json","status":"succeeded","index":-1})", JsonLimits{}, "test");
+    ASSERT_TRUE(line.ok());
+    const Result<ManifestTaskResult> result = result_from_json(line.value());
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().where.find("results[].index"), std::string::npos)
+        << result.error().where;
 }
 
 }  // namespace
