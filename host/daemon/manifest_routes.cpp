@@ -85,30 +85,6 @@ void refuse(HttpAnswer& response, int status, const std::string& kind, const Hos
     send_error(response, ApiError{status, kind, error.text(), error.fix, retryable, {}});
 }
 
-// The results of one posted manifest as JSON text, by task index. A task index that finishes
-// twice (not expected) is left for report_text to write from the report itself.
-class RenderedResults {
-  public:
-    void add(const ManifestTaskResult& result) {
-        if (!result.index || *result.index >= kMaxTasks) {
-            return;
-        }
-        const size_t index = *result.index;
-        if (index >= texts_.size()) {
-            texts_.resize(index + 1);
-            repeated_.resize(index + 1, false);
-        }
-        repeated_[index] = repeated_[index] || !texts_[index].empty();
-        texts_[index] = repeated_[index] ? std::string() : to_json(result.to_json());
-    }
-    const std::vector<std::string>& texts() const { return texts_; }
-
-  private:
-    static constexpr size_t kMaxTasks = 1 << 20;  // a 1 MiB manifest has fewer
-    std::vector<std::string> texts_;
-    std::vector<bool> repeated_;
-};
-
 constexpr const char* kNdjson = "application/x-ndjson";
 
 // Counts a posted run for the drain while it lives. Counted before the drain is looked at, so
@@ -191,20 +167,16 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     }
     const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
     ManifestRun engine(context.config, *catalog, context.pacer, context.ledger, posted.settings);
-    // Each result is written as JSON when it finishes, while the other tasks still run, so
-    // that the answer is only joined once the last one ends.
-    RenderedResults rendered;
     ManifestRunObserver observer;
-    observer.finished = [&context, &caller, &rendered, mode](const ManifestTaskResult& result,
-                                                             const std::string&) {
-        if (mode == ManifestMode::kApply) {
+    if (mode == ManifestMode::kApply) {
+        observer.finished = [&context, &caller](const ManifestTaskResult& result,
+                                                const std::string&) {
             audit_posted(context, result, caller);
-        }
-        rendered.add(result);
-    };
+        };
+    }
     const ManifestRunReport report =
         engine.run_manifests(manifests, observer, context.drain_expired);
-    send_json(response, 200, report_text(report, rendered.texts()));
+    send_json(response, 200, to_json(report_json(report)));
 }
 
 }  // namespace taskhost

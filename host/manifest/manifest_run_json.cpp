@@ -116,17 +116,6 @@ Object::Ptr report_json(const ManifestRunReport& report) {
     return json;
 }
 
-std::string report_text(const ManifestRunReport& report, const std::vector<std::string>& rendered) {
-    std::string text = "{\"summary\":" + to_json(summary_json(report.summary)) + ",\"results\":[";
-    for (size_t i = 0; i < report.results.size(); ++i) {
-        const std::optional<size_t>& index = report.results[i].index;
-        const bool ready = index && *index < rendered.size() && !rendered[*index].empty();
-        text += i == 0 ? "" : ",";
-        text += ready ? rendered[*index] : to_json(report.results[i].to_json());
-    }
-    return text + "]}";
-}
-
 Result<ReportText> split_report_text(std::string_view body, const std::string& what) {
     Result<std::string_view> whole = json_value_span(body, 64, what);
     if (!whole.ok()) {

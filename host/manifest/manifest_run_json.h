@@ -1,8 +1,7 @@
 // A plan's or apply's report as JSON, both ways: the daemon's answers (GET /v1/manifests, and
 // POST /v1/manifests/plan|apply) write it; `taskhost plan|apply --socket` reads it back and
-// reports it as a local run would. A posted run's report is also handled as text, never built as
-// JSON objects: the daemon joins the results it rendered while its tasks ran, and `--json`
-// passes each result's text on as it came (a 2,000-task answer is 2.4 MB).
+// reports it as a local run would. A client splits a whole report without building it as JSON
+// objects (a 2,000-task answer is 2.4 MB), and `--json` passes each result's text on as it came.
 //   {"summary": {"manifests", "tasks", "sent", "would_send", "unchanged", "failed", "invalid",
 //                "in_doubt", "strict_refused", "elapsed_ms"},
 //    "results": [ManifestTaskResult::to_json(), ...]}
@@ -27,14 +26,9 @@ Poco::JSON::Object::Ptr report_json(const ManifestRunReport& report);
 Result<ManifestRunSummary> summary_from_json(const Poco::JSON::Object::Ptr& json);
 Result<ManifestTaskResult> result_from_json(const Poco::JSON::Object::Ptr& json);
 
-// Byte for byte to_json(report_json(report)) of a one-manifest report. rendered[k], when there
-// and not empty, is to_json(r.to_json()) already written for the one result r whose index is k;
-// the other results are written here.
-std::string report_text(const ManifestRunReport& report, const std::vector<std::string>& rendered);
-
-// What report_text wrote, split: the summary read, and each result's text as a span of `body`.
-// The whole body is checked to be well-formed JSON (nesting at most 64) first; an error names
-// the field that is missing or of the wrong type, or where the text is malformed.
+// What to_json(report_json(...)) wrote, split: the summary read, and each result's text as a span
+// of `body`. The whole body is checked to be well-formed JSON (nesting at most 64) first; an error
+// names the field that is missing or of the wrong type, or where the text is malformed.
 struct ReportText {
     ManifestRunSummary summary;
     std::vector<std::string_view> results;  // each a JSON object, into `body`

@@ -1,8 +1,6 @@
-// A posted run's report as text (issue 12: the daemon joins results it rendered while the run
-// went on, and `apply --socket --json` prints each as it came): the joined text is byte for byte
-// the report built as JSON objects, whichever results were rendered ahead; the split gives back
-// the summary and each result's exact text; a malformed or incomplete answer is refused with the
-// field or the byte it goes wrong at.
+// A posted run's whole report as text (issue 12: `apply --socket --json` prints each result as it
+// came): the split gives back the summary and each result's exact text; a malformed or
+// incomplete answer is refused with the field or the byte it goes wrong at.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
@@ -58,25 +56,9 @@ std::string rendered_one(const ManifestTaskResult& result) {
     return to_json(result.to_json());
 }
 
-TEST(ReportText, TheJoinedTextIsTheReportAsJsonWhicheverResultsWereRenderedAhead) {
-    const ManifestRunReport report = sample_report();
-    const std::string expected = to_json(report_json(report));
-    EXPECT_EQ(report_text(report, {}), expected);
-    std::vector<std::string> rendered(4);
-    rendered[0] = rendered_one(report.results[0]);
-    rendered[3] = rendered_one(report.results[3]);
-    EXPECT_EQ(report_text(report, rendered), expected);
-    rendered[1] = rendered_one(report.results[1]);
-    rendered[2] = "{\"never\":\"used: index 2 belongs to no result\"}";
-    EXPECT_EQ(report_text(report, rendered), expected);
-    // A text is taken by the result's index, not its position.
-    rendered[3] = "{\"taken\":true}";
-    EXPECT_NE(report_text(report, rendered).find("{\"taken\":true}]}"), std::string::npos);
-}
-
 TEST(ReportText, TheSplitGivesTheSummaryAndEachResultAsItWasWritten) {
     const ManifestRunReport report = sample_report();
-    const std::string text = report_text(report, {});
+    const std::string text = to_json(report_json(report));
     const Result<ReportText> split = split_report_text(text, "the answer");
     ASSERT_TRUE(split.ok()) << split.error().text();
     EXPECT_EQ(split.value().summary.tasks, 4u);
