@@ -174,6 +174,36 @@ TEST_P(LedgerSqliteFile, AFileThatIsNotSqliteIsRefusedAndLeftByteIdentical) {
     EXPECT_EQ(read_file(sqlite_path()), "hello");
 }
 
+// The last connection to close leaves the WAL in place (no checkpoint on close: every commit in it
+// is durable already); the next process reads its commits from it and writes on after them.
+TEST_P(LedgerSqliteFile, TheWalOutlivesTheLastConnectionAndTheNextOneReadsIt) {
+    const TaskIdentity id = test_identity("prod", "wal.example");
+    const ResendPolicy day{hours(24), false};
+    {
+        const std::unique_ptr<Ledger> ledger = open_migrated();
+        const Result<LedgerVerdict> claimed = ledger->claim(id, day, test_caller());
+        ASSERT_TRUE(claimed.ok()) << claimed.error().text();
+        Completion sent;
+        sent.status = "succeeded";
+        sent.sent = true;
+        const Check completed = ledger->complete(id, claimed.value(), test_caller(), sent);
+        ASSERT_FALSE(completed) << completed->text();
+    }
+    struct stat wal {};
+    ASSERT_EQ(::stat((sqlite_path() + "-wal").c_str(), &wal), 0) << "the WAL was deleted";
+    EXPECT_GT(wal.st_size, 0);
+    EXPECT_EQ(wal.st_mode & 07777, 0600u);
+
+    const std::unique_ptr<Ledger> next = open_migrated();
+    const Result<LedgerVerdict> again = next->claim(id, day, test_caller("task-2"));
+    ASSERT_TRUE(again.ok()) << again.error().text();
+    EXPECT_EQ(again.value().action, LedgerVerdict::Action::kWithinInterval);
+    const Result<LedgerVerdict> other =
+        next->claim(test_identity("prod", "other.example"), day, test_caller("task-3"));
+    ASSERT_TRUE(other.ok()) << other.error().text();
+    EXPECT_EQ(other.value().action, LedgerVerdict::Action::kSend);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LedgerSqliteFile, testing::Values(LedgerBackend::kSqlite),
                          ledger_backend_name);
 
