@@ -288,7 +288,7 @@ Check PluginLibrary::probe_copy(const std::string& copy, const std::string& path
 }
 
 PluginGeneration::~PluginGeneration() {
-    if (handle_ != nullptr) {
+    if (handle_ != nullptr && unload_) {
         ::dlclose(handle_);
     }
 }
@@ -364,6 +364,7 @@ Result<std::shared_ptr<const PluginGeneration>> PluginLibrary::load(
     // From here the generation owns the handle, so every refusal below dlcloses it.
     std::shared_ptr<PluginGeneration> generation(new PluginGeneration());
     generation->handle_ = handle.value();
+    generation->unload_ = unload_;
     generation->source_path_ = path;
     generation->sha256_ = sha256.value();
     generation->loaded_at_ = std::chrono::system_clock::now();

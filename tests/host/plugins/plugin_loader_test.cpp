@@ -197,6 +197,17 @@ TEST_F(PluginLoader, GenerationStaysMappedWhileHeldAndIsClosedWithTheLastHolder)
     EXPECT_EQ(mappings_under(library_.private_dir()), 0u);
 }
 
+// A one-shot command's library (cli/command_startup.cpp) never unloads: the process ends with
+// _exit, skipping the finalizers a dlclose would run.
+TEST_F(PluginLoader, ALibraryThatKeepsPluginsMappedNeverClosesAGeneration) {
+    install_test_plugin(plugins(), "echo_v1", "kept.so");
+    library_.keep_plugins_mapped_until_exit();
+    Result<std::shared_ptr<const PluginGeneration>> loaded = library_.load(plugins() + "/kept.so");
+    ASSERT_TRUE(loaded.ok()) << loaded.error().text();
+    loaded = HostError{};  // the last holder
+    EXPECT_GT(mappings_under(library_.private_dir()), 0u);
+}
+
 TEST(PluginCatalogScan, RefusedPluginsDoNotStopTheOthers) {
     TempDir dir;
     ::chmod(dir.path().c_str(), 0755);
