@@ -49,4 +49,8 @@ std::string sha256_hex(const std::string& text) {
     return sha.hex_digest();
 }
 
+void warm_up_sha256() {
+    Sha256 warm;
+}
+
 }  // namespace taskhost

@@ -26,6 +26,10 @@ class Sha256 {
     std::unique_ptr<State> state_;
 };
 
+// Makes OpenSSL load its configuration and providers and fetch SHA-256 now, on the calling
+// thread, so that a later Sha256 in this process starts at once (or waits for this).
+void warm_up_sha256();
+
 // The lower-case hex SHA-256 of `text`.
 std::string sha256_hex(const std::string& text);
 
