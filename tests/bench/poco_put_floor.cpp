@@ -1,43 +1,124 @@
-// The floor of a Poco client: one DCV resend PUT through Poco's HTTPSClientSession, as the plugin
+// The floor of a Poco client: the DCV resend PUT through Poco's HTTPSClientSession, as the plugin
 // makes it, and nothing else (no config, plugin, ledger or JSON). tests/bench/speed_bench.sh runs
-// it beside `taskhost run` cold: its wall and peak RSS are what any program built on Debian's
-// Poco and OpenSSL pays for one call, so they bound what the cold run can reach.
+// it two ways:
+// - once per process, beside `taskhost run` cold: its wall and peak RSS are what any program
+//   built on Debian's Poco and OpenSSL pays for one call, so they bound what the cold run can
+//   reach;
+// - in a loop on kept-alive sessions from as many threads as apply's concurrency, beside
+//   `taskhost apply`: what Poco and the sandbox allow per second on this machine, so that what
+//   apply is below it is apply's own cost (its ledger, its JSON, its plugin calls).
 //
-// usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME   (the key is read from the file,
-// never from the command line); exit 0 when the answer is 204.
+// usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME
+//        poco_put_floor --loop TASKS THREADS DOMAINS BASE_URL CA_FILE KEY_FILE FIRST_ID
+// The key is read from the file, never from the command line. One call: exit 0 when the answer
+// is 204. The loop: task i resends FIRST_ID + i % DOMAINS, named d<i % DOMAINS>.bench.example;
+// prints "sent=S tasks=N wall_s=W" and exits 0 when every answer was 204.
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <vector>
 
-int main(int argc, char** argv) {
-    if (argc != 6) {
-        std::cerr << "usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME\n";
-        return 2;
-    }
+namespace {
+
+struct Target {
+    Poco::URI base;
+    Poco::Net::Context::Ptr context;
     std::string key;
-    std::ifstream(argv[3]) >> key;
-    const Poco::URI base(argv[1]);
-    Poco::Net::Context::Ptr context(new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", argv[2], Poco::Net::Context::VERIFY_RELAXED));
-    Poco::Net::HTTPSClientSession session(base.getHost(), base.getPort(), context);
-    const std::string name = argv[5];
+};
+
+Target target_of(const char* base_url, const char* ca_file, const char* key_file) {
+    Target target;
+    target.base = Poco::URI(base_url);
+    target.context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file,
+                                            Poco::Net::Context::VERIFY_RELAXED);
+    std::ifstream(key_file) >> target.key;
+    return target;
+}
+
+// One PUT on `session` (kept alive between calls); the answer's status.
+int put(Poco::Net::HTTPSClientSession& session, const Target& target, const std::string& id,
+        const std::string& name) {
     const std::string body = "{\"name_scope\":\"" + name +
                              "\",\"locale\":\"en\",\"email_array\":[\"admin@" + name + "\"]}";
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_PUT,
-                                   base.getPath() + "/domain/" + argv[4] + "/dcv/emails",
+                                   target.base.getPath() + "/domain/" + id + "/dcv/emails",
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     request.setContentType("application/json");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
-    request.set("X-DC-DEVKEY", key);
+    request.set("X-DC-DEVKEY", target.key);
     session.sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
     session.receiveResponse(response).ignore(1 << 20);
-    std::cout << response.getStatus() << "\n";
-    return response.getStatus() == Poco::Net::HTTPResponse::HTTP_NO_CONTENT ? 0 : 1;
+    return response.getStatus();
+}
+
+int loop(int tasks, int threads, int domains, const Target& target, long first_id) {
+    std::atomic<int> next{0};
+    std::atomic<int> sent{0};
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
+            try {
+                Poco::Net::HTTPSClientSession session(target.base.getHost(), target.base.getPort(),
+                                                      target.context);
+                session.setKeepAlive(true);
+                for (int i = next++; i < tasks; i = next++) {
+                    const int domain = i % domains;
+                    if (put(session, target, std::to_string(first_id + domain),
+                            "d" + std::to_string(domain) + ".bench.example") == 204) {
+                        ++sent;
+                    }
+                }
+            } catch (const std::exception& error) {
+                std::cerr << "poco_put_floor: " << error.what() << "\n";
+            }
+        });
+    }
+    for (std::thread& worker : workers) {
+        worker.join();
+    }
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("sent=%d tasks=%d wall_s=%.3f\n", sent.load(), tasks, wall);
+    return sent == tasks ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 9 && std::string(argv[1]) == "--loop") {
+        const int tasks = std::stoi(argv[2]);
+        const int threads = std::stoi(argv[3]);
+        const int domains = std::stoi(argv[4]);
+        if (tasks < 1 || threads < 1 || domains < 1) {
+            std::cerr << "poco_put_floor: TASKS, THREADS and DOMAINS must be at least 1\n";
+            return 2;
+        }
+        return loop(tasks, threads, domains, target_of(argv[5], argv[6], argv[7]),
+                    std::stol(argv[8]));
+    }
+    if (argc != 6) {
+        std::cerr << "usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME\n"
+                     "       poco_put_floor --loop TASKS THREADS DOMAINS BASE_URL CA_FILE KEY_FILE "
+                     "FIRST_ID\n";
+        return 2;
+    }
+    const Target target = target_of(argv[1], argv[2], argv[3]);
+    Poco::Net::HTTPSClientSession session(target.base.getHost(), target.base.getPort(),
+                                          target.context);
+    const int status = put(session, target, argv[4], argv[5]);
+    std::cout << status << "\n";
+    return status == Poco::Net::HTTPResponse::HTTP_NO_CONTENT ? 0 : 1;
 }

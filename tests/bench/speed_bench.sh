@@ -44,6 +44,9 @@
 #                    PUT per task, as curl), the SQLite ledger in a fresh state dir on disk
 #   ledger alone     tests/bench/ledger_cost_bench --mode full, 16 threads, TASKS identities: the
 #                    ledger calls apply makes around each task, without the request (its CPU)
+#   Poco loop        tests/bench/poco_put_floor --loop: TASKS PUTs from 16 threads on kept-alive
+#                    sessions, Poco and nothing else: what this machine, Poco and the sandbox allow
+#                    per second, so that apply's distance from it is apply's own cost
 #   daemon rows      `taskhost serve` (max_concurrency 16) on a unix socket: a `taskhost run
 #                    --socket` process per task; POST /v1/tasks from one Python client on
 #                    kept-alive connections; wrk -t1 -c8 POSTing /v1/tasks to its opt-in TCP
@@ -487,6 +490,24 @@ ledger_row() {
   remark "ledger alone: CPU (user+sys) per task $ledger_cpu_ms ms; $(sed -nE 's/.*(commits=[0-9]+ writes_per_commit=[0-9.]+).*/\1/p' <<<"$line")"
 }
 
+# The floor of apply: the same TASKS PUTs through Poco's HTTPSClientSession from 16 threads, each
+# on a kept-alive session, and nothing else (no ledger, JSON, plugin or process per task). Its CPU
+# per task beside apply's says how much of apply's cost is apply's own.
+poco_loop_row() {
+  local out line wall
+  [ -x "$floor" ] || { remark "poco loop: $floor not built"; return; }
+  mark_sandbox
+  out=$work/poco-loop.out
+  /usr/bin/time -v -o "$work/poco-loop.time" "$floor" --loop "$TASKS" 16 "$domains" "$base_url" \
+    "$ca_file" "$work/sandbox.key" "$first_id" >"$out" 2>&1 ||
+    { fail "poco_put_floor --loop: $(tail -n 2 "$out")"; return; }
+  expect_sent "poco_put_floor --loop" "$TASKS"
+  line=$(grep -m1 '^sent=' "$out")
+  wall=$(sed -nE 's/.* wall_s=([0-9.]+).*/\1/p' <<<"$line")
+  row "floor: Poco keep-alive PUT loop alone, 16 threads" "$TASKS" "$wall" "$(rate "$TASKS" "$wall")" tasks/s "$(time_rss "$work/poco-loop.time")" "$delta_hs" "-"
+  remark "poco loop: CPU (user+sys) per task $(awk -v c="$(time_cpu "$work/poco-loop.time")" -v n="$TASKS" 'BEGIN { printf "%.2f", 1000 * c / n }') ms (apply's: above)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The daemon.
 
@@ -732,6 +753,7 @@ floor_row
 note "taskhost apply, pacing off"
 apply_row
 ledger_row
+poco_loop_row
 note "the daemon"
 start_daemon
 daemon_process_row
