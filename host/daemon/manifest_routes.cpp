@@ -9,6 +9,7 @@
 #include "manifest/manifest.h"
 #include "manifest/manifest_run_json.h"
 #include "util/bounded_json.h"
+#include "util/heap_trim.h"
 
 namespace taskhost {
 namespace {
@@ -100,6 +101,14 @@ class PostedRunCount {
     std::atomic<int>& runs_;
 };
 
+// Once the last posted run in flight has ended, the threads' arenas give their free pages back
+// (util/heap_trim.h); while another runs, they are about to be used again.
+void trim_after_last_run(const DaemonContext& context) {
+    if (context.posted_runs.load() == 1) {  // this run's own count
+        return_free_heap_to_system();
+    }
+}
+
 // Answers in pieces (application/x-ndjson): a line per result as its task ends, in the order
 // they end, then {"summary": ...}.
 void stream_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest& request,
@@ -163,6 +172,7 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     posted.settings.caller = ledger_caller(caller);
     if (posted.stream && request.stream) {  // HTTP/1.0 (no stream) gets the whole answer
         stream_manifest(context, mode, request, response, posted, manifests, caller);
+        trim_after_last_run(context);
         return;
     }
     const std::shared_ptr<const PluginCatalog> catalog = context.registry.catalog();
@@ -177,6 +187,7 @@ void post_manifest(DaemonContext& context, ManifestMode mode, const HttpRequest&
     const ManifestRunReport report =
         engine.run_manifests(manifests, observer, context.drain_expired);
     send_json(response, 200, to_json(report_json(report)));
+    trim_after_last_run(context);
 }
 
 }  // namespace taskhost

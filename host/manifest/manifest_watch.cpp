@@ -8,6 +8,7 @@
 #include "manifest/manifest_run_json.h"
 #include "manifest/manifest_sources.h"
 #include "util/bounded_json.h"
+#include "util/heap_trim.h"
 
 namespace taskhost {
 
@@ -135,10 +136,13 @@ void ManifestWatch::run_now() {
         entry->set("apply", run_file(file, ManifestMode::kApply));
         fresh[file] = entry;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    files_ = std::move(fresh);
-    ++runs_;
-    last_run_at_ = format_utc(WallClock::now());
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        files_ = std::move(fresh);
+        ++runs_;
+        last_run_at_ = format_utc(WallClock::now());
+    }
+    return_free_heap_to_system();  // the runs' free pages (util/heap_trim.h)
 }
 
 Object::Ptr ManifestWatch::status() const {

@@ -582,7 +582,7 @@ daemon_wrk_row() {
 }
 
 daemon_apply_row() {
-  local label="daemon: apply --socket c16, one connection" started s ok rc run rates=()
+  local label="daemon: apply --socket c16, one connection" started s ok rc run rates=() rss_after=()
   if ! "$taskhost" apply --help 2>&1 | grep -q -- '--socket'; then
     row "$label" - - "not built" - - - "-"
     return 0
@@ -599,11 +599,12 @@ daemon_apply_row() {
     ok=$(grep -cE '"status": ?"succeeded"' "$work/dapply.out" || true)
     { [ "$rc" = 0 ] && [ "$ok" = "$TASKS" ]; } || fail "apply --socket: exit $rc, $ok of $TASKS succeeded: $(tail -n 2 "$work/dapply.err")"
     rates+=("$(rate "$TASKS" "$s")")
+    rss_after+=("$(mib_of_kb "$(proc_kb "$daemon_pid" VmRSS)")")
   done
   expect_sent "apply --socket" $((TASKS * APPLY_RUNS))
   daemon_apply_tps=$(printf '%s\n' "${rates[@]}" | median)
   row "$label (median of $APPLY_RUNS)" "$TASKS" "-" "$daemon_apply_tps" tasks/s "$(mib_of_kb "$(proc_kb "$daemon_pid" VmHWM)")" "$delta_hs" daemon
-  remark "daemon apply --socket runs: ${rates[*]} tasks/s"
+  remark "daemon apply --socket runs: ${rates[*]} tasks/s; the daemon's VmRSS after each: ${rss_after[*]} MiB"
 }
 
 # install_changed_plugin N: a copy of the plugin with N appended (new bytes, same code), renamed in.
