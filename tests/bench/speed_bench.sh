@@ -58,8 +58,9 @@
 #   wrk              wrk -t1 -c16 against the sandbox's PUT (tests/bench/speed_bench_put.lua)
 #   reload           `taskhost reload --json` after a changed plugin file is renamed in: the
 #                    daemon's duration_ms (median) and the command's wall
-#   RSS soak         the daemon's VmRSS after the rows above, then after SOAK_TASKS tasks and
-#                    SOAK_RELOADS reloads (each a changed file) at once; and how many plugin
+#   RSS soak         the daemon's VmRSS after a warm-up of a tenth of the same mix, then after
+#                    SOAK_TASKS tasks and SOAK_RELOADS reloads (each a changed file) at once (idle
+#                    and after the rows above printed beside); and how many plugin
 #                    copies stay mapped (old generations not closed)
 #   paced apply      PACED_TASKS against a second sandbox enforcing 20 per 1 s and 100 per
 #                    10 s, the account's rate_limits the same: wall / the floor the windows allow
@@ -526,7 +527,10 @@ start_daemon() {
   daemon_pid=$!
   pids+=("$daemon_pid")
   for _ in $(seq 1 100); do
-    [ -S "$sock" ] && curl -sf --unix-socket "$sock" http://localhost/v1/health >/dev/null && return 0
+    if [ -S "$sock" ] && curl -sf --unix-socket "$sock" http://localhost/v1/health >/dev/null; then
+      daemon_idle_kb=$(proc_kb "$daemon_pid" VmRSS)
+      return 0
+    fi
     sleep 0.1
   done
   tail -n 5 "$work/daemon.err" >&2
@@ -641,23 +645,35 @@ reload_row() {
 
 mapped_copies() { grep -F 'digicert_dcv' "/proc/$daemon_pid/maps" | awk '{ print $NF }' | sort -u | wc -l; }
 
-soak_row() {
-  local before after client_pid i
-  sleep 1
-  before=$(proc_kb "$daemon_pid" VmRSS)
-  note "soak: $SOAK_TASKS tasks and $SOAK_RELOADS reloads; VmRSS before $(mib_of_kb "$before") MiB, plugin copies mapped: $(mapped_copies)"
+# soak_load TASKS RELOADS: TASKS posted tasks from 4 connections while RELOADS reloads run.
+soak_load() {
+  local client_pid i
   mark_sandbox
-  daemon_client "$SOAK_TASKS" 4 &
+  daemon_client "$1" 4 &
   client_pid=$!
-  for ((i = 0; i < SOAK_RELOADS; i++)); do reload_once; done
+  for ((i = 0; i < $2; i++)); do reload_once; done
   wait "$client_pid" || fail "the soak's client did not get every task answered 200"
-  expect_sent soak "$SOAK_TASKS"
+  expect_sent soak "$1"
+}
+
+# The baseline is taken after a tenth of the same mix: growth is what the tasks and reloads leave
+# behind, not the threads' malloc arenas reaching the size this load needs (the batch rows before
+# give their free pages back to the system once they end, util/heap_trim.h).
+soak_row() {
+  local before warm after
+  rows_kb=$(proc_kb "$daemon_pid" VmRSS)
+  soak_load $((SOAK_TASKS / 10)) $((SOAK_RELOADS / 10))
+  sleep 1
+  warm=$(proc_kb "$daemon_pid" VmRSS)
+  before=$warm
+  note "soak: $SOAK_TASKS tasks and $SOAK_RELOADS reloads; VmRSS before $(mib_of_kb "$before") MiB, plugin copies mapped: $(mapped_copies)"
+  soak_load "$SOAK_TASKS" "$SOAK_RELOADS"
   sleep 1
   after=$(proc_kb "$daemon_pid" VmRSS)
   soak_growth=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", (a - b) / 1024 }')
   soak_mapped=$(mapped_copies)
   row "daemon RSS growth, $SOAK_TASKS tasks + $SOAK_RELOADS reloads" "$SOAK_TASKS" - "$soak_growth" "MiB" "$(mib_of_kb "$after")" "$delta_hs" soak
-  remark "soak: daemon VmRSS $(mib_of_kb "$before") -> $(mib_of_kb "$after") MiB; plugin copies mapped after: $soak_mapped"
+  remark "soak: daemon VmRSS idle $(mib_of_kb "$daemon_idle_kb"), after the rows above $(mib_of_kb "$rows_kb"), after the warm-up $(mib_of_kb "$before") -> $(mib_of_kb "$after") MiB; plugin copies mapped after: $soak_mapped"
 }
 
 # ---------------------------------------------------------------------------------------------
