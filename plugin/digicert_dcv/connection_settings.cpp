@@ -178,4 +178,9 @@ ConnectionSettings parse_connection_settings(const Object& connection, bool dry_
     return out;
 }
 
+void replace_api_key(ConnectionSettings& settings, SecretString key) {
+    check_api_key(key);
+    settings.api_key = std::move(key);
+}
+
 }  // namespace digicert_dcv

@@ -76,4 +76,8 @@ std::optional<std::string_view> certcentral_region_url(std::string_view region);
 // api_key may be absent only when `dry_run`.
 ConnectionSettings parse_connection_settings(const Poco::JSON::Object& connection, bool dry_run);
 
+// Puts the key taken out of the spec's text (spec_key_blanking.h) where the parsed settings hold
+// the blank that replaced it, checked as a parsed key is.
+void replace_api_key(ConnectionSettings& settings, SecretString key);
+
 }  // namespace digicert_dcv

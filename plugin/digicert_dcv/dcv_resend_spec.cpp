@@ -7,6 +7,7 @@
 #include "dcv_resend_params.h"
 #include "printable_text.h"
 #include "spec_json_reader.h"
+#include "spec_key_blanking.h"
 
 namespace digicert_dcv {
 namespace {
@@ -80,21 +81,47 @@ ParsedSpec parse_root(const Object& root) {
     return spec;
 }
 
+// The parsed connection.api_key is what blank_api_key left there (the 'x's, or no key when it
+// found none): then the parser never read the key. Read in place (Object::get would copy).
+bool holds_blank_key(const Object& root, const BlankedSpec& blanked) {
+    const std::string* parsed = nullptr;
+    for (const auto& member : root) {
+        if (member.first != "connection" || member.second.type() != typeid(Object::Ptr)) {
+            continue;
+        }
+        for (const auto& field : *member.second.extract<Object::Ptr>()) {
+            if (field.first == "api_key" && field.second.type() == typeid(std::string)) {
+                parsed = &field.second.extract<std::string>();
+            }
+        }
+    }
+    if (blanked.keys == 0) {
+        return parsed == nullptr;
+    }
+    return parsed != nullptr && parsed->size() == blanked.api_key.size() &&
+           parsed->find_first_not_of('x') == std::string::npos;
+}
+
 }  // namespace
 
-std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json) {
+std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json,
+                                                                       bool& key_reached_parser) {
     SpecError error;
+    key_reached_parser = false;
     if (json.size() > kMaxSpecBytes) {
         error.field = "$";
         error.msg = "task spec is " + std::to_string(json.size()) + " bytes; the limit is " +
                     std::to_string(kMaxSpecBytes);
         return error;
     }
+    std::optional<BlankedSpec> blanked = blank_api_key(json, static_cast<int>(kMaxSpecDepth));
+    // Without a blanked copy the parser reads the text as it is, whatever key it holds.
+    key_reached_parser = !blanked.has_value();
     Var root;
     try {
         Poco::JSON::Parser parser;
         parser.setDepth(kMaxSpecDepth);
-        root = parse_json_in_place(parser, json);
+        root = parse_json_in_place(parser, blanked ? blanked->text.view() : json);
     } catch (const Poco::Exception& e) {
         error.field = "$";
         error.msg = "task spec is not valid JSON: " + describe_json_error(e);
@@ -106,8 +133,16 @@ std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::stri
         return error;
     }
     const Object::Ptr object = root.extract<Object::Ptr>();
+    const bool substitute = blanked && holds_blank_key(*object, *blanked);
+    key_reached_parser = key_reached_parser || !substitute;
     try {
         ParsedSpec spec = parse_root(*object);
+        ConnectionSettings& connection = std::holds_alternative<DcvResendSpec>(spec)
+                                             ? std::get<DcvResendSpec>(spec).connection
+                                             : std::get<DomainListSpec>(spec).connection;
+        if (substitute && blanked->keys == 1) {
+            replace_api_key(connection, std::move(blanked->api_key));
+        }
         if (auto* resend = std::get_if<DcvResendSpec>(&spec)) {
             return std::move(*resend);
         }
@@ -118,6 +153,11 @@ std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::stri
         read_task_and_id(*object, error);
         return error;
     }
+}
+
+std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json) {
+    bool key_reached_parser = false;
+    return parse_task_spec(json, key_reached_parser);
 }
 
 std::variant<DcvResendSpec, SpecError> parse_dcv_resend_spec(std::string_view json) {

@@ -38,7 +38,11 @@ struct SpecError {
     std::optional<std::string> id;
 };
 
-// Either task of the plugin, by the spec's "task".
+// Either task of the plugin, by the spec's "task". The API key is taken out of the text before
+// Poco's parser reads it (spec_key_blanking.h); `key_reached_parser` says when it could not be,
+// and the parser may have left copies of it in freed memory (the caller then scrubs).
+std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json,
+                                                                       bool& key_reached_parser);
 std::variant<DcvResendSpec, DomainListSpec, SpecError> parse_task_spec(std::string_view json);
 
 // A resend's spec (any other task is a SpecError naming "task").

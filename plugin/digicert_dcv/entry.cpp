@@ -60,15 +60,16 @@ std::string abi_mismatch_outcome(const std::string& msg) {
 constexpr taskhost::sdk::FailureOutcomes kFailures{kPluginName, internal_outcome,
                                                    abi_mismatch_outcome, kLastResortOutcome};
 
-// Spec text -> validated spec -> outcome JSON.
-taskhost::sdk::Outcome run_task(const char* task_json, const taskhost::sdk::Host& host) {
+// Spec text -> validated spec -> outcome JSON. `key_reached_parser`: see parse_task_spec.
+taskhost::sdk::Outcome run_task(const char* task_json, const taskhost::sdk::Host& host,
+                                bool& key_reached_parser) {
     DcvOutcome outcome;
     SecretString secret;
     if (task_json == nullptr) {
         outcome = invalid_spec_outcome(
             SpecError{"$", "task_json is NULL; pass a JSON task spec", std::nullopt, std::nullopt});
     } else {
-        const auto parsed = parse_task_spec(task_json);
+        const auto parsed = parse_task_spec(task_json, key_reached_parser);
         HostServices services(host.raw());
         if (const auto* error = std::get_if<SpecError>(&parsed)) {
             outcome = invalid_spec_outcome(*error);
@@ -93,8 +94,15 @@ const char* describe_plugin() {
 }
 
 int execute_task(const char* task_json, const taskhost_host* host) {
-    const int failed = taskhost::sdk::execute_guarded(task_json, host, kFailures, run_task);
-    scrub_thread_cache();  // every copy of the key this call made is freed by now
+    bool key_reached_parser = true;  // until the spec's parse says otherwise
+    const int failed = taskhost::sdk::execute_guarded(
+        task_json, host, kFailures,
+        [&key_reached_parser](const char* json, const taskhost::sdk::Host& services) {
+            return run_task(json, services, key_reached_parser);
+        });
+    if (key_reached_parser) {
+        scrub_thread_cache();  // every copy of the key the parser made is freed by now
+    }
     return failed;
 }
 

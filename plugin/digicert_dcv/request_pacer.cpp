@@ -1,9 +1,9 @@
 #include "request_pacer.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <thread>
 
 namespace digicert_dcv {
@@ -24,9 +24,22 @@ const std::vector<RateWindowLimit>& certcentral_rate_limits() {
 }
 
 std::string pacing_bucket_for_key(std::string_view api_key) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(api_key.data(), static_cast<unsigned>(api_key.size()));
-    return "api_key:" + Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 16);
+    // OpenSSL's one-shot digest: its SHA-256 state, which holds the key's last bytes, is wiped
+    // when freed. Poco's SHA2Engine freed its heap context as it was, a copy of the key's tail
+    // left in freed memory on every task (found with a free() interposer once the spec's parse
+    // no longer made any, spec_key_blanking.h).
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(api_key.data(), api_key.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 is not available from OpenSSL");
+    }
+    static const char kHex[] = "0123456789abcdef";
+    std::string bucket = "api_key:";
+    for (unsigned int i = 0; i < 8; ++i) {  // 16 hex digits
+        bucket += kHex[digest[i] >> 4];
+        bucket += kHex[digest[i] & 0xf];
+    }
+    return bucket;
 }
 
 RollingWindowLimiter::RollingWindowLimiter(std::vector<RateWindowLimit> windows)

@@ -20,10 +20,11 @@ void scrub_freed_blocks(std::size_t size, std::size_t count = 16);
 
 // Wipes every chunk this thread's glibc cache holds (tcache: the last few freed chunks of each
 // size up to about 1 KiB, which are handed out again last and so can keep their bytes for
-// long). Called at the end of each task, when every copy of the key the libraries made (Poco's
-// JSON token buffer, its parse temporaries, OpenSSL's) is freed: DaemonKeyMemory found such
-// copies in cached chunks in 1 run of 17, and in none of 30 with glibc's cache turned off.
-// About 500 allocations and 270 KB of wiping: tens of microseconds.
+// long). Called at the end of a task whose key Poco's JSON parser read (spec_key_blanking.h
+// could not take it out first), when every copy the parser made (its token buffer, its parse
+// temporaries) is freed: DaemonKeyMemory found such copies in cached chunks in 1 run of 17, and
+// in none of 30 with glibc's cache turned off. About 500 allocations and 270 KB of wiping, 9% of
+// an apply's CPU when it ran after every task.
 void scrub_thread_cache();
 
 class SecretString {

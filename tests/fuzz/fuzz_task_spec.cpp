@@ -1,13 +1,50 @@
 // The plugin's task spec parser (both tasks: the resend and the domain list): arbitrary bytes
-// must give a spec or an invalid_input error, never a crash, a hang or an exception.
+// must give a spec or an invalid_input error, never a crash, a hang or an exception. The key's
+// removal before the parse (spec_key_blanking.h) must leave the text as it was but for one run
+// of 'x's where the key was.
 #include <cstdint>
 #include <string_view>
 
 #include "dcv_resend_spec.h"
+#include "spec_key_blanking.h"
+
+namespace {
+
+void check_blanking(std::string_view input) {
+    const auto blanked =
+        digicert_dcv::blank_api_key(input, static_cast<int>(digicert_dcv::kMaxSpecDepth));
+    if (!blanked) {
+        return;
+    }
+    const std::string_view text = blanked->text.view();
+    if (text.size() != input.size() || blanked->keys > 1) {
+        __builtin_trap();
+    }
+    size_t first = 0;
+    while (first < text.size() && text[first] == input[first]) {
+        ++first;
+    }
+    size_t last = text.size();
+    while (last > first && text[last - 1] == input[last - 1]) {
+        --last;
+    }
+    for (size_t i = first; i < last; ++i) {
+        if (text[i] != 'x') {
+            __builtin_trap();
+        }
+    }
+    if ((blanked->keys == 0 && first != last) || last - first > blanked->api_key.size()) {
+        __builtin_trap();
+    }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    auto parsed =
-        digicert_dcv::parse_task_spec(std::string_view(reinterpret_cast<const char*>(data), size));
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    bool key_reached_parser = false;
+    auto parsed = digicert_dcv::parse_task_spec(input, key_reached_parser);
     (void)parsed;
+    check_blanking(input);
     return 0;
 }
