@@ -37,6 +37,39 @@ TEST_F(ManifestApply, ApplyingTwiceSendsEachTaskOnceAndTheSecondRunChangesNothin
     }
 }
 
+// One record per task, whichever command sends it: a manifest task and `taskhost run` with the
+// same account, task and params share their journal entry (the same key), both ways round.
+TEST_F(ManifestApply, ARunOfAnAppliedTaskAndAnApplyOfARunTaskFindItSent) {
+    const std::string m = manifest(manifest_of(2));
+    const ProcessResult applied = run({"apply", m, "--json"});
+    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    // The manifests' interval (24h by default) given to the run too, in its spec.
+    const auto run_task = [this](int i) {
+        const std::string spec = manifest(
+            R"({"task": "digicert.dcv.resend", "account": "sandbox", "resend_interval": "24h",)"
+            R"( "params": {"domain_id": )" +
+                std::to_string(kFirstDomain + i) + R"(, "name_scope": "d)" + std::to_string(i) +
+                R"(.example.com", "locale": "en"}})",
+            "run-" + std::to_string(i) + ".json");
+        return run({"run", "--spec", spec});
+    };
+    const ProcessResult after_apply = run_task(0);
+    ASSERT_EQ(after_apply.exit_code, 0) << after_apply.out << after_apply.err;
+    EXPECT_NE(after_apply.out.find("\"reason\":\"within_interval\""), std::string::npos)
+        << after_apply.out;
+    EXPECT_EQ(server_->accepted_resends().size(), 2u) << "the run sent what the apply had sent";
+
+    const ProcessResult ran = run_task(5);  // not in the manifest yet
+    ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+    EXPECT_EQ(server_->accepted_resends().size(), 3u);
+    const ProcessResult again = run({"apply", manifest(manifest_of(6), "m6.json"), "--json"});
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    const auto tasks = by_name(again.out);
+    ASSERT_EQ(tasks.count("d5"), 1u) << again.out;
+    EXPECT_EQ(tasks.at("d5")->getValue<std::string>("reason"), "within_interval") << again.out;
+    EXPECT_EQ(server_->accepted_resends().size(), 6u) << "d2, d3 and d4 only";
+}
+
 TEST_F(ManifestApply, ForceResendsWhatTheJournalCallsDone) {
     const std::string m = manifest(manifest_of(2));
     ASSERT_EQ(run({"apply", m}).exit_code, 0);
