@@ -142,6 +142,8 @@ ManifestTaskResult run_manifest_task(const ManifestTask& task, const ResolvedTas
     run.resend.force = context.force;
     run.manifest = task.file;
     run.name = task.name;
+    run.canonical_params = &resolved.canonical_params;
+    run.journal_key = &resolved.key;
     run.on_bucket = [&context, account](const std::string& bucket) {
         context.buckets->learn(account, bucket);
     };

@@ -51,14 +51,18 @@ void subject_from_params(const TaskRequest& request, std::string& id, std::strin
 }  // namespace
 
 TaskIdentity task_identity(const TaskRequest& request, const std::string& manifest,
-                           const std::string& name) {
+                           const std::string& name, const std::string* canonical,
+                           const std::string* key) {
     TaskIdentity identity;
     const Object::Ptr schema =
         request.offer.task != nullptr ? request.offer.task->params_schema : nullptr;
     identity.account = request.account->name;
     identity.task = request.task;
-    identity.canonical_params = canonical_params(request.params, schema);
-    identity.key = journal_key(identity.account, identity.task, identity.canonical_params);
+    const bool given =
+        canonical != nullptr && key != nullptr && !canonical->empty() && !key->empty();
+    identity.canonical_params = given ? *canonical : canonical_params(request.params, schema);
+    identity.key =
+        given ? *key : journal_key(identity.account, identity.task, identity.canonical_params);
     identity.params_digest = params_digest(identity.canonical_params);
     identity.manifest = manifest;
     identity.name = name.empty() ? request.id : name;

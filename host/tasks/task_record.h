@@ -18,8 +18,11 @@
 namespace taskhost {
 
 // `manifest` and `name` say which manifest task wrote the entry (empty for run and the daemon).
+// `canonical_params` and `key`, when given, are the request's own (a manifest task resolves them
+// before it runs: journal_key.h), not worked out again.
 TaskIdentity task_identity(const TaskRequest& request, const std::string& manifest,
-                           const std::string& name);
+                           const std::string& name, const std::string* canonical_params = nullptr,
+                           const std::string* key = nullptr);
 
 // What the outcome says happened, for the journal and the history.
 Completion completion_from(const Poco::JSON::Object::Ptr& outcome);

@@ -61,7 +61,8 @@ class LedgerStep {
         if (ledger_ == nullptr) {
             return;
         }
-        identity_ = task_identity(request, options.manifest, options.name);
+        identity_ = task_identity(request, options.manifest, options.name, options.canonical_params,
+                                  options.journal_key);
         caller_ = options.caller.value_or(this_process_caller(options.source, request.id));
         if (caller_.owner.empty()) {
             caller_.owner = this_process_owner();

@@ -60,6 +60,10 @@ struct TaskRunOptions {
     ResendPolicy resend;           // absent interval: the account's "resend_interval", if any
     std::string manifest;          // the manifest file and task name, for the journal
     std::string name;
+    // The request's canonical params and journal key, when the caller resolved them already (a
+    // manifest task: manifest_tasks.h); null: worked out from the request.
+    const std::string* canonical_params = nullptr;
+    const std::string* journal_key = nullptr;
     CancelToken cancel;
     // The process's pacer, offered to the plugin as host->acquire/throttled with the windows the
     // task describes or its account sets. Null: the plugin paces itself.
