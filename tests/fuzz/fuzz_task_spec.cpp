@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "../plugin/blanking_property.h"
 #include "dcv_resend_spec.h"
 #include "spec_key_blanking.h"
 
@@ -13,27 +14,7 @@ namespace {
 void check_blanking(std::string_view input) {
     const auto blanked =
         digicert_dcv::blank_api_key(input, static_cast<int>(digicert_dcv::kMaxSpecDepth));
-    if (!blanked) {
-        return;
-    }
-    const std::string_view text = blanked->text.view();
-    if (text.size() != input.size() || blanked->keys > 1) {
-        __builtin_trap();
-    }
-    size_t first = 0;
-    while (first < text.size() && text[first] == input[first]) {
-        ++first;
-    }
-    size_t last = text.size();
-    while (last > first && text[last - 1] == input[last - 1]) {
-        --last;
-    }
-    for (size_t i = first; i < last; ++i) {
-        if (text[i] != 'x') {
-            __builtin_trap();
-        }
-    }
-    if ((blanked->keys == 0 && first != last) || last - first > blanked->api_key.size()) {
+    if (blanked && !dcv_test::blanked_only_the_key(input, *blanked)) {
         __builtin_trap();
     }
 }
