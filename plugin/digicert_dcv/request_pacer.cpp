@@ -1,5 +1,6 @@
 #include "request_pacer.h"
 
+#include <Poco/DigestEngine.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -33,13 +34,8 @@ std::string pacing_bucket_for_key(std::string_view api_key) {
     if (EVP_Digest(api_key.data(), api_key.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
         throw std::runtime_error("SHA-256 is not available from OpenSSL");
     }
-    static const char kHex[] = "0123456789abcdef";
-    std::string bucket = "api_key:";
-    for (unsigned int i = 0; i < 8; ++i) {  // 16 hex digits
-        bucket += kHex[digest[i] >> 4];
-        bucket += kHex[digest[i] & 0xf];
-    }
-    return bucket;
+    const Poco::DigestEngine::Digest bytes(digest, digest + size);  // the hash: no secret
+    return "api_key:" + Poco::DigestEngine::digestToHex(bytes).substr(0, 16);
 }
 
 RollingWindowLimiter::RollingWindowLimiter(std::vector<RateWindowLimit> windows)
