@@ -1,9 +1,6 @@
 #include "dcv_resend_request.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
-#include <sstream>
+#include "json_writer.h"
 
 namespace digicert_dcv {
 
@@ -21,23 +18,23 @@ CertCentralRequest build_dcv_resend_request(const DcvResendSpec& spec, int64_t d
 
     // Every field is optional for DigiCert; absent ones mean "all eligible addresses, default
     // language, the domain's own name", so only what the user gave is sent.
-    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    JsonWriter body;
+    body.begin_object();
     if (params.name_scope) {
-        body.set("name_scope", *params.name_scope);
+        body.key("name_scope").string(*params.name_scope);
     }
     if (params.locale) {
-        body.set("locale", *params.locale);
+        body.key("locale").string(*params.locale);
     }
     if (params.email_array) {
-        Poco::JSON::Array::Ptr emails = new Poco::JSON::Array;
+        body.key("email_array").begin_array();
         for (const std::string& address : *params.email_array) {
-            emails->add(address);
+            body.string(address);
         }
-        body.set("email_array", emails);
+        body.end_array();
     }
-    std::ostringstream text;
-    body.stringify(text);
-    request.body = text.str();
+    body.end_object();
+    request.body = body.take();
     return request;
 }
 

@@ -1,24 +1,10 @@
 #include "outcome_writer.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
-
-#include <sstream>
-
+#include "json_writer.h"
 #include "printable_text.h"
 
 namespace digicert_dcv {
 namespace {
-
-using Poco::JSON::Array;
-using Poco::JSON::Object;
-
-Object::Ptr ordered_object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
 
 // Every string leaves through here: printable, bounded, secret redacted.
 class SafeText {
@@ -32,208 +18,249 @@ class SafeText {
     std::string_view secret_;
 };
 
-Object::Ptr request_json(const CertCentralRequest& request, const SafeText& text) {
-    Object::Ptr out = ordered_object();
-    out->set("method", request.method);
-    out->set("url", text(request.url));
-    Object::Ptr headers = ordered_object();
+// The outcome being written, with the secret every string is cleaned of.
+class OutcomeJson {
+  public:
+    explicit OutcomeJson(std::string_view secret) : text_(secret) {}
+
+    JsonWriter& out() { return out_; }
+    // A member whose value is outside text, made safe.
+    void text(std::string_view name, std::string_view value, std::size_t max_chars = 2000) {
+        out_.key(name).string(text_(value, max_chars));
+    }
+    void text_or_null(std::string_view name, const std::string& value,
+                      std::size_t max_chars = 128) {
+        out_.key(name);
+        if (value.empty()) {
+            out_.null();
+        } else {
+            out_.string(text_(value, max_chars));
+        }
+    }
+    void addresses(std::string_view name, const std::vector<std::string>& addresses) {
+        out_.key(name).begin_array();
+        for (const std::string& address : addresses) {
+            out_.string(text_(address, 254));
+        }
+        out_.end_array();
+    }
+    std::string clean(std::string_view value, std::size_t max_chars) const {
+        return text_(value, max_chars);
+    }
+    std::string take() { return out_.take(); }
+
+  private:
+    SafeText text_;
+    JsonWriter out_;
+};
+
+void write_request(OutcomeJson& json, const CertCentralRequest& request) {
+    JsonWriter& out = json.out();
+    out.key("request").begin_object();
+    out.key("method").string(request.method);
+    json.text("url", request.url);
+    out.key("headers").begin_object();
     for (const auto& [name, value] : request.headers(/*redact_key=*/true)) {
-        headers->set(name, text(value));
+        json.text(name, value);
     }
-    out->set("headers", headers);
-    // The body is shown as sent: re-read, in its order, from the very bytes that go on the wire.
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
-    out->set("body", parser.parse(request.body));
-    return out;
+    out.end_object();
+    // The body as sent: the very bytes that go on the wire, which build_dcv_resend_request
+    // wrote as one JSON object (with the JSON writer: never the key).
+    out.key("body").raw(request.body.empty() ? std::string_view("null") : request.body);
+    out.end_object();
 }
 
-Poco::Dynamic::Var text_or_null(const std::string& value, const SafeText& text,
-                                std::size_t max_chars = 128) {
-    return value.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text(value, max_chars));
+void write_domain(OutcomeJson& json, const DomainIdentity& domain) {
+    JsonWriter& out = json.out();
+    out.key("domain").begin_object();
+    out.key("id").number_or_null(domain.id);
+    json.text_or_null("name", domain.name, 253);
+    out.key("source").string(domain.source);
+    out.end_object();
+    // The host's history files the send under this (its convention: {"id", "name"}).
+    out.key("subject").begin_object();
+    out.key("id").number_or_null(domain.id);
+    json.text_or_null("name", domain.name, 253);
+    out.end_object();
 }
 
-template <class T>
-Poco::Dynamic::Var value_or_null(const std::optional<T>& value) {
-    return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
-}
-
-Array::Ptr address_array(const std::vector<std::string>& addresses, const SafeText& text) {
-    Array::Ptr out = new Array;
-    for (const std::string& address : addresses) {
-        out->add(text(address, 254));
-    }
-    return out;
-}
-
-Object::Ptr domain_json(const DomainIdentity& domain, const SafeText& text) {
-    Object::Ptr out = ordered_object();
-    out->set("id", value_or_null(domain.id));
-    out->set("name", text_or_null(domain.name, text, 253));
-    out->set("source", domain.source);
-    return out;
-}
-
-Array::Ptr preflight_json(const std::vector<PreflightRead>& reads, const SafeText& text) {
-    Array::Ptr out = new Array;
+void write_preflight(OutcomeJson& json, const std::vector<PreflightRead>& reads) {
+    JsonWriter& out = json.out();
+    out.key("preflight").begin_array();
     for (const PreflightRead& read : reads) {
-        Object::Ptr entry = ordered_object();
-        entry->set("method", read.method);
-        entry->set("url", text(read.url));
-        entry->set("http_status", value_or_null(read.http_status));
-        out->add(entry);
+        out.begin_object();
+        out.key("method").string(read.method);
+        json.text("url", read.url);
+        out.key("http_status").number_or_null(read.http_status);
+        out.end_object();
     }
-    return out;
+    out.end_array();
 }
 
 // The DCV state as read, plus the verdict that decided the skip.
-Object::Ptr dcv_json(const DcvStateReport& report, const SafeText& text) {
+void write_dcv(OutcomeJson& json, const DcvStateReport& report) {
     const DomainDcvState& state = report.state;
-    Object::Ptr out = ordered_object();
-    out->set("validated", report.verdict.complete);
-    out->set("validated_until", text_or_null(report.verdict.valid_until, text));
+    JsonWriter& out = json.out();
+    out.key("dcv").begin_object();
+    out.key("validated").boolean(report.verdict.complete);
+    json.text_or_null("validated_until", report.verdict.valid_until);
     if (!report.verdict.complete) {
-        out->set("reason", text(report.verdict.reason, 300));
+        json.text("reason", report.verdict.reason, 300);
     }
-    out->set("is_active", value_or_null(state.is_active));
-    out->set("is_pending_validation", value_or_null(state.is_pending_validation));
-    out->set("dcv_method", text_or_null(state.dcv_method, text));
-    out->set("dcv_approval_datetime", text_or_null(state.dcv_approval_datetime, text));
-    out->set("dcv_expiration_datetime", text_or_null(state.dcv_expiration_datetime, text));
+    out.key("is_active").boolean_or_null(state.is_active);
+    out.key("is_pending_validation").boolean_or_null(state.is_pending_validation);
+    json.text_or_null("dcv_method", state.dcv_method);
+    json.text_or_null("dcv_approval_datetime", state.dcv_approval_datetime);
+    json.text_or_null("dcv_expiration_datetime", state.dcv_expiration_datetime);
     if (report.verdict.window.count() > 0) {
-        out->set("revalidate_within", format_duration(report.verdict.window));
+        out.key("revalidate_within").string(format_duration(report.verdict.window));
     }
     if (report.verdict.pending_flag_disagrees) {
-        out->set("note",
-                 "is_pending_validation is true although no validation is pending: DigiCert's "
-                 "documented quirk; judged per validation type");
+        out.key("note").string(
+            "is_pending_validation is true although no validation is pending: DigiCert's "
+            "documented quirk; judged per validation type");
     }
-    Array::Ptr validations = new Array;
+    out.key("validations").begin_array();
     for (const ValidationVerdict& type : report.verdict.types) {
-        Object::Ptr entry = ordered_object();
-        entry->set("type", text_or_null(type.type, text));
-        entry->set("status", text_or_null(type.status, text));
-        entry->set("valid_until", text_or_null(type.valid_until, text));
-        entry->set("due", type.due);
+        out.begin_object();
+        json.text_or_null("type", type.type);
+        json.text_or_null("status", type.status);
+        json.text_or_null("valid_until", type.valid_until);
+        out.key("due").boolean(type.due);
         if (type.due) {
-            entry->set("reason", text(type.reason, 300));
+            json.text("reason", type.reason, 300);
         }
-        validations->add(entry);
+        out.end_object();
     }
-    out->set("validations", validations);
-    return out;
+    out.end_array();
+    out.end_object();
 }
 
-Object::Ptr recipients_json(const DcvOutcome& outcome, const SafeText& text) {
-    Object::Ptr out = ordered_object();
+void write_recipients(OutcomeJson& json, const DcvOutcome& outcome) {
+    JsonWriter& out = json.out();
+    out.key("recipients").begin_object();
     const RecipientReport* report = outcome.preflight && outcome.preflight->recipients
                                         ? &*outcome.preflight->recipients
                                         : nullptr;
     if (report == nullptr) {
-        out->set("requested", address_array(*outcome.requested, text));
-        return out;
+        json.addresses("requested", *outcome.requested);
+        out.end_object();
+        return;
     }
-    out->set("requested", address_array(report->requested, text));
-    out->set("split", report->split_known ? "known" : "unknown");
-    out->set("listed_scope", text_or_null(report->listed_scope, text));
-    out->set("resend_scope", text_or_null(report->resend_scope, text));
-    out->set("eligible", address_array(report->eligible, text));
+    json.addresses("requested", report->requested);
+    out.key("split").string(report->split_known ? "known" : "unknown");
+    json.text_or_null("listed_scope", report->listed_scope);
+    json.text_or_null("resend_scope", report->resend_scope);
+    json.addresses("eligible", report->eligible);
     // Unknown split: whom DigiCert mails cannot be told, and the outcome does not pretend.
     if (report->split_known) {
-        out->set("will_mail", address_array(report->will_mail, text));
-        out->set("all_eligible_mailed", report->all_eligible_mailed);
+        json.addresses("will_mail", report->will_mail);
+        out.key("all_eligible_mailed").boolean(report->all_eligible_mailed);
     } else {
-        out->set("will_mail", Poco::Dynamic::Var());
-        out->set("unknown", address_array(report->unknown, text));
+        out.key("will_mail").null();
+        json.addresses("unknown", report->unknown);
     }
-    out->set("ignored", address_array(report->ignored, text));
-    out->set("whois", address_array(report->whois, text));
-    return out;
+    json.addresses("ignored", report->ignored);
+    json.addresses("whois", report->whois);
+    out.end_object();
 }
 
 // One listed domain: `key` and `params` name it for a follow-up task (a manifest's for_each
 // merges params into that task's); the rest is for people.
-Object::Ptr listed_item_json(const ListedItem& item, const SafeText& text) {
-    Object::Ptr out = ordered_object();
-    out->set("key", text(item.key, 200));
-    Object::Ptr params = ordered_object();
-    params->set("domain_id", item.domain.id);
-    out->set("params", params);
-    out->set("id", item.domain.id);
-    out->set("name", text(item.domain.name, 253));
-    out->set("active", value_or_null(item.domain.state.is_active));
-    out->set("due", !item.verdict.complete);
-    out->set("reason", text_or_null(item.verdict.reason, text, 300));
-    Object::Ptr validations = ordered_object();
+void write_listed_item(OutcomeJson& json, const ListedItem& item) {
+    JsonWriter& out = json.out();
+    out.begin_object();
+    json.text("key", item.key, 200);
+    out.key("params").begin_object().key("domain_id").number(item.domain.id).end_object();
+    out.key("id").number(item.domain.id);
+    json.text("name", item.domain.name, 253);
+    out.key("active").boolean_or_null(item.domain.state.is_active);
+    out.key("due").boolean(!item.verdict.complete);
+    json.text_or_null("reason", item.verdict.reason, 300);
+    out.key("validations").begin_object();
+    // One member per validation type, where its name first came, with the last verdict of that
+    // name (as a JSON object keeps one value per name).
+    std::vector<std::string> names;
+    std::vector<const ValidationVerdict*> verdicts;
     for (const ValidationVerdict& type : item.verdict.types) {
-        Object::Ptr entry = ordered_object();
-        entry->set("status", text_or_null(type.status, text, 32));
-        entry->set("valid_until", text_or_null(type.valid_until, text, 64));
-        entry->set("due", type.due);
-        validations->set(text(type.type.empty() ? "?" : type.type, 16), entry);
+        std::string name = json.clean(type.type.empty() ? "?" : type.type, 16);
+        size_t at = 0;
+        while (at < names.size() && names[at] != name) {
+            ++at;
+        }
+        if (at == names.size()) {
+            names.push_back(std::move(name));
+            verdicts.push_back(&type);
+        } else {
+            verdicts[at] = &type;
+        }
     }
-    out->set("validations", validations);
-    return out;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const ValidationVerdict& type = *verdicts[i];
+        out.key(names[i]).begin_object();
+        json.text_or_null("status", type.status, 32);
+        json.text_or_null("valid_until", type.valid_until, 64);
+        out.key("due").boolean(type.due);
+        out.end_object();
+    }
+    out.end_object();
+    out.end_object();
 }
 
-void write_listing(Object& out, const DomainListing& listing, bool succeeded,
-                   const SafeText& text) {
-    out.set("filters", text(listing.filters, 500));
-    Object::Ptr summary = ordered_object();
-    summary->set("domains", listing.domains);
-    summary->set("matched", listing.matched);
-    summary->set("listed", listing.items.size());
-    summary->set("pending", listing.pending);
-    summary->set("due", listing.due);
-    summary->set("due_window", text_or_null(listing.window, text, 16));
-    summary->set("inactive", listing.inactive);
-    summary->set("pages", listing.pages);
-    summary->set("truncated", listing.truncated);
-    out.set("summary", summary);
+void write_listing(OutcomeJson& json, const DomainListing& listing, bool succeeded) {
+    JsonWriter& out = json.out();
+    json.text("filters", listing.filters, 500);
+    out.key("summary").begin_object();
+    out.key("domains").number(listing.domains);
+    out.key("matched").number(listing.matched);
+    out.key("listed").number(listing.items.size());
+    out.key("pending").number(listing.pending);
+    out.key("due").number(listing.due);
+    json.text_or_null("due_window", listing.window, 16);
+    out.key("inactive").number(listing.inactive);
+    out.key("pages").number(listing.pages);
+    out.key("truncated").boolean(listing.truncated);
+    out.end_object();
     if (!succeeded) {
         return;  // a part of the list is not the list
     }
     // The host's generic word for "these are not all the targets" (a for_each refuses them).
-    out.set("items_incomplete", listing.truncated);
-    Array::Ptr items = new Array;
+    out.key("items_incomplete").boolean(listing.truncated);
+    out.key("items").begin_array();
     for (const ListedItem& item : listing.items) {
-        items->add(listed_item_json(item, text));
+        write_listed_item(json, item);
     }
-    out.set("items", items);
+    out.end_array();
 }
 
-Object::Ptr error_json(const TaskError& error, const SafeText& text) {
-    Object::Ptr out = ordered_object();
-    out->set("kind", error_kind_name(error.kind));
-    out->set("msg", text(error.msg));
-    out->set("retryable", error.retryable);
-    Object::Ptr details = ordered_object();
+void write_error(OutcomeJson& json, const TaskError& error) {
+    JsonWriter& out = json.out();
+    out.key("error").begin_object();
+    out.key("kind").string(error_kind_name(error.kind));
+    json.text("msg", error.msg);
+    out.key("retryable").boolean(error.retryable);
+    out.key("details").begin_object();
     if (error.http_status) {
-        details->set("http_status", *error.http_status);
+        out.key("http_status").number(*error.http_status);
     }
     if (!error.api_errors.empty()) {
-        Array::Ptr api_errors = new Array;
+        out.key("api_errors").begin_array();
         for (const ApiError& api_error : error.api_errors) {
-            Object::Ptr entry = ordered_object();
-            entry->set("code", text(api_error.code));
-            entry->set("message", text(api_error.message));
-            api_errors->add(entry);
+            out.begin_object();
+            json.text("code", api_error.code);
+            json.text("message", api_error.message);
+            out.end_object();
         }
-        details->set("api_errors", api_errors);
+        out.end_array();
     }
     if (!error.field.empty()) {
-        details->set("field", text(error.field));
+        json.text("field", error.field);
     }
     if (!error.body_excerpt.empty()) {
-        details->set("body_excerpt", text(error.body_excerpt));
+        json.text("body_excerpt", error.body_excerpt);
     }
-    out->set("details", details);
-    return out;
-}
-
-std::string stringify(const Object::Ptr& object) {
-    std::ostringstream out;
-    object->stringify(out);
-    return out.str();
+    out.end_object();
+    out.end_object();
 }
 
 }  // namespace
@@ -255,53 +282,49 @@ const char* outcome_status_name(OutcomeStatus status) {
 }
 
 std::string write_outcome(const DcvOutcome& outcome, std::string_view secret) {
-    const SafeText text(secret);
-    Object::Ptr out = ordered_object();
-    out->set("task", text(outcome.task, 64));
+    OutcomeJson json(secret);
+    JsonWriter& out = json.out();
+    out.begin_object();
+    json.text("task", outcome.task, 64);
     if (outcome.id) {
-        out->set("id", text(*outcome.id, 128));
+        json.text("id", *outcome.id, 128);
     }
-    out->set("status", outcome_status_name(outcome.status));
-    out->set("changed", outcome.changed && !outcome_failed(outcome));
-    out->set("failed", outcome_failed(outcome));
+    out.key("status").string(outcome_status_name(outcome.status));
+    out.key("changed").boolean(outcome.changed && !outcome_failed(outcome));
+    out.key("failed").boolean(outcome_failed(outcome));
     if (outcome.in_doubt && outcome_failed(outcome)) {
-        out->set("in_doubt", true);
+        out.key("in_doubt").boolean(true);
     }
-    out->set("msg", text(outcome.msg));
-    out->set("attempts", outcome.attempts);
-    out->set("duration_ms", outcome.duration_ms);
+    json.text("msg", outcome.msg);
+    out.key("attempts").number(outcome.attempts);
+    out.key("duration_ms").number(outcome.duration_ms);
     if (outcome.preflight) {
-        out->set("domain", domain_json(outcome.preflight->domain, text));
-        // The host's history files the send under this (its convention: {"id", "name"}).
-        Object::Ptr subject = ordered_object();
-        subject->set("id", value_or_null(outcome.preflight->domain.id));
-        subject->set("name", text_or_null(outcome.preflight->domain.name, text, 253));
-        out->set("subject", subject);
+        write_domain(json, outcome.preflight->domain);
     }
     if (outcome.request) {
-        out->set("request", request_json(*outcome.request, text));
+        write_request(json, *outcome.request);
     }
     if (outcome.http_status) {
-        Object::Ptr response = ordered_object();
-        response->set("http_status", *outcome.http_status);
-        out->set("response", response);
+        out.key("response").begin_object().key("http_status").number(*outcome.http_status);
+        out.end_object();
     }
     if (outcome.preflight) {
-        out->set("preflight", preflight_json(outcome.preflight->reads, text));
+        write_preflight(json, outcome.preflight->reads);
         if (outcome.preflight->dcv) {
-            out->set("dcv", dcv_json(*outcome.preflight->dcv, text));
+            write_dcv(json, *outcome.preflight->dcv);
         }
     }
     if (outcome.requested || (outcome.preflight && outcome.preflight->recipients)) {
-        out->set("recipients", recipients_json(outcome, text));
+        write_recipients(json, outcome);
     }
     if (outcome.listing) {
-        write_listing(*out, *outcome.listing, outcome.status == OutcomeStatus::kSucceeded, text);
+        write_listing(json, *outcome.listing, outcome.status == OutcomeStatus::kSucceeded);
     }
     if (outcome.error && outcome_failed(outcome)) {
-        out->set("error", error_json(*outcome.error, text));
+        write_error(json, *outcome.error);
     }
-    return stringify(out);
+    out.end_object();
+    return json.take();
 }
 
 std::string write_internal_outcome(std::string_view what) {
