@@ -12,18 +12,33 @@
 //            the journal's then contend for the database's one write lock)
 // The budget's bucket is "api_key:bench" with one window of 1000000 per 1 s: never full.
 // `--backend none` runs the same loop with no ledger call (what the loop itself costs).
+// `--put BASE_URL CA_FILE KEY_FILE FIRST_ID DOMAINS` makes each task of the full mode send the
+// DCV resend PUT between its turn and its completion, as the plugin does, through a kept-alive
+// Poco HTTPSClientSession per thread (task i resends FIRST_ID + i % DOMAINS, named
+// d<i % DOMAINS>.bench.example): apply's floor with its record, what any apply that keeps this
+// ledger's promises (a durable intent before each send) can reach, with no plugin, no JSON and
+// no manifest. A task whose answer is not 204 is a failure. The key is read from its file.
 // Prints one line per mode, key=value, with the wall time per task (amortised over the threads:
 // what it takes from an apply's throughput) and the mean latency of one task's calls.
 //
 //   ledger_cost_bench --config FILE [--state-dir DIR] [--backend none|ledger]
 //                     [--tasks N] [--threads N] [--mode all|journal|budget|full]
+//                     [--put BASE_URL CA_FILE KEY_FILE FIRST_ID DOMAINS]
 //
 // Identities are fresh per run (a random prefix), so every claim is "never_sent" and writes an
 // intent, as a first apply's would. Run it against a throwaway state dir or database: it leaves
 // the journal and history rows of the journal and full modes behind.
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/URI.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -49,13 +64,20 @@ struct Options {
     int tasks = 1000;
     int threads = 16;
     std::string mode = "all";
+    // --put
+    std::string put_base;
+    std::string put_ca;
+    std::string put_key_file;
+    long put_first_id = 0;
+    int put_domains = 0;
 };
 
 [[noreturn]] void usage(int code) {
     std::fprintf(
         code ? stderr : stdout,
         "usage: ledger_cost_bench --config FILE [--state-dir DIR] [--backend none|ledger]\n"
-        "                         [--tasks N] [--threads N] [--mode all|journal|budget|full]\n");
+        "                         [--tasks N] [--threads N] [--mode all|journal|budget|full]\n"
+        "                         [--put BASE_URL CA_FILE KEY_FILE FIRST_ID DOMAINS]\n");
     std::exit(code);
 }
 
@@ -65,6 +87,20 @@ Options parse(int argc, char** argv) {
         const std::string flag = argv[i];
         if (flag == "-h" || flag == "--help") {
             usage(0);
+        }
+        if (flag == "--put") {
+            if (i + 5 >= argc) {
+                usage(2);
+            }
+            o.put_base = argv[++i];
+            o.put_ca = argv[++i];
+            o.put_key_file = argv[++i];
+            o.put_first_id = std::atol(argv[++i]);
+            o.put_domains = std::atoi(argv[++i]);
+            if (o.put_domains <= 0) {
+                usage(2);
+            }
+            continue;
         }
         if (i + 1 >= argc) {
             usage(2);
@@ -148,7 +184,55 @@ Totals run_threads(int tasks, int threads, Work work) {
 
 enum class Mode { kJournal, kBudget, kFull };
 
-bool one_task(Ledger& ledger, const TaskIdentity& identity, Mode mode) {
+// The resend PUT of --put, on one kept-alive session per thread.
+class PutTarget {
+  public:
+    explicit PutTarget(const Options& o)
+        : base_(o.put_base), first_id_(o.put_first_id), domains_(o.put_domains) {
+        context_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", o.put_ca,
+                                          Poco::Net::Context::VERIFY_RELAXED);
+        std::ifstream(o.put_key_file) >> key_;
+    }
+    bool send(int i) const {
+        thread_local std::unique_ptr<Poco::Net::HTTPSClientSession> session;
+        if (!session) {
+            session = std::make_unique<Poco::Net::HTTPSClientSession>(base_.getHost(),
+                                                                      base_.getPort(), context_);
+            session->setKeepAlive(true);
+        }
+        const int domain = i % domains_;
+        const std::string name = "d" + std::to_string(domain) + ".bench.example";
+        const std::string body = "{\"name_scope\":\"" + name +
+                                 "\",\"locale\":\"en\",\"email_array\":[\"admin@" + name + "\"]}";
+        Poco::Net::HTTPRequest request(
+            Poco::Net::HTTPRequest::HTTP_PUT,
+            base_.getPath() + "/domain/" + std::to_string(first_id_ + domain) + "/dcv/emails",
+            Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        request.set("X-DC-DEVKEY", key_);
+        try {
+            session->sendRequest(request) << body;
+            Poco::Net::HTTPResponse response;
+            session->receiveResponse(response).ignore(1 << 20);
+            return response.getStatus() == Poco::Net::HTTPResponse::HTTP_NO_CONTENT;
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "ledger_cost_bench: the PUT failed: %s\n", error.what());
+            session.reset();
+            return false;
+        }
+    }
+
+  private:
+    Poco::URI base_;
+    long first_id_;
+    int domains_;
+    Poco::Net::Context::Ptr context_;
+    std::string key_;
+};
+
+bool one_task(Ledger& ledger, const TaskIdentity& identity, Mode mode, const PutTarget* put,
+              int i) {
     const ResendPolicy policy{std::chrono::hours(24), false};
     const Caller caller = [] {
         Caller c = this_process_caller(TaskSource::kApply, "bench");
@@ -179,16 +263,19 @@ bool one_task(Ledger& ledger, const TaskIdentity& identity, Mode mode) {
             SharedBudget::Turn::kGo) {
             return false;
         }
+    }
+    const bool answered = put == nullptr || put->send(i);
+    if (budget != nullptr) {
         budget->complete(bucket, turn);
     }
     if (!claimed) {
-        return true;
+        return answered;
     }
     Completion completion;
     completion.status = "succeeded";
     completion.sent = true;
     completion.msg = "DCV emails resent";
-    return !ledger.complete(identity, *claimed, caller, completion);
+    return !ledger.complete(identity, *claimed, caller, completion) && answered;
 }
 
 void print(const char* backend, const char* mode, const Options& o, const Totals& t,
@@ -238,6 +325,8 @@ int main(int argc, char** argv) {
     const char* backend = postgres ? "postgresql" : "sqlite";
     const auto* sql = dynamic_cast<const SqlLedger*>(&ledger);
 
+    const std::unique_ptr<PutTarget> put =
+        o.put_base.empty() ? nullptr : std::make_unique<PutTarget>(o);
     int failures = 0;
     int offset = 0;
     const std::pair<const char*, Mode> modes[] = {
@@ -249,7 +338,8 @@ int main(int argc, char** argv) {
         const uint64_t commits_before = sql ? sql->commits().commits() : 0;
         const uint64_t writes_before = sql ? sql->commits().writes() : 0;
         const Totals t = run_threads(o.tasks, o.threads, [&](int i) {
-            return one_task(ledger, identities[offset + i], mode);
+            return one_task(ledger, identities[offset + i], mode,
+                            mode == Mode::kFull ? put.get() : nullptr, i);
         });
         std::string extra;
         if (sql != nullptr) {

@@ -47,6 +47,10 @@
 #   Poco loop        tests/bench/poco_put_floor --loop: TASKS PUTs from 16 threads on kept-alive
 #                    sessions, Poco and nothing else: what this machine, Poco and the sandbox allow
 #                    per second, so that apply's distance from it is apply's own cost
+#   ledger + PUT     ledger_cost_bench --mode full --put: the ledger alone row's calls with the
+#                    same PUT between the turn and the completion, as apply orders them: the floor
+#                    of any apply that keeps the ledger's promise (a durable intent before each
+#                    send), with no plugin, JSON or manifest
 #   daemon rows      `taskhost serve` (max_concurrency 16) on a unix socket: a `taskhost run
 #                    --socket` process per task; POST /v1/tasks from one Python client on
 #                    kept-alive connections; wrk -t1 -c8 POSTing /v1/tasks to its opt-in TCP
@@ -510,6 +514,28 @@ poco_loop_row() {
   remark "poco loop: CPU (user+sys) per task $(awk -v c="$(time_cpu "$work/poco-loop.time")" -v n="$TASKS" 'BEGIN { printf "%.2f", 1000 * c / n }') ms (apply's: above)"
 }
 
+# Apply's floor with its record: ledger_cost_bench's full mode with the PUT of the Poco loop in each
+# task, between its pacing turn and its completion (a kept-alive session per thread). Nothing an
+# apply that records each task as this ledger does can go faster on this machine: what apply is
+# below it is the plugin call, the JSON and the manifest.
+ledger_put_row() {
+  local out line wall
+  [ -x "$ledger_bench" ] || { remark "ledger + PUT: $ledger_bench not built"; return; }
+  mkdir -p "$work/ledger-put"
+  mark_sandbox
+  out=$work/ledger-put.out
+  /usr/bin/time -v -o "$work/ledger-put.time" "$ledger_bench" --config "$work/off.json" \
+    --state-dir "$work/ledger-put" --tasks "$TASKS" --threads 16 --mode full \
+    --put "$base_url" "$ca_file" "$work/sandbox.key" "$first_id" "$domains" >"$out" 2>&1 ||
+    { fail "ledger_cost_bench --put: $(tail -n 2 "$out")"; return; }
+  expect_sent "ledger_cost_bench --put" "$TASKS"
+  line=$(grep -m1 'mode=full' "$out")
+  wall=$(sed -nE 's/.* wall_s=([0-9.]+).*/\1/p' <<<"$line")
+  grep -q ' failures=0 ' <<<"$line" || fail "ledger_cost_bench --put: $line"
+  row "floor: apply's ledger calls + Poco keep-alive PUT, c16" "$TASKS" "$wall" "$(rate "$TASKS" "$wall")" tasks/s "$(time_rss "$work/ledger-put.time")" "$delta_hs" "-"
+  remark "ledger + PUT: CPU (user+sys) per task $(awk -v c="$(time_cpu "$work/ledger-put.time")" -v n="$TASKS" 'BEGIN { printf "%.2f", 1000 * c / n }') ms (apply's: above)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The daemon.
 
@@ -779,6 +805,7 @@ note "taskhost apply, pacing off"
 apply_row
 ledger_row
 poco_loop_row
+ledger_put_row
 note "the daemon"
 start_daemon
 daemon_process_row
