@@ -1,6 +1,8 @@
 #include "util/bounded_json.h"
 
 #include "util/json_prescan.h"
+#include "util/json_syntax_error.h"
+#include "util/json_tree.h"
 #include "util/json_writer.h"
 
 #include <Poco/Exception.h>
@@ -40,25 +42,33 @@ Result<Poco::JSON::Object::Ptr> parse_json_object(const std::string& text, const
             printable(found.out_of_range_literal, 40) + " does not fit in a 64-bit integer",
             "write the number as it really is (domain ids are at most 2^63 - 1)"};
     }
-    Poco::Dynamic::Var parsed;
-    try {
-        // Keep the writer's key order: outcomes and describes are shown back to people.
-        Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-        parser.setDepth(limits.max_depth + 1);
-        parsed = parser.parse(text);
-    } catch (const Poco::Exception& e) {
-        return HostError{what, "is not valid JSON (" + printable(e.message()) + ")",
-                         "fix the JSON syntax"};
+    // Well-formed text (nested no deeper than the prescan allowed) is built into Poco's values
+    // directly; anything else, and the few escapes json_tree leaves to it, goes through Poco's
+    // parser as before, which says what is wrong in its words.
+    std::optional<Poco::Dynamic::Var> parsed;
+    if (!find_json_syntax_error(text, limits.max_depth + 1)) {
+        parsed = json_tree(text);
     }
-    if (!is_json_object(parsed)) {
-        return HostError{what + ": $", "is " + json_type_name(parsed) + ", expected a JSON object",
+    if (!parsed) {
+        try {
+            // Keep the writer's key order: outcomes and describes are shown back to people.
+            Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+            parser.setDepth(limits.max_depth + 1);
+            parsed = parser.parse(text);
+        } catch (const Poco::Exception& e) {
+            return HostError{what, "is not valid JSON (" + printable(e.message()) + ")",
+                             "fix the JSON syntax"};
+        }
+    }
+    if (!is_json_object(*parsed)) {
+        return HostError{what + ": $", "is " + json_type_name(*parsed) + ", expected a JSON object",
                          "write a JSON object: {...}"};
     }
     if (!found.duplicate_at.empty()) {
         return HostError{what + ": " + json_path_child(found.duplicate_at, found.duplicate_key),
                          "is given twice", "keep one of the two"};
     }
-    return parsed.extract<Poco::JSON::Object::Ptr>();
+    return parsed->extract<Poco::JSON::Object::Ptr>();
 }
 
 Result<std::string> read_bounded_file(const std::string& path, size_t max_bytes,

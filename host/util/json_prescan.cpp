@@ -45,7 +45,7 @@ void append_utf8(std::string& out, unsigned code) {
     }
 }
 
-bool hex4(const std::string& raw, size_t at, unsigned& value) {
+bool hex4(std::string_view raw, size_t at, unsigned& value) {
     if (at + 4 > raw.size()) {
         return false;
     }
@@ -100,7 +100,10 @@ size_t scan_number(const std::string& text, size_t i, std::string& literal) {
 
 }  // namespace
 
-std::string decode_json_string(const std::string& raw) {
+std::string decode_json_string(std::string_view raw, bool* kept_lone_surrogate) {
+    if (raw.find('\\') == std::string_view::npos) {
+        return std::string(raw);
+    }
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
@@ -143,6 +146,9 @@ std::string decode_json_string(const std::string& raw) {
                 }
                 if (code >= 0xD800 && code < 0xE000) {
                     out += raw.substr(i - 5, 6);  // a lone surrogate: kept as written
+                    if (kept_lone_surrogate != nullptr) {
+                        *kept_lone_surrogate = true;
+                    }
                 } else {
                     append_utf8(out, code);
                 }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace taskhost {
 
@@ -23,7 +24,8 @@ struct JsonPrescan {
 JsonPrescan prescan_json(const std::string& text, size_t max_depth, size_t max_keys);
 
 // A JSON string's contents (between its quotes) decoded: escapes resolved, \uXXXX as UTF-8
-// (surrogate pairs joined; a lone surrogate kept as its escape text, so it stays distinct).
-std::string decode_json_string(const std::string& raw);
+// (surrogate pairs joined; a lone surrogate kept as its escape text, so it stays distinct, and
+// `*kept_lone_surrogate` set when given).
+std::string decode_json_string(std::string_view raw, bool* kept_lone_surrogate = nullptr);
 
 }  // namespace taskhost
