@@ -1,4 +1,4 @@
-// One linear pass over JSON text before Poco parses it, for what Poco would accept silently or
+// One linear pass over JSON text before it is parsed, for what Poco would accept silently or
 // slowly: nesting deeper than a limit (its own limit is far higher), a key given twice in one
 // object (Poco keeps the last; compared decoded, so "domain\u005fid" is "domain_id"), more keys in
 // one object than a limit (Poco's order-keeping object scans its keys on every insert: 110,000

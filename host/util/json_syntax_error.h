@@ -1,7 +1,7 @@
 // Where a JSON document stops being JSON, as a line and a column. Poco's parser says what went
 // wrong ("unexpected byte ','") but not where, and a person fixing a 400-task manifest needs
-// the where. This is a small RFC 8259 validator that only locates the first error; Poco still
-// does the parsing.
+// the where. This is a small RFC 8259 validator that only locates the first error; what it
+// passes, json_tree builds into Poco's values (bounded_json.cpp).
 #pragma once
 
 #include <cstddef>
