@@ -115,9 +115,11 @@ Result<std::vector<Manifest>> load_manifests(const std::vector<std::string>& pat
 }
 
 // One slot's task resolved against the plugins and the config. true: it was refused.
-bool resolve_slot(Slot& slot, const PluginCatalog& catalog, const HostConfig& config, bool apply) {
+bool resolve_slot(Slot& slot, const PluginCatalog& catalog, const HostConfig& config, bool apply,
+                  ConnectionMemo& memo) {
     if (slot.task->for_each) {
-        Result<ResolvedForEach> resolved = resolve_for_each(*slot.task, catalog, config, !apply);
+        Result<ResolvedForEach> resolved =
+            resolve_for_each(*slot.task, catalog, config, !apply, &memo);
         if (!resolved.ok()) {
             slot.refused = resolved.error();
             return true;
@@ -125,7 +127,8 @@ bool resolve_slot(Slot& slot, const PluginCatalog& catalog, const HostConfig& co
         slot.for_each = std::move(resolved.value());
         return false;
     }
-    Result<ResolvedTask> resolved = resolve_manifest_task(*slot.task, catalog, config, !apply);
+    Result<ResolvedTask> resolved =
+        resolve_manifest_task(*slot.task, catalog, config, !apply, &memo);
     if (!resolved.ok()) {
         slot.refused = resolved.error();
         return true;
@@ -143,9 +146,11 @@ bool resolve_slots(std::vector<Slot>& slots, const PluginCatalog& catalog, const
     constexpr size_t kSlotsPerThread = 64;
     const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
     std::vector<char> refused(slots.size(), 0);
+    ConnectionMemo memo;  // the run's config and plugins outlive it
     on_threads(slots.size(), std::max<size_t>(1, std::min(cores, slots.size() / kSlotsPerThread)),
                [&](size_t i) {
-                   refused[i] = slots[i].problem || resolve_slot(slots[i], catalog, config, apply);
+                   refused[i] =
+                       slots[i].problem || resolve_slot(slots[i], catalog, config, apply, memo);
                });
     return std::find(refused.begin(), refused.end(), 1) != refused.end();
 }
@@ -186,6 +191,7 @@ bool expand_for_each(std::vector<Slot>& slots, std::deque<ManifestTask>& listed,
     });
     bool any_problem = false;
     size_t total = slots.size();
+    ConnectionMemo memo;  // for the listed tasks, which share their for_each's account
     std::vector<Slot> expanded;
     expanded.reserve(slots.size());
     for (size_t i = 0, next = 0; i < slots.size(); ++i) {
@@ -215,7 +221,8 @@ bool expand_for_each(std::vector<Slot>& slots, std::deque<ManifestTask>& listed,
             Slot& task_slot = expanded.emplace_back();
             task_slot.task = &listed.back();
             task_slot.log = t == 0 ? slot.log : "";
-            any_problem = resolve_slot(task_slot, catalog, config, context.apply) || any_problem;
+            any_problem =
+                resolve_slot(task_slot, catalog, config, context.apply, memo) || any_problem;
         }
     }
     slots = std::move(expanded);

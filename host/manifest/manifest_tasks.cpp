@@ -24,9 +24,10 @@ std::string listed(const std::vector<std::string>& names) {
 // What a resolver is asked to check besides the usual.
 struct ResolveRules {
     bool dry_run = false;
-    bool read_only = false;        // the task must be read-only (a for_each listing)
-    bool params_partial = false;   // a for_each task's params: items add the "required" ones
-    std::string json_path_suffix;  // ".for_each": errors name $.tasks[N].for_each.task
+    bool read_only = false;          // the task must be read-only (a for_each listing)
+    bool params_partial = false;     // a for_each task's params: items add the "required" ones
+    std::string json_path_suffix;    // ".for_each": errors name $.tasks[N].for_each.task
+    ConnectionMemo* memo = nullptr;  // the run's, when it has one
 };
 
 // The top of a params schema without what only the items can satisfy.
@@ -82,7 +83,9 @@ class TaskResolver {
         for (const auto& entry : *task_.params) {
             request.params->set(entry.first, entry.second);
         }
-        Result<Object::Ptr> connection = connection_for(*request.account, *offer->plugin);
+        Result<Object::Ptr> connection =
+            rules_.memo != nullptr ? rules_.memo->connection_for(*request.account, *offer->plugin)
+                                   : connection_for(*request.account, *offer->plugin);
         if (!connection.ok()) {
             throw HostErrorException(connection.error());
         }
@@ -148,10 +151,12 @@ class TaskResolver {
 }  // namespace
 
 Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const PluginCatalog& catalog,
-                                           const HostConfig& config, bool dry_run) {
+                                           const HostConfig& config, bool dry_run,
+                                           ConnectionMemo* memo) {
     try {
         ResolveRules rules;
         rules.dry_run = dry_run;
+        rules.memo = memo;
         return TaskResolver(task, catalog, config, rules).resolve();
     } catch (const HostErrorException& e) {
         return e.error();
@@ -159,10 +164,12 @@ Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const Plugi
 }
 
 Result<ResolvedForEach> resolve_for_each(const ManifestTask& task, const PluginCatalog& catalog,
-                                         const HostConfig& config, bool dry_run) {
+                                         const HostConfig& config, bool dry_run,
+                                         ConnectionMemo* memo) {
     try {
         ResolveRules as_template;
         as_template.dry_run = dry_run;
+        as_template.memo = memo;
         as_template.params_partial = true;
         ResolvedForEach resolved;
         resolved.account =
@@ -175,6 +182,7 @@ Result<ResolvedForEach> resolve_for_each(const ManifestTask& task, const PluginC
         ResolveRules as_listing;
         as_listing.read_only = true;
         as_listing.json_path_suffix = ".for_each";
+        as_listing.memo = memo;
         resolved.listing = TaskResolver(listing, catalog, config, as_listing).resolve();
         return resolved;
     } catch (const HostErrorException& e) {

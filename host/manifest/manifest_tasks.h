@@ -11,6 +11,7 @@
 #include "config/host_config.h"
 #include "manifest/manifest.h"
 #include "plugins/plugin_catalog.h"
+#include "tasks/task_connection.h"
 #include "tasks/task_request.h"
 #include "util/host_error.h"
 
@@ -23,8 +24,10 @@ struct ResolvedTask {
 };
 
 // Errors name the file, the task and the field, and say what to change.
+// `memo`, when given, answers each account's connection once for the run's tasks.
 Result<ResolvedTask> resolve_manifest_task(const ManifestTask& task, const PluginCatalog& catalog,
-                                           const HostConfig& config, bool dry_run);
+                                           const HostConfig& config, bool dry_run,
+                                           ConnectionMemo* memo = nullptr);
 
 // A for_each manifest task before its listing runs.
 struct ResolvedForEach {
@@ -38,6 +41,7 @@ struct ResolvedForEach {
 };
 
 Result<ResolvedForEach> resolve_for_each(const ManifestTask& task, const PluginCatalog& catalog,
-                                         const HostConfig& config, bool dry_run);
+                                         const HostConfig& config, bool dry_run,
+                                         ConnectionMemo* memo = nullptr);
 
 }  // namespace taskhost

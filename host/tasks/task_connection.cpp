@@ -18,4 +18,18 @@ Result<Poco::JSON::Object::Ptr> connection_for(const AccountConfig& account,
     return check_settings(settings, plugin.description().connection_schema, source);
 }
 
+Result<Poco::JSON::Object::Ptr> ConnectionMemo::connection_for(const AccountConfig& account,
+                                                               const PluginGeneration& plugin) {
+    const auto key = std::make_pair(&account, &plugin);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (const auto found = checked_.find(key); found != checked_.end()) {
+            return found->second;
+        }
+    }
+    Result<Poco::JSON::Object::Ptr> checked = taskhost::connection_for(account, plugin);
+    std::lock_guard<std::mutex> lock(mutex_);
+    return checked_.emplace(key, std::move(checked)).first->second;
+}
+
 }  // namespace taskhost

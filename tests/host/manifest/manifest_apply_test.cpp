@@ -94,6 +94,39 @@ TEST_F(ManifestApply, AnInvalidTaskIsNamedAndTheOthersAreApplied) {
     EXPECT_NE(r.out.find("3 sent, 0 unchanged, 1 failed (1 invalid)"), std::string::npos) << r.out;
 }
 
+// A run checks each account's connection once for all its tasks (ConnectionMemo): every task of
+// an account whose connection is wrong is refused naming that field, and the tasks of another
+// account in the same run are sent with their own.
+TEST_F(ManifestApply, EachTaskOfAnAccountWithAWrongConnectionIsRefusedAndTheOthersAreSent) {
+    const std::string good = taskhost_test::sandbox_accounts(*server_, "TASKHOST_TEST_KEY", "");
+    const std::string wrong = taskhost_test::sandbox_accounts(*server_, "TASKHOST_TEST_KEY",
+                                                              R"("timeout_ms": 1)", "wrong");
+    host_.write_config(good.substr(0, good.size() - 1) + ", " + wrong.substr(1), "state");
+    std::string text = R"({"version": 1, "defaults": {"account": "sandbox"}, "tasks": [)";
+    for (int i = 0; i < 6; ++i) {
+        text += std::string(i ? ",\n  " : "\n  ") + R"({"name": "d)" + std::to_string(i) +
+                R"(", "task": "digicert.dcv.resend", "account": ")" +
+                (i % 2 ? "wrong" : "sandbox") + R"(", "params": {"domain_id": )" +
+                std::to_string(kFirstDomain + i) + "}}";
+    }
+    const ProcessResult r = run({"apply", manifest(text + "]}\n"), "--json"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(
+        accepted_per_domain(),
+        (std::map<int64_t, int>{{kFirstDomain, 1}, {kFirstDomain + 2, 1}, {kFirstDomain + 4, 1}}));
+    const auto tasks = by_name(r.out);
+    ASSERT_EQ(tasks.size(), 6u) << r.out;
+    for (const auto& [name, line] : tasks) {
+        const bool wrong_account = std::stoi(name.substr(1)) % 2 == 1;
+        EXPECT_EQ(line->getValue<std::string>("reason") == "invalid", wrong_account) << name;
+        if (wrong_account) {
+            EXPECT_NE(line->getValue<std::string>("msg").find("$.accounts.wrong.timeout_ms"),
+                      std::string::npos)
+                << line->getValue<std::string>("msg");
+        }
+    }
+}
+
 TEST_F(ManifestApply, StrictAppliesNothingWhenAnyTaskIsInvalid) {
     const std::string m = manifest(manifest_of(
         3, R"({"name": "broken", "task": "digicert.dcv.resend", "params": {"domain_idd": 1}})"));
