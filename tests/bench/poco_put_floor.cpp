@@ -1,14 +1,20 @@
 // The floor of a Poco client: the DCV resend PUT through Poco's HTTPSClientSession, as the plugin
 // makes it, and nothing else (no config, plugin, ledger or JSON). tests/bench/speed_bench.sh runs
-// it two ways:
+// it three ways:
 // - once per process, beside `taskhost run` cold: its wall and peak RSS are what any program
 //   built on Debian's Poco and OpenSSL pays for one call, so they bound what the cold run can
 //   reach;
 // - in a loop on kept-alive sessions from as many threads as apply's concurrency, beside
 //   `taskhost apply`: what Poco and the sandbox allow per second on this machine, so that what
-//   apply is below it is apply's own cost (its ledger, its JSON, its plugin calls).
+//   apply is below it is apply's own cost (its ledger, its JSON, its plugin calls);
+// - once per process with `--plugin SO --intent FILE`: first what any taskhost must also do
+//   before that call, at the least: dlopen the plugin (RTLD_NOW, as the host loads it, and the
+//   libraries it brings) and call its plugin_describe, and write one durable record (one append
+//   and fdatasync, the ledger's intent before the send); after it, one record more, not synced
+//   (the completion). No copy, probe, config, JSON or SQLite: a floor under the cold run that
+//   keeps the mission's plugin and the ledger's promise.
 //
-// usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME
+// usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME [--plugin SO --intent FILE]
 //        poco_put_floor --loop TASKS THREADS DOMAINS BASE_URL CA_FILE KEY_FILE FIRST_ID
 // The key is read from the file, never from the command line. One call: exit 0 when the answer
 // is 204. The loop: task i resends FIRST_ID + i % DOMAINS, named d<i % DOMAINS>.bench.example;
@@ -18,6 +24,10 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -95,6 +105,23 @@ int loop(int tasks, int threads, int domains, const Target& target, long first_i
     return sent == tasks ? 0 : 1;
 }
 
+// What --plugin SO --intent FILE adds around the call; false when a step failed.
+bool load_plugin(const char* path) {
+    void* handle = ::dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+        std::cerr << "poco_put_floor: " << ::dlerror() << "\n";
+        return false;
+    }
+    using Describe = const char* (*)();
+    const auto describe = reinterpret_cast<Describe>(::dlsym(handle, "plugin_describe"));
+    return describe != nullptr && describe() != nullptr;
+}
+
+bool append_record(int fd, const std::string& record, bool durable) {
+    return ::write(fd, record.data(), record.size()) == static_cast<ssize_t>(record.size()) &&
+           (!durable || ::fdatasync(fd) == 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,16 +136,31 @@ int main(int argc, char** argv) {
         return loop(tasks, threads, domains, target_of(argv[5], argv[6], argv[7]),
                     std::stol(argv[8]));
     }
-    if (argc != 6) {
-        std::cerr << "usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME\n"
+    const bool with_host_parts =
+        argc == 10 && std::string(argv[6]) == "--plugin" && std::string(argv[8]) == "--intent";
+    if (argc != 6 && !with_host_parts) {
+        std::cerr << "usage: poco_put_floor BASE_URL CA_FILE KEY_FILE DOMAIN_ID NAME "
+                     "[--plugin SO --intent FILE]\n"
                      "       poco_put_floor --loop TASKS THREADS DOMAINS BASE_URL CA_FILE KEY_FILE "
                      "FIRST_ID\n";
         return 2;
+    }
+    int intent = -1;
+    if (with_host_parts) {
+        intent = ::open(argv[9], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (intent < 0 || !load_plugin(argv[7]) ||
+            !append_record(intent, std::string("intent ") + argv[4] + "\n", true)) {
+            std::cerr << "poco_put_floor: the plugin or the intent failed\n";
+            return 1;
+        }
     }
     const Target target = target_of(argv[1], argv[2], argv[3]);
     Poco::Net::HTTPSClientSession session(target.base.getHost(), target.base.getPort(),
                                           target.context);
     const int status = put(session, target, argv[4], argv[5]);
+    if (intent >= 0 && !append_record(intent, std::string("done ") + argv[4] + "\n", false)) {
+        return 1;
+    }
     std::cout << status << "\n";
     return status == Poco::Net::HTTPResponse::HTTP_NO_CONTENT ? 0 : 1;
 }

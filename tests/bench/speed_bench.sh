@@ -38,7 +38,9 @@
 #                    timed as curl's is, with nothing between the shell and the program; CPU
 #                    and RSS come from a second run of each under /usr/bin/time -v
 #   floor            the same PUT from tests/bench/poco_put_floor (Poco's HTTPSClientSession and
-#                    nothing else), run as the cold run is: what any Poco client pays per call
+#                    nothing else), run as the cold run is: what any Poco client pays per call;
+#                    then again with --plugin and --intent: the plugin's dlopen and describe and
+#                    one fdatasync'd record before the send, what any taskhost adds at the least
 #   apply            `taskhost apply` of TASKS distinct domains, --concurrency 16, the account's
 #                    rate_limits 1000000/1 s (pacing never waits), check_recipients false (one
 #                    PUT per task, as curl), the SQLite ledger in a fresh state dir on disk
@@ -405,24 +407,26 @@ cold_row() {
 # The floor of any Poco client: one PUT through HTTPSClientSession and nothing else
 # (tests/bench/poco_put_floor.cpp), run as the cold run is. What it costs, taskhost run cannot
 # go under: the mission builds the plugin on Poco's HTTPSClientSession.
+# floor_row LABEL [ARGS...]: ARGS go to poco_put_floor after the call's own (--plugin, --intent).
 floor_row() {
-  local i started walls=() rss=() wall out
+  local label=$1 i started walls=() rss=() wall out ms
+  shift
   [ -x "$floor" ] || { remark "poco floor: $floor not built"; return; }
   mark_sandbox
   for ((i = 1; i <= COLD_RUNS; i++)); do
     started=$(now)
     out=$("$floor" "$base_url" "$ca_file" "$work/sandbox.key" $((first_id + i % domains)) \
-      "d$((i % domains)).bench.example" 2>&1) || fail "poco_put_floor: $(printf '%s' "$out" | tail -n 2)"
+      "d$((i % domains)).bench.example" "$@" 2>&1) || fail "poco_put_floor: $(printf '%s' "$out" | tail -n 2)"
     walls+=("$(elapsed "$started" "$(now)")")
     /usr/bin/time -v -o "$work/floor.time" "$floor" "$base_url" "$ca_file" "$work/sandbox.key" \
-      $((first_id + (i + COLD_RUNS) % domains)) "d$(((i + COLD_RUNS) % domains)).bench.example" \
+      $((first_id + (i + COLD_RUNS) % domains)) "d$(((i + COLD_RUNS) % domains)).bench.example" "$@" \
       >"$work/floor.out" 2>&1 || fail "poco_put_floor: $(tail -n 2 "$work/floor.out")"
     rss+=("$(time_rss "$work/floor.time")")
   done
   expect_sent "poco_put_floor" $((2 * COLD_RUNS))
   wall=$(printf '%s\n' "${walls[@]}" | median)
-  floor_wall_ms=$(awk -v w="$wall" 'BEGIN { printf "%.1f", w * 1000 }')
-  row "floor: one PUT via Poco HTTPSClientSession alone (median)" "$COLD_RUNS" "$wall" "$floor_wall_ms" "ms/task" "$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)" "$delta_hs" "-"
+  ms=$(awk -v w="$wall" 'BEGIN { printf "%.1f", w * 1000 }')
+  row "$label" "$COLD_RUNS" "$wall" "$ms" "ms/task" "$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)" "$delta_hs" "-"
 }
 
 # apply_once CONFIG STATE MANIFEST CONCURRENCY COUNT: sets apply_s, apply_rss; checks every task.
@@ -800,7 +804,11 @@ python_row "python requests.Session loop" session "$SESSION_REQUESTS" "-"
 session_tps=$py_tps
 note "taskhost run, cold"
 cold_row
-floor_row
+floor_row "floor: one PUT via Poco HTTPSClientSession alone (median)"
+# The same with what any taskhost must add, at the least: the plugin's dlopen and describe, and
+# one fdatasync'd record before the send (the ledger's intent): under the cold run by the rest.
+floor_row "floor: the same + dlopen of the plugin + a durable intent" \
+  --plugin "$plugin" --intent "$work/floor-intent.log"
 note "taskhost apply, pacing off"
 apply_row
 ledger_row
