@@ -52,19 +52,12 @@ Result<LedgerVerdict> SqlLedger::judge(const TaskIdentity& identity, const Resen
         const SqlDialect& dialect = *reader_.target().dialect;
         // On SQLite, the statements the connection keeps prepared: through Poco::Data each
         // judge compiled its two statements again, most of a plan's CPU (issue 12's profile).
-        if (SqliteStatements* native = reader_.native_statements()) {
-            const int64_t now_ms = sqlite_now_ms(*native);
-            std::map<std::string, JournalEntry> found =
-                sqlite_select_journal_entries(*native, {&identity});
-            std::optional<JournalEntry> entry;
-            if (!found.empty()) {
-                entry = std::move(found.begin()->second);
-            }
-            verdict = judge_entry(entry, policy, from_epoch_ms(now_ms), owner_alive);
-            return;
-        }
-        const int64_t now_ms = database_now_ms(db, dialect);
-        const auto entry = select_journal_entry(db, dialect, identity.key, false);
+        SqliteStatements* native = reader_.native_statements();
+        const int64_t now_ms =
+            native != nullptr ? sqlite_now_ms(*native) : database_now_ms(db, dialect);
+        const std::optional<JournalEntry> entry =
+            native != nullptr ? sqlite_select_journal_entry(*native, identity)
+                              : select_journal_entry(db, dialect, identity.key, false);
         verdict = judge_entry(entry, policy, from_epoch_ms(now_ms), owner_alive);
     });
     if (bad) {

@@ -34,6 +34,15 @@ std::map<std::string, JournalEntry> sqlite_select_journal_entries(
     return entries;
 }
 
+std::optional<JournalEntry> sqlite_select_journal_entry(SqliteStatements& db,
+                                                        const TaskIdentity& identity) {
+    std::map<std::string, JournalEntry> found = sqlite_select_journal_entries(db, {&identity});
+    if (found.empty()) {
+        return std::nullopt;
+    }
+    return std::move(found.begin()->second);
+}
+
 void sqlite_upsert_journal_entries(SqliteStatements& db,
                                    const std::vector<const JournalEntry*>& rows) {
     static const std::string sql = std::string("INSERT INTO taskhost_journal (") + kJournalColumns +

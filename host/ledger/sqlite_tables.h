@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace taskhost {
 int64_t sqlite_now_ms(SqliteStatements& db);
 std::map<std::string, JournalEntry> sqlite_select_journal_entries(
     SqliteStatements& db, const std::vector<const TaskIdentity*>& identities);
+// One journal row by key, as ledger_tables.h's select_journal_entry (without a lock: SQLite's
+// writer holds the database).
+std::optional<JournalEntry> sqlite_select_journal_entry(SqliteStatements& db,
+                                                        const TaskIdentity& identity);
 void sqlite_upsert_journal_entries(SqliteStatements& db,
                                    const std::vector<const JournalEntry*>& rows);
 void sqlite_insert_history_rows(SqliteStatements& db, const std::vector<HistoryRecord>& records);
