@@ -29,7 +29,6 @@
 // intent, as a first apply's would. Run it against a throwaway state dir or database: it leaves
 // the journal and history rows of the journal and full modes behind.
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
@@ -51,6 +50,7 @@
 #include "ledger/open_ledger.h"
 #include "ledger/process_identity.h"
 #include "ledger/sql_ledger.h"
+#include "resend_put.h"
 
 namespace {
 
@@ -201,21 +201,11 @@ class PutTarget {
             session->setKeepAlive(true);
         }
         const int domain = i % domains_;
-        const std::string name = "d" + std::to_string(domain) + ".bench.example";
-        const std::string body = "{\"name_scope\":\"" + name +
-                                 "\",\"locale\":\"en\",\"email_array\":[\"admin@" + name + "\"]}";
-        Poco::Net::HTTPRequest request(
-            Poco::Net::HTTPRequest::HTTP_PUT,
-            base_.getPath() + "/domain/" + std::to_string(first_id_ + domain) + "/dcv/emails",
-            Poco::Net::HTTPMessage::HTTP_1_1);
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-        request.set("X-DC-DEVKEY", key_);
         try {
-            session->sendRequest(request) << body;
-            Poco::Net::HTTPResponse response;
-            session->receiveResponse(response).ignore(1 << 20);
-            return response.getStatus() == Poco::Net::HTTPResponse::HTTP_NO_CONTENT;
+            return bench::put_resend(*session, base_.getPath(), key_,
+                                     std::to_string(first_id_ + domain),
+                                     "d" + std::to_string(domain) + ".bench.example") ==
+                   Poco::Net::HTTPResponse::HTTP_NO_CONTENT;
         } catch (const std::exception& error) {
             std::fprintf(stderr, "ledger_cost_bench: the PUT failed: %s\n", error.what());
             session.reset();

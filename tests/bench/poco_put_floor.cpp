@@ -20,7 +20,6 @@
 // is 204. The loop: task i resends FIRST_ID + i % DOMAINS, named d<i % DOMAINS>.bench.example;
 // prints "sent=S tasks=N wall_s=W" and exits 0 when every answer was 204.
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
@@ -38,6 +37,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "resend_put.h"
 
 namespace {
 
@@ -59,18 +60,7 @@ Target target_of(const char* base_url, const char* ca_file, const char* key_file
 // One PUT on `session` (kept alive between calls); the answer's status.
 int put(Poco::Net::HTTPSClientSession& session, const Target& target, const std::string& id,
         const std::string& name) {
-    const std::string body = "{\"name_scope\":\"" + name +
-                             "\",\"locale\":\"en\",\"email_array\":[\"admin@" + name + "\"]}";
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_PUT,
-                                   target.base.getPath() + "/domain/" + id + "/dcv/emails",
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-    request.set("X-DC-DEVKEY", target.key);
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    session.receiveResponse(response).ignore(1 << 20);
-    return response.getStatus();
+    return bench::put_resend(session, target.base.getPath(), target.key, id, name);
 }
 
 int loop(int tasks, int threads, int domains, const Target& target, long first_id) {
