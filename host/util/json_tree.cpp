@@ -58,6 +58,9 @@ class TreeBuilder {
         for (;;) {
             skip_blanks();
             const std::string key = string();
+            if (key.find('\0') != std::string::npos) {
+                throw LeaveToPoco{};  // Poco's parser reads a key up to its first NUL
+            }
             skip_blanks();
             ++at_;  // ':'
             object->set(key, value());

@@ -16,8 +16,10 @@
 
 namespace taskhost {
 
-// nullopt for what this builder leaves to Poco's parser (a \u escape of a lone surrogate or of
-// U+0000, which Poco's parser treats its own way): the caller parses the text with Poco instead.
+// nullopt for what this builder leaves to Poco's parser, which treats it its own way: a \u escape
+// of a lone surrogate (refused), a key with a \u0000 in it (Poco cuts the key there; a string
+// value keeps it, as here), a number Poco's NumberParser refuses. The caller parses the text with
+// Poco instead.
 std::optional<Poco::Dynamic::Var> json_tree(std::string_view checked);
 
 }  // namespace taskhost
